@@ -1,0 +1,37 @@
+"""Clearwater: the app factory. Config, extensions and blueprints; nothing else."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from portal.config import load_settings
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the portal's WSGI application from PORTAL_* settings (or a test's overrides)."""
+    app = Flask(__name__, static_folder="web/static", template_folder="web/templates")
+    settings = load_settings()
+    app.config.from_mapping(
+        SETTINGS=settings,
+        DATABASE_URL=settings.database_url,
+        SECRET_KEY=settings.secret_key or secrets.token_hex(32),
+        PAGE_SIZE=settings.page_size,
+        BASE_URL=settings.base_url,
+        JSON_AS_ASCII=False,
+    )
+    if test_config:
+        app.config.update(test_config)
+
+    from portal import db
+
+    db.init_app(app)
+
+    from portal import web
+
+    app.register_blueprint(web.bp)
+    web.register_errors(app)
+    return app

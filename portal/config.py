@@ -1,0 +1,84 @@
+"""One Settings object, read from PORTAL_* environment variables, with embedded defaults."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_ROOT / "data"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One configurable value: its environment name, default and help text."""
+
+    name: str
+    default: str
+    help: str
+
+
+# The one table of settings. docs/configuration.md must describe every row (tests/test_docs.py).
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "PORTAL_DATABASE_URL",
+        f"sqlite:///{DATA_DIR / 'clearwater.db'}",
+        "SQLAlchemy URL of the records database. SQLite file under data/ by default; "
+        "PostgreSQL as postgresql+psycopg://user@host:5432/name.",
+    ),
+    Setting(
+        "PORTAL_SECRET_KEY",
+        "",
+        "Key that signs sessions and forms. Empty means a random key per process, "
+        "which is fine for one process; set it when several workers serve the portal.",
+    ),
+    Setting(
+        "PORTAL_BASE_URL",
+        "",
+        "Public address of the portal (https://example.org) used in links that leave the "
+        "request, such as the CLI's output. Empty means links are relative to each request.",
+    ),
+    Setting(
+        "PORTAL_PAGE_SIZE",
+        "50",
+        "Records per page of a listing when the request does not say.",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved configuration of one portal process."""
+
+    database_url: str
+    secret_key: str
+    base_url: str
+    page_size: int
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+class ConfigError(ValueError):
+    """A setting has a value the portal cannot use."""
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read every setting from the environment (or the mapping given), falling back to defaults."""
+    env = os.environ if environ is None else environ
+    values = {s.name: env.get(s.name, "") or s.default for s in SETTINGS}
+    try:
+        page_size = int(values["PORTAL_PAGE_SIZE"])
+    except ValueError:
+        raise ConfigError(
+            f"PORTAL_PAGE_SIZE must be a whole number, not {values['PORTAL_PAGE_SIZE']!r}."
+        ) from None
+    if not 1 <= page_size <= 1000:
+        raise ConfigError("PORTAL_PAGE_SIZE must be between 1 and 1000.")
+    return Settings(
+        database_url=values["PORTAL_DATABASE_URL"],
+        secret_key=values["PORTAL_SECRET_KEY"],
+        base_url=values["PORTAL_BASE_URL"].rstrip("/"),
+        page_size=page_size,
+    )
