@@ -1,0 +1,174 @@
+"""Incidents: pollution events with their readings, responsible enterprises and timeline."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import field_validator, model_validator
+from sqlalchemy import String
+from sqlmodel import Field, SQLModel
+
+from portal.models.common import (
+    Body,
+    Input,
+    Name,
+    PublishedFields,
+    RecordColumns,
+    RecordId,
+    RecordPublic,
+    Title,
+    enum_column,
+)
+from portal.models.department import check_province
+from portal.models.measurement import MeasurementBase, MeasurementPublic, check_pollutant
+from portal.models.partial import correction_model
+
+
+class IncidentStatus(StrEnum):
+    """Where the response to an incident stands."""
+
+    reported = "reported"
+    investigating = "investigating"
+    contained = "contained"
+    closed = "closed"
+
+
+class IncidentBase(SQLModel):
+    """What happened, when and where."""
+
+    title_zh: Title = Field(sa_type=String(300))
+    title_en: Title | None = Field(default=None, sa_type=String(300))
+    summary_zh: Body = Field(sa_type=String(20000))
+    summary_en: Body | None = Field(default=None, sa_type=String(20000))
+    began_at: datetime = Field(index=True)
+    found_at: datetime | None = None
+    river_zh: Name | None = Field(default=None, sa_type=String(200))
+    river_en: Name | None = Field(default=None, sa_type=String(200))
+    place_zh: Name | None = Field(default=None, sa_type=String(200))
+    place_en: Name | None = Field(default=None, sa_type=String(200))
+    province: str = Field(max_length=2, index=True)
+    city_zh: Name | None = Field(default=None, sa_type=String(200))
+    city_en: Name | None = Field(default=None, sa_type=String(200))
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    status: IncidentStatus = Field(sa_type=enum_column(), index=True)
+
+    @field_validator("province", mode="before")
+    @classmethod
+    def _province(cls, value: str) -> str | None:
+        return check_province(value)
+
+
+class ReadingIn(MeasurementBase, Input):
+    """One reading at a site, as published."""
+
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+
+
+class ResponsibleIn(Input):
+    """An enterprise held responsible, and in what way."""
+
+    enterprise_id: RecordId
+    role_zh: Title | None = None
+    role_en: Title | None = None
+
+
+class UpdateIn(Input):
+    """One entry of the incident's timeline, from one department."""
+
+    department_id: RecordId
+    at: datetime
+    text_zh: Body
+    text_en: Body | None = None
+
+
+class IncidentParts(Input):
+    """The nested parts an incident is published with."""
+
+    pollutants: list[str] = Field(default_factory=list, max_length=30)
+    readings: list[ReadingIn] = Field(default_factory=list, max_length=2000)
+    responsible: list[ResponsibleIn] = Field(default_factory=list, max_length=100)
+    updates: list[UpdateIn] = Field(default_factory=list, max_length=500)
+
+    @field_validator("pollutants")
+    @classmethod
+    def _pollutants(cls, values: list[str]) -> list[str]:
+        return sorted({check_pollutant(v) for v in values})
+
+
+class IncidentCreate(IncidentBase, IncidentParts, PublishedFields):
+    """An incident as a department publishes it."""
+
+    @model_validator(mode="after")
+    def _dates_and_pollutants(self) -> IncidentCreate:
+        if self.found_at and self.found_at < self.began_at:
+            raise ValueError("found_at is before began_at: an incident is found after it begins")
+        # Every pollutant measured is a pollutant of the incident.
+        self.pollutants = sorted(set(self.pollutants) | {r.pollutant for r in self.readings})
+        return self
+
+
+IncidentCorrection = correction_model(
+    IncidentBase,
+    "IncidentCorrection",
+    pollutants=(list[str] | None, None),
+    readings=(list[ReadingIn] | None, None),
+    responsible=(list[ResponsibleIn] | None, None),
+    updates=(list[UpdateIn] | None, None),
+)
+
+
+class Incident(IncidentBase, RecordColumns, table=True):
+    """The incident table."""
+
+
+class IncidentReading(MeasurementBase, table=True):
+    """The table of readings at sites over time."""
+
+    __tablename__ = "incident_reading"
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: str = Field(foreign_key="incident.id", index=True, max_length=40)
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+class IncidentEnterprise(SQLModel, table=True):
+    """Which enterprises an incident holds responsible."""
+
+    __tablename__ = "incident_enterprise"
+    incident_id: str = Field(foreign_key="incident.id", primary_key=True, max_length=40)
+    enterprise_id: str = Field(
+        foreign_key="enterprise.id", primary_key=True, index=True, max_length=40
+    )
+    role_zh: str | None = Field(default=None, sa_type=String(300))
+    role_en: str | None = Field(default=None, sa_type=String(300))
+
+
+class IncidentUpdate(SQLModel, table=True):
+    """The timeline of updates from each department."""
+
+    __tablename__ = "incident_update"
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: str = Field(foreign_key="incident.id", index=True, max_length=40)
+    department_id: str = Field(foreign_key="department.id", index=True, max_length=40)
+    at: datetime
+    text_zh: str = Field(sa_type=String(20000))
+    text_en: str | None = Field(default=None, sa_type=String(20000))
+
+
+class ReadingPublic(MeasurementPublic):
+    """A reading with its computed exceedance."""
+
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+class IncidentPublic(IncidentBase, RecordPublic):
+    """An incident with its parts, as the public sees it."""
+
+    pollutants: list[str] = []
+    readings: list[ReadingPublic] = []
+    responsible: list[ResponsibleIn] = []
+    updates: list[UpdateIn] = []

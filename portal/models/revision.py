@@ -1,0 +1,56 @@
+"""Revisions: every publish, correction and withdrawal, with who, when, why and what changed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from portal.models.common import ID_MAX, enum_column
+
+
+class Action(StrEnum):
+    """What a revision did to its record."""
+
+    publish = "publish"
+    correct = "correct"
+    withdraw = "withdraw"
+
+
+class RevisionBase(SQLModel):
+    """The public facts of one revision."""
+
+    record_id: str = Field(max_length=ID_MAX, index=True)
+    kind: str = Field(max_length=32)
+    number: int
+    action: Action = Field(sa_type=enum_column())
+    at: datetime = Field(index=True)
+    author_id: str = Field(max_length=ID_MAX)
+    reason: str | None = Field(default=None, sa_type=String(2000))
+    # {field: {"old": value, "new": value}}; empty for the first publication.
+    changes: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+
+
+class Revision(RevisionBase, table=True):
+    """The revision table: append-only; `snapshot` is the whole record after this revision."""
+
+    __table_args__ = (UniqueConstraint("record_id", "number", name="uq_revision_record_number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    snapshot: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    batch: str | None = Field(default=None, max_length=64)
+
+
+class RevisionPublic(RevisionBase):
+    """A revision as the public history shows it."""
+
+
+class RecordPollutant(SQLModel, table=True):
+    """Which pollutants a record concerns: the one index behind every pollutant filter."""
+
+    __tablename__ = "record_pollutant"
+    record_id: str = Field(primary_key=True, max_length=ID_MAX)
+    pollutant: str = Field(primary_key=True, max_length=16, index=True)
+    kind: str = Field(sa_type=String(32))
