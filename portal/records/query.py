@@ -1,0 +1,408 @@
+"""The typed listing query every surface shares, its parser, and its SQL."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Select, and_, exists, false, func, or_, select
+from sqlmodel import Session, col
+
+from portal.models.common import ID_RE
+from portal.models.department import Department
+from portal.models.disclosure import DisclosureCategory
+from portal.models.enterprise import Enterprise, EnterpriseStatus, Sector
+from portal.models.incident import IncidentEnterprise, IncidentStatus, IncidentUpdate
+from portal.models.inspection import Outcome
+from portal.models.revision import RecordPollutant
+from portal.models.vocab import pollutant_code, pollutants, province_code
+from portal.records.kinds import Kind, kind_named
+
+CHINA = timezone(timedelta(hours=8), "CST")
+MAX_LIMIT = 1000
+MAX_TEXT = 500
+
+
+class Sort(StrEnum):
+    """Listing order by the kind's date."""
+
+    newest = "newest"
+    oldest = "oldest"
+
+
+class QueryError(ValueError):
+    """A listing query a person must fix; `problems` says each thing wrong in a sentence."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(" ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where the next page starts: the last row's sort value and id."""
+
+    value: str
+    id: str
+
+    def encode(self) -> str:
+        """Opaque, URL-safe form."""
+        raw = json.dumps([self.value, self.id], separators=(",", ":")).encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, token: str) -> Cursor:
+        """Parse an encoded cursor, or raise ValueError."""
+        try:
+            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+            value, record_id = json.loads(raw)
+        except (binascii.Error, ValueError, TypeError) as exc:
+            raise ValueError("cursor is not one this portal made") from exc
+        if not (isinstance(value, str) and isinstance(record_id, str) and ID_RE.match(record_id)):
+            raise ValueError("cursor is not one this portal made")
+        datetime.fromisoformat(value)  # raises ValueError when tampered with
+        return cls(value, record_id)
+
+
+@dataclass(frozen=True)
+class RecordQuery:
+    """One listing: a kind, its filters, an order and a page."""
+
+    kind: str
+    department: str | None = None
+    enterprise: str | None = None
+    province: str | None = None
+    city: str | None = None
+    pollutant: str | None = None
+    sector: str | None = None
+    outcome: str | None = None
+    status: str | None = None
+    category: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    updated_since: datetime | None = None
+    text: str | None = None
+    sample: bool | None = None
+    sort: Sort = Sort.newest
+    cursor: Cursor | None = None
+    limit: int = 50
+    include_withdrawn: bool = False
+
+    def filters(self) -> dict[str, str]:
+        """The filters as query-string values (without cursor and limit), for links."""
+        out: dict[str, str] = {}
+        for name in FILTER_PARAMS:
+            value = getattr(self, _ATTR.get(name, name))
+            if isinstance(value, bool):
+                out[name] = "true" if value else "false"
+            elif value is not None:
+                out[name] = value.isoformat() if isinstance(value, date) else str(value)
+        if self.sort != Sort.newest:
+            out["sort"] = self.sort.value
+        return out
+
+    def next_page(self, cursor: Cursor) -> RecordQuery:
+        """The same query, from a cursor."""
+        return replace(self, cursor=cursor)
+
+
+FILTER_PARAMS = (
+    "department",
+    "enterprise",
+    "province",
+    "city",
+    "pollutant",
+    "sector",
+    "outcome",
+    "status",
+    "category",
+    "from",
+    "to",
+    "updated_since",
+    "text",
+    "sample",
+)
+_ATTR = {"from": "date_from", "to": "date_to"}
+PAGE_PARAMS = ("sort", "cursor", "limit")
+_ENUMS: dict[str, type[StrEnum]] = {
+    "sector": Sector,
+    "outcome": Outcome,
+    "category": DisclosureCategory,
+}
+_STATUS = {"incidents": IncidentStatus, "enterprises": EnterpriseStatus}
+
+
+def _choices(enum: type[StrEnum]) -> str:
+    return ", ".join(e.value for e in enum)
+
+
+def parse_query(
+    kind_name: str,
+    args: Mapping[str, str],
+    *,
+    default_limit: int = 50,
+    ignore: tuple[str, ...] = (),
+) -> RecordQuery:
+    """Turn query-string arguments into a RecordQuery, or raise QueryError listing every problem.
+
+    `ignore` names parameters another layer handles (for example `lang` or `format`).
+    """
+    kind = kind_named(kind_name)
+    problems: list[str] = []
+    values: dict[str, Any] = {"kind": kind.name, "limit": default_limit}
+    allowed = set(kind.filters) | set(PAGE_PARAMS) | set(ignore)
+    for name in args:
+        if name in allowed:
+            continue
+        if name in FILTER_PARAMS:
+            problems.append(f"The filter '{name}' does not apply to {kind.name}.")
+        else:
+            usable = ", ".join(sorted(kind.filters | set(PAGE_PARAMS)))
+            problems.append(f"Unknown parameter '{name}'; {kind.name} take {usable}.")
+    for name in kind.filters | set(PAGE_PARAMS):
+        raw = args.get(name)
+        if raw is None or raw.strip() == "":
+            continue
+        raw = raw.strip()
+        try:
+            values[_ATTR.get(name, name)] = _parse_value(kind, name, raw)
+        except ValueError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise QueryError(problems)
+    query = RecordQuery(**values)
+    if query.date_from and query.date_to and query.date_from > query.date_to:
+        raise QueryError(["'from' is after 'to': give the earlier date first."])
+    return query
+
+
+def _parse_value(kind: Kind, name: str, raw: str) -> Any:
+    if len(raw) > MAX_TEXT:
+        raise ValueError(f"'{name}' is longer than {MAX_TEXT} characters.")
+    if name in ("department", "enterprise"):
+        if not ID_RE.match(raw.upper()):
+            raise ValueError(f"'{name}' takes a record id such as DEP-MEE or ENT-0001.")
+        return raw.upper()
+    if name == "province":
+        code = province_code(raw)
+        if code is None:
+            raise ValueError(f"Unknown province '{raw}'; use a name (广西, Guangxi) or code (45).")
+        return code
+    if name == "pollutant":
+        code = pollutant_code(raw)
+        if code is None:
+            raise ValueError(
+                f"Unknown pollutant '{raw}'; use a name or symbol such as cadmium, 镉 or Cd "
+                f"(known: {', '.join(sorted(pollutants()))})."
+            )
+        return code
+    if name in _ENUMS or name == "status":
+        enum = _STATUS[kind.name] if name == "status" else _ENUMS[name]
+        try:
+            return enum(raw.lower()).value
+        except ValueError:
+            raise ValueError(f"'{name}' must be one of {_choices(enum)}.") from None
+    if name in ("from", "to"):
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            raise ValueError(f"'{name}' must be a date as YYYY-MM-DD, not '{raw}'.") from None
+    if name == "updated_since":
+        try:
+            moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError(
+                "'updated_since' must be a date or time in ISO 8601, e.g. 2024-03-01T00:00:00Z."
+            ) from None
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    if name == "sample":
+        if raw.lower() in ("true", "1", "yes"):
+            return True
+        if raw.lower() in ("false", "0", "no"):
+            return False
+        raise ValueError("'sample' must be true (illustrative records only) or false (real ones).")
+    if name == "sort":
+        try:
+            return Sort(raw.lower())
+        except ValueError:
+            raise ValueError(f"'sort' must be one of {_choices(Sort)}.") from None
+    if name == "cursor":
+        try:
+            return Cursor.decode(raw)
+        except ValueError:
+            raise ValueError(
+                "'cursor' is not one this portal made; follow the 'next' link as given."
+            ) from None
+    if name == "limit":
+        try:
+            limit = int(raw)
+        except ValueError:
+            raise ValueError(f"'limit' must be a whole number from 1 to {MAX_LIMIT}.") from None
+        if not 1 <= limit <= MAX_LIMIT:
+            raise ValueError(f"'limit' must be from 1 to {MAX_LIMIT}, not {limit}.")
+        return limit
+    return raw  # text, city
+
+
+def department_subtree(session: Session, root: str) -> list[str]:
+    """A department and every bureau below it."""
+    ids, frontier = [root], [root]
+    while frontier:
+        children = session.scalars(
+            select(col(Department.id)).where(col(Department.parent_id).in_(frontier))
+        )
+        frontier = [c for c in children if c not in ids]
+        ids.extend(frontier)
+    return ids
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, CHINA)
+
+
+def filtered(session: Session, query: RecordQuery) -> Select[Any]:
+    """The SELECT of a kind's table with every filter of the query applied (no order, no page)."""
+    kind = kind_named(query.kind)
+    table = kind.table
+    stmt = select(table)
+    join_enterprise = any(
+        getattr(query, f) is not None for f in ("province", "city", "sector")
+    ) and kind.name in ("inspections", "disclosures")
+    if join_enterprise:
+        stmt = stmt.join(Enterprise, col(Enterprise.id) == table.enterprise_id)
+    place: Any = Enterprise if join_enterprise else table
+    if not query.include_withdrawn:
+        stmt = stmt.where(table.withdrawn_at.is_(None))
+    if query.department:
+        subtree = department_subtree(session, query.department)
+        if kind.name == "departments":
+            stmt = stmt.where(table.id.in_(subtree))
+        elif kind.name == "incidents":
+            stmt = stmt.where(
+                or_(
+                    table.publisher_id.in_(subtree),
+                    exists().where(
+                        col(IncidentUpdate.incident_id) == table.id,
+                        col(IncidentUpdate.department_id).in_(subtree),
+                    ),
+                )
+            )
+        else:
+            stmt = stmt.where(table.publisher_id.in_(subtree))
+    if query.enterprise:
+        if kind.name == "incidents":
+            stmt = stmt.where(
+                exists().where(
+                    col(IncidentEnterprise.incident_id) == table.id,
+                    col(IncidentEnterprise.enterprise_id) == query.enterprise,
+                )
+            )
+        else:
+            stmt = stmt.where(table.enterprise_id == query.enterprise)
+    if query.province:
+        stmt = stmt.where(place.province == query.province)
+    if query.city:
+        city = query.city.casefold()
+        stmt = stmt.where(or_(func.lower(place.city_zh) == city, func.lower(place.city_en) == city))
+    if query.sector:
+        if kind.name == "incidents":
+            stmt = stmt.where(
+                exists().where(
+                    col(IncidentEnterprise.incident_id) == table.id,
+                    col(Enterprise.id) == col(IncidentEnterprise.enterprise_id),
+                    col(Enterprise.sector) == query.sector,
+                )
+            )
+        else:
+            stmt = stmt.where(place.sector == query.sector)
+    if query.pollutant:
+        stmt = stmt.where(
+            exists().where(
+                col(RecordPollutant.record_id) == table.id,
+                col(RecordPollutant.pollutant) == query.pollutant,
+            )
+        )
+    for name in ("outcome", "status", "category"):
+        value = getattr(query, name)
+        if value is not None:
+            stmt = stmt.where(getattr(table, name) == value)
+    date_col = getattr(table, kind.date_field)
+    is_datetime = kind.date_field.endswith("_at")
+    if query.date_from:
+        stmt = stmt.where(
+            date_col >= (_day_start(query.date_from) if is_datetime else query.date_from)
+        )
+    if query.date_to:
+        end = query.date_to + timedelta(days=1)
+        stmt = stmt.where(date_col < (_day_start(end) if is_datetime else end))
+    if query.sample is not None:
+        stmt = stmt.where(table.sample == query.sample)
+    if query.updated_since:
+        stmt = stmt.where(table.updated_at > query.updated_since)
+    if query.text:
+        words = [w for w in query.text.split() if w][:10]
+        for word in words:
+            pattern = _like(word)
+            stmt = stmt.where(
+                or_(*(getattr(table, f).ilike(pattern, escape="\\") for f in kind.text_fields))
+            )
+        if not words:
+            stmt = stmt.where(false())
+    return stmt
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a listing: its rows, the total across pages, and the cursor of the next."""
+
+    query: RecordQuery
+    rows: list[Any]
+    total: int
+    next_cursor: Cursor | None
+
+
+def _sort_value(value: date | datetime) -> str:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    return value.isoformat()
+
+
+def run(session: Session, query: RecordQuery, *, with_total: bool = True) -> Page:
+    """Run a listing query: one page of table rows in order, the total and the next cursor."""
+    kind = kind_named(query.kind)
+    table = kind.table
+    stmt = filtered(session, query)
+    total = (
+        session.scalars(select(func.count()).select_from(stmt.subquery())).one()
+        if with_total
+        else -1
+    )
+    date_col = getattr(table, kind.date_field)
+    newest = query.sort == Sort.newest
+    if query.cursor:
+        raw = datetime.fromisoformat(query.cursor.value)
+        value: date | datetime = raw if kind.date_field.endswith("_at") else raw.date()
+        if newest:
+            after = or_(date_col < value, and_(date_col == value, table.id < query.cursor.id))
+        else:
+            after = or_(date_col > value, and_(date_col == value, table.id > query.cursor.id))
+        stmt = stmt.where(after)
+    order = (date_col.desc(), table.id.desc()) if newest else (date_col.asc(), table.id.asc())
+    rows = list(session.scalars(stmt.order_by(*order).limit(query.limit + 1)))
+    next_cursor = None
+    if len(rows) > query.limit:
+        rows = rows[: query.limit]
+        last = rows[-1]
+        next_cursor = Cursor(_sort_value(getattr(last, kind.date_field)), last.id)
+    return Page(query, rows, int(total), next_cursor)

@@ -1,0 +1,117 @@
+"""Reading records as the public sees them: one record, a page of a listing, history, counts."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlmodel import Session, col
+
+from portal.models.common import RecordPublic
+from portal.models.incident import ReadingPublic, ResponsibleIn, UpdateIn
+from portal.models.measurement import MeasurementPublic
+from portal.models.response import Response
+from portal.models.revision import RecordPollutant, Revision, RevisionPublic
+from portal.records.kinds import KINDS, PUBLIC_KINDS, Kind, UnknownKind, kind_of_id
+from portal.records.query import Page, RecordQuery, run
+
+_PART_PUBLIC: dict[str, Any] = {
+    "readings": ReadingPublic.judge,
+    "figures": MeasurementPublic.judge,
+    "responsible": lambda row: ResponsibleIn.model_validate(row, from_attributes=True),
+    "updates": lambda row: UpdateIn.model_validate(row, from_attributes=True),
+}
+
+
+def to_public(session: Session, kind: Kind, rows: Sequence[Any]) -> list[RecordPublic]:
+    """Public models for table rows, loading their parts in one query per part (no N+1)."""
+    if not rows:
+        return []
+    ids = [r.id for r in rows]
+    extra: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    if kind.has_pollutants or kind.pollutant_parts:
+        for record_id, code in session.execute(
+            select(col(RecordPollutant.record_id), col(RecordPollutant.pollutant))
+            .where(col(RecordPollutant.record_id).in_(ids))
+            .order_by(RecordPollutant.pollutant)
+        ):
+            extra[record_id]["pollutants"].append(code)
+    for part in kind.parts:
+        fk = getattr(part.table, part.fk)
+        order = getattr(part.table, "id", fk)
+        judged = _PART_PUBLIC[part.name]
+        for child in session.scalars(select(part.table).where(fk.in_(ids)).order_by(order)):
+            extra[getattr(child, part.fk)][part.name].append(judged(child))
+    out = []
+    for row in rows:
+        data = {c: getattr(row, c) for c in kind.columns}
+        out.append(kind.public.model_validate({**data, "kind": kind.name, **extra[row.id]}))
+    return out
+
+
+def get_record(session: Session, record_id: str) -> RecordPublic | None:
+    """One record by id, withdrawn or not; None when no record has that id."""
+    try:
+        kind = kind_of_id(record_id)
+    except UnknownKind:
+        return None
+    row = session.get(kind.table, record_id)
+    if row is None:
+        return None
+    return to_public(session, kind, [row])[0]
+
+
+def list_records(session: Session, query: RecordQuery) -> tuple[Page, list[RecordPublic]]:
+    """Run a listing query and return its page with public models of the rows."""
+    page = run(session, query)
+    return page, to_public(session, KINDS[query.kind], page.rows)
+
+
+def history(session: Session, record_id: str) -> list[RevisionPublic]:
+    """Every revision of a record, oldest first."""
+    rows = session.scalars(
+        select(Revision).where(col(Revision.record_id) == record_id).order_by(col(Revision.number))
+    )
+    return [RevisionPublic.model_validate(r, from_attributes=True) for r in rows]
+
+
+def responses_to(session: Session, subject_id: str) -> list[RecordPublic]:
+    """The enterprises' replies to a record, oldest first (right of reply)."""
+    rows = session.scalars(
+        select(Response)
+        .where(col(Response.subject_id) == subject_id, col(Response.withdrawn_at).is_(None))
+        .order_by(col(Response.published_at))
+    )
+    return to_public(session, KINDS["responses"], list(rows))
+
+
+def counts(session: Session) -> dict[str, int]:
+    """How many published (not withdrawn) records of each public kind there are."""
+    out = {}
+    for name in PUBLIC_KINDS:
+        table = KINDS[name].table
+        out[name] = session.scalars(
+            select(func.count()).select_from(table).where(table.withdrawn_at.is_(None))
+        ).one()
+    return out
+
+
+def names(session: Session, ids: Sequence[str]) -> dict[str, tuple[str, str | None]]:
+    """Display names (zh, en) of departments and enterprises, for pages that name them."""
+    out: dict[str, tuple[str, str | None]] = {}
+    for kind_name in ("departments", "enterprises"):
+        table = KINDS[kind_name].table
+        wanted = [i for i in set(ids) if i.startswith(KINDS[kind_name].prefix + "-")]
+        if wanted:
+            for rid, zh, en in session.execute(
+                select(table.id, table.name_zh, table.name_en).where(table.id.in_(wanted))
+            ):
+                out[rid] = (zh, en)
+    return out
+
+
+def empty(session: Session) -> bool:
+    """True when no record of any kind has been published yet."""
+    return all(session.scalars(select(KINDS[n].table.id).limit(1)).first() is None for n in KINDS)

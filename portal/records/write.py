@@ -1,0 +1,504 @@
+"""Publish, correct and withdraw: every write to a record goes through here, with its revision.
+
+Functions here flush but never commit: the caller owns the transaction (`db.session_scope`), so
+a whole import, or one API request, is one transaction.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import delete, insert, update
+from sqlmodel import Session, col, select
+
+from portal.models.common import Input
+from portal.models.department import Department
+from portal.models.enterprise import Enterprise
+from portal.models.incident import IncidentEnterprise
+from portal.models.inspection import Inspection
+from portal.models.revision import Action, RecordPollutant, Revision
+from portal.records.kinds import Kind, UnknownKind, kind_of_id
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one item of a write: which item, which field, and a sentence."""
+
+    index: int
+    field: str
+    message: str
+
+
+class RecordError(ValueError):
+    """A write that cannot be made as asked; `problems` says each reason."""
+
+    def __init__(self, problems: list[Problem], status: str = "invalid") -> None:
+        super().__init__("; ".join(f"{p.field}: {p.message}" for p in problems))
+        self.problems = problems
+        self.status = status  # invalid, not_found, conflict, gone
+
+
+@dataclass
+class Planned:
+    """What a write will do to one record."""
+
+    action: Action | None  # None: the record already says exactly this
+    record_id: str
+    item: Any  # the validated create model of the record's kind
+    snapshot: dict[str, Any]
+    old_snapshot: dict[str, Any] | None = None
+    old_revision: int = 0
+
+
+def now_utc() -> datetime:
+    """The current time, timezone-aware."""
+    return datetime.now(UTC)
+
+
+def validation_problems(index: int, error: ValidationError) -> list[Problem]:
+    """Turn pydantic's errors into Problems with dotted field paths and plain sentences."""
+    problems = []
+    for err in error.errors(include_url=False):
+        loc = ".".join(str(p) for p in err["loc"]) or "record"
+        message = err["msg"]
+        if err["type"] == "extra_forbidden":
+            message = "is not a field of this kind of record; check the spelling"
+        elif message.startswith("Value error, "):
+            message = message.removeprefix("Value error, ")
+        elif err["type"] == "missing":
+            message = "is required"
+        problems.append(Problem(index, loc, message))
+    return problems
+
+
+def snapshot_of(item: Input) -> dict[str, Any]:
+    """The record as published, in JSON form, without its id: what revisions store and compare."""
+    return item.model_dump(mode="json", exclude={"id"})
+
+
+def _existing(session: Session, table: Any, ids: Iterable[str]) -> set[str]:
+    wanted = sorted(set(ids))
+    found: set[str] = set()
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        found.update(session.exec(select(table.id).where(table.id.in_(chunk))))
+    return found
+
+
+def _current(session: Session, kind: Kind, ids: Sequence[str]) -> dict[str, tuple[int, Any, dict]]:
+    """For each existing id: its revision, withdrawal time and the snapshot of that revision."""
+    table = kind.table
+    out: dict[str, tuple[int, Any, dict]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start : start + 500])
+        rows = session.exec(
+            select(table.id, table.revision, table.withdrawn_at, col(Revision.snapshot))
+            .join(
+                Revision,
+                (col(Revision.record_id) == table.id) & (col(Revision.number) == table.revision),
+            )
+            .where(table.id.in_(chunk))
+        )
+        for record_id, revision, withdrawn_at, snapshot in rows:
+            out[record_id] = (revision, withdrawn_at, snapshot)
+    return out
+
+
+def _check_references(session: Session, kind: Kind, items: Sequence[Any]) -> list[Problem]:
+    """Every id a record names must exist (in the database or earlier in the same write)."""
+    own_ids = {getattr(i, "id", None) for i in items}
+    wants: dict[str, list[tuple[int, str, str]]] = defaultdict(list)  # table -> (index, field, id)
+    for index, item in enumerate(items):
+        publisher = item.publisher_id
+        wants["DEP" if publisher.startswith("DEP-") else "ENT"].append(
+            (index, "publisher_id", publisher)
+        )
+        if kind.name == "departments" and item.parent_id:
+            wants["DEP"].append((index, "parent_id", item.parent_id))
+        if hasattr(item, "enterprise_id"):
+            wants["ENT"].append((index, "enterprise_id", item.enterprise_id))
+        for n, r in enumerate(getattr(item, "responsible", None) or []):
+            wants["ENT"].append((index, f"responsible.{n}.enterprise_id", r.enterprise_id))
+        for n, u in enumerate(getattr(item, "updates", None) or []):
+            wants["DEP"].append((index, f"updates.{n}.department_id", u.department_id))
+    problems = []
+    for prefix, table in (("DEP", Department), ("ENT", Enterprise)):
+        found = _existing(session, table, (ref for _, _, ref in wants[prefix]))
+        for index, field, ref in wants[prefix]:
+            if ref in found or ref in own_ids:
+                continue
+            what = "department" if prefix == "DEP" else "enterprise"
+            if field == "publisher_id" and not ref.startswith(("DEP-", "ENT-")):
+                message = f"{ref} is not a publisher: a publisher is a department or an enterprise"
+            else:
+                message = f"there is no {what} {ref}; publish it first"
+            problems.append(Problem(index, field, message))
+    if kind.name == "inspections":
+        for index, item in enumerate(items):
+            if not item.publisher_id.startswith("DEP-"):
+                problems.append(
+                    Problem(index, "publisher_id", "inspections are published by a department")
+                )
+    if kind.name == "responses":
+        problems.extend(_check_subjects(session, items))
+    if kind.name == "enterprises":
+        problems.extend(_check_credit_codes(session, items))
+    return problems
+
+
+def _check_subjects(session: Session, items: Sequence[Any]) -> list[Problem]:
+    """A response answers an incident or inspection that names its enterprise."""
+    problems = []
+    for index, item in enumerate(items):
+        subject, enterprise = item.subject_id, item.enterprise_id
+        if subject.startswith("INS-"):
+            named = session.exec(
+                select(Inspection.enterprise_id).where(col(Inspection.id) == subject)
+            ).one_or_none()
+            ok, exists_ = named == enterprise, named is not None
+        else:
+            names = set(
+                session.exec(
+                    select(IncidentEnterprise.enterprise_id).where(
+                        col(IncidentEnterprise.incident_id) == subject
+                    )
+                )
+            )
+            exists_ = bool(_existing(session, kind_of_id(subject).table, [subject]))
+            ok = enterprise in names
+        if not exists_:
+            problems.append(Problem(index, "subject_id", f"there is no record {subject}"))
+        elif not ok:
+            problems.append(
+                Problem(
+                    index,
+                    "subject_id",
+                    f"{subject} does not name {enterprise}; "
+                    "an enterprise replies only to records that name it",
+                )
+            )
+    return problems
+
+
+def _check_credit_codes(session: Session, items: Sequence[Any]) -> list[Problem]:
+    """A credit code belongs to one enterprise only."""
+    problems = []
+    seen: dict[str, str] = {}
+    codes = {i.credit_code: i.id for i in items if i.credit_code}
+    owners: dict[str, str] = {}
+    chunk = sorted(codes)
+    for start in range(0, len(chunk), 500):
+        rows = session.exec(
+            select(Enterprise.credit_code, Enterprise.id).where(
+                col(Enterprise.credit_code).in_(chunk[start : start + 500])
+            )
+        )
+        owners.update({code: owner for code, owner in rows if code})
+    for index, item in enumerate(items):
+        code, own = item.credit_code, item.id
+        if not code:
+            continue
+        other = owners.get(code) or seen.get(code)
+        if other and other != own:
+            problems.append(Problem(index, "credit_code", f"{code} already belongs to {other}"))
+        seen[code] = own
+    return problems
+
+
+def plan(
+    session: Session,
+    kind: Kind,
+    items: Sequence[Any],
+    *,
+    now: datetime,
+    allow_corrections: bool = False,
+) -> tuple[list[Planned], list[Problem]]:
+    """Decide what publishing these validated items means: new, unchanged, or a correction."""
+    problems = _check_references(session, kind, items)
+    ids = [item.id for item in items]
+    current = _current(session, kind, [i for i in ids if i])
+    planned: list[Planned] = []
+    for index, item in enumerate(items):
+        record_id = item.id
+        if record_id is None:
+            problems.append(Problem(index, "id", "is required"))
+            continue
+        if kind_of_id(record_id) is not kind:
+            problems.append(
+                Problem(index, "id", f"a {kind.name[:-1]} id starts with {kind.prefix}-")
+            )
+            continue
+        if record_id not in current:
+            if item.published_at is None:
+                item.published_at = now
+            planned.append(Planned(Action.publish, record_id, item, snapshot_of(item)))
+            continue
+        revision, withdrawn_at, old = current[record_id]
+        if item.published_at is None:
+            item.published_at = datetime.fromisoformat(old["published_at"])
+        snapshot = snapshot_of(item)
+        if snapshot == old:
+            planned.append(Planned(None, record_id, item, snapshot, old, revision))
+        elif withdrawn_at is not None:
+            problems.append(Problem(index, "id", f"{record_id} was withdrawn and cannot change"))
+        elif not allow_corrections:
+            fields = ", ".join(sorted(k for k in snapshot if snapshot.get(k) != old.get(k)))
+            problems.append(
+                Problem(
+                    index,
+                    "id",
+                    f"{record_id} exists with different {fields}; a correction "
+                    "needs a reason (import with --reason)",
+                )
+            )
+        else:
+            planned.append(Planned(Action.correct, record_id, item, snapshot, old, revision))
+    return planned, problems
+
+
+def _row_values(kind: Kind, record_id: str, item: Input) -> dict[str, Any]:
+    data = item.model_dump()
+    values = {c: data[c] for c in kind.columns if c in data}
+    values["id"] = record_id
+    values["sources"] = item.model_dump(mode="json", include={"sources"})["sources"]
+    return values
+
+
+def _write_parts(session: Session, kind: Kind, plans: Sequence[Planned], replace: bool) -> None:
+    conn = session.connection()
+    ids = [p.record_id for p in plans]
+    if replace and ids:
+        for part in kind.parts:
+            conn.execute(delete(part.table).where(getattr(part.table, part.fk).in_(ids)))
+        conn.execute(delete(RecordPollutant).where(col(RecordPollutant.record_id).in_(ids)))
+    for part in kind.parts:
+        columns = set(part.table.__table__.columns.keys()) - {"id"}  # type: ignore[attr-defined]
+        rows = []
+        for p in plans:
+            for child in getattr(p.item, part.name):
+                values = {k: v for k, v in child.model_dump().items() if k in columns}
+                values[part.fk] = p.record_id
+                rows.append(values)
+        if rows:
+            conn.execute(insert(part.table), rows)
+    pollutant_rows: list[dict[str, str]] = []
+    for p in plans:
+        codes = set(getattr(p.item, "pollutants", None) or []) if kind.has_pollutants else set()
+        for part_name in kind.pollutant_parts:
+            codes.update(child.pollutant for child in getattr(p.item, part_name))
+        pollutant_rows.extend(
+            {"record_id": p.record_id, "pollutant": c, "kind": kind.name} for c in sorted(codes)
+        )
+    if pollutant_rows:
+        conn.execute(insert(RecordPollutant), pollutant_rows)
+
+
+def changed_fields(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
+    """Field by field, the old and new values where they differ."""
+    return {
+        key: {"old": old.get(key), "new": new.get(key)}
+        for key in sorted(set(old) | set(new))
+        if old.get(key) != new.get(key)
+    }
+
+
+def apply(
+    session: Session,
+    kind: Kind,
+    plans: Sequence[Planned],
+    *,
+    author_id: str | None,
+    now: datetime,
+    reason: str | None = None,
+    batch: str | None = None,
+) -> int:
+    """Write planned publications and corrections with their revisions; return how many changed.
+
+    `author_id` None credits each record's own publisher (loading the sample set).
+    """
+    conn = session.connection()
+    new = [p for p in plans if p.action == Action.publish]
+    corrections = [p for p in plans if p.action == Action.correct]
+    if new:
+        rows = []
+        for p in new:
+            values = _row_values(kind, p.record_id, p.item)
+            values.update(updated_at=now, revision=1)
+            rows.append(values)
+        conn.execute(insert(kind.table), rows)
+        _write_parts(session, kind, new, replace=False)
+    for p in corrections:
+        values = _row_values(kind, p.record_id, p.item)
+        values.update(updated_at=now, revision=p.old_revision + 1)
+        conn.execute(update(kind.table).where(kind.table.id == p.record_id).values(**values))
+    if corrections:
+        _write_parts(session, kind, corrections, replace=True)
+    revisions = [
+        {
+            "record_id": p.record_id,
+            "kind": kind.name,
+            "number": p.old_revision + 1,
+            "action": p.action.value,
+            "at": now,
+            "author_id": author_id or p.item.publisher_id,
+            "reason": reason if p.action == Action.correct else None,
+            "changes": changed_fields(p.old_snapshot or {}, p.snapshot) if p.old_snapshot else {},
+            "snapshot": p.snapshot,
+            "batch": batch,
+        }
+        for p in plans
+        if p.action is not None
+    ]
+    if revisions:
+        conn.execute(insert(Revision), revisions)
+    return len(revisions)
+
+
+def validate_item(kind: Kind, data: Mapping[str, Any], index: int = 0) -> Any:
+    """Validate one record's data with its kind's create model, or raise RecordError."""
+    try:
+        return kind.create.model_validate(dict(data))
+    except ValidationError as exc:
+        raise RecordError(validation_problems(index, exc)) from None
+
+
+def publish(
+    session: Session,
+    kind: Kind,
+    data: Mapping[str, Any],
+    *,
+    author_id: str,
+    now: datetime | None = None,
+) -> str:
+    """Publish one new record (revision 1); its id must be new. Returns the id."""
+    moment = now or now_utc()
+    item = validate_item(kind, data)
+    plans, problems = plan(session, kind, [item], now=moment)
+    if problems:
+        raise RecordError(problems)
+    if plans[0].action is None:
+        raise RecordError(
+            [Problem(0, "id", f"{plans[0].record_id} is already published")], status="conflict"
+        )
+    apply(session, kind, plans, author_id=author_id, now=moment)
+    session.flush()
+    return plans[0].record_id
+
+
+def _load_current(session: Session, record_id: str) -> tuple[Kind, int, Any, dict[str, Any]]:
+    try:
+        kind = kind_of_id(record_id)
+    except UnknownKind as exc:
+        raise RecordError([Problem(0, "id", str(exc))], status="not_found") from None
+    current = _current(session, kind, [record_id])
+    if record_id not in current:
+        raise RecordError([Problem(0, "id", f"there is no record {record_id}")], status="not_found")
+    revision, withdrawn_at, snapshot = current[record_id]
+    return kind, revision, withdrawn_at, snapshot
+
+
+def correct(
+    session: Session,
+    record_id: str,
+    changes: Mapping[str, Any],
+    *,
+    reason: str,
+    author_id: str,
+    expected_revision: int | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Correct fields of a record: a new revision keeps the old values and the reason.
+
+    Returns the new revision number.
+    """
+    moment = now or now_utc()
+    kind, revision, withdrawn_at, old = _load_current(session, record_id)
+    if withdrawn_at is not None:
+        raise RecordError(
+            [Problem(0, "id", f"{record_id} was withdrawn and cannot change")], "gone"
+        )
+    if expected_revision is not None and expected_revision != revision:
+        raise RecordError(
+            [
+                Problem(
+                    0,
+                    "revision",
+                    f"{record_id} is at revision {revision}, not "
+                    f"{expected_revision}; read it again and reapply your correction",
+                )
+            ],
+            status="conflict",
+        )
+    try:
+        checked = kind.correction.model_validate({**changes, "reason": reason})
+    except ValidationError as exc:
+        raise RecordError(validation_problems(0, exc)) from None
+    patch = checked.model_dump(mode="json", exclude_unset=True, exclude={"reason"})
+    item = validate_item(kind, {**old, **patch, "id": record_id})
+    snapshot = snapshot_of(item)
+    if snapshot == old:
+        raise RecordError([Problem(0, "record", "the correction changes nothing")])
+    problems = _check_references(session, kind, [item])
+    if problems:
+        raise RecordError(problems)
+    planned = Planned(Action.correct, record_id, item, snapshot, old, revision)
+    reason_text: str = checked.reason  # type: ignore[attr-defined]
+    apply(session, kind, [planned], author_id=author_id, now=moment, reason=reason_text)
+    session.flush()
+    return revision + 1
+
+
+def withdraw(
+    session: Session,
+    record_id: str,
+    *,
+    reason: str,
+    author_id: str,
+    now: datetime | None = None,
+) -> int:
+    """Withdraw a record: it stays readable as a tombstone saying who, when and why."""
+    moment = now or now_utc()
+    kind, revision, withdrawn_at, old = _load_current(session, record_id)
+    if withdrawn_at is not None:
+        raise RecordError([Problem(0, "id", f"{record_id} is already withdrawn")], status="gone")
+    reason = reason.strip()
+    if len(reason) < 3:
+        raise RecordError([Problem(0, "reason", "say why the record is withdrawn")])
+    if len(reason) > 2000:
+        raise RecordError([Problem(0, "reason", "keep the reason under 2,000 characters")])
+    conn = session.connection()
+    conn.execute(
+        update(kind.table)
+        .where(kind.table.id == record_id)
+        .values(
+            withdrawn_at=moment,
+            withdrawn_by=author_id,
+            withdrawal_reason=reason,
+            revision=revision + 1,
+            updated_at=moment,
+        )
+    )
+    conn.execute(
+        insert(Revision),
+        [
+            {
+                "record_id": record_id,
+                "kind": kind.name,
+                "number": revision + 1,
+                "action": Action.withdraw.value,
+                "at": moment,
+                "author_id": author_id,
+                "reason": reason,
+                "changes": {"withdrawn": {"old": False, "new": True}},
+                "snapshot": old,
+                "batch": None,
+            }
+        ],
+    )
+    session.flush()
+    return revision + 1
