@@ -1,0 +1,228 @@
+"""The `portal` command: set up the database, load and import records, generate data, serve."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from sqlalchemy.exc import OperationalError
+
+from portal.config import DATA_DIR, ConfigError, load_settings
+from portal.db import DatabaseUnavailable, check_connection, get_engine, is_migrated, redact
+
+F = TypeVar("F", bound=Callable[..., Any])
+SAMPLE_DIR = DATA_DIR / "sample"
+PROGRESS_OVER = 1 << 20  # show a progress bar for files over 1 MiB (a few thousand rows)
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
+def friendly(func: F) -> F:
+    """Turn an unreachable database or a bad setting into one readable line and exit 1."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (DatabaseUnavailable, ConfigError) as exc:
+            _fail(str(exc))
+        except OperationalError as exc:
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            _fail(f"the database refused the operation: {reason}")
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _engine() -> Any:
+    settings = load_settings()
+    engine = get_engine(settings.database_url)
+    check_connection(engine)
+    return engine
+
+
+def _ready_engine() -> Any:
+    engine = _engine()
+    if not is_migrated(engine):
+        _fail(f"the database at {redact(str(engine.url))} has no schema yet: run `portal init`")
+    return engine
+
+
+@click.group()
+def main() -> None:
+    """Clearwater: the open transparency portal of the recycled-metal industry."""
+
+
+@main.command()
+@friendly
+def init() -> None:
+    """Create the database schema, or upgrade it to the newest migration."""
+    from portal.db import upgrade
+
+    url = load_settings().database_url
+    upgrade(url)
+    click.echo(f"Database ready at {redact(url)}.")
+
+
+@main.command("load-sample")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has records.")
+@friendly
+def load_sample(if_empty: bool) -> None:
+    """Load the sample records of data/sample/ (all files in one transaction)."""
+    from portal.db import session_scope
+    from portal.ingest import import_file
+    from portal.records import empty
+
+    engine = _ready_engine()
+    with session_scope(engine) as session:
+        if if_empty and not empty(session):
+            click.echo("The database already has records; sample not loaded.")
+            return
+        totals = {"new": 0, "corrected": 0, "unchanged": 0}
+        for path in sorted(SAMPLE_DIR.glob("[0-9][0-9]-*.*")):
+            result = import_file(session, path, as_publisher=None, on_problem=_print_problem(path))
+            if not result.ok:
+                session.rollback()
+                _fail(f"{path.name}: {result.problem_count} problem(s); nothing was loaded")
+            for key in totals:
+                totals[key] += getattr(result, key)
+            click.echo(f"{path.name}: {result.rows} {result.kind}")
+    click.echo(f"Sample loaded: {totals['new']} new, {totals['unchanged']} already there.")
+
+
+def _print_problem(path: Path) -> Callable[[Any], None]:
+    def show(problem: Any) -> None:
+        click.echo(f"{path.name}: {problem}", err=True)
+
+    return show
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--as",
+    "as_publisher",
+    metavar="PUBLISHER",
+    help="Id of the department or enterprise publishing the file (DEP-MEE, ENT-0001).",
+)
+@click.option(
+    "--as-recorded",
+    is_flag=True,
+    help="Operators only: keep each row's own publisher_id (mirrors, benchmark sets).",
+)
+@click.option("--dry-run", is_flag=True, help="Check the file and report; write nothing.")
+@click.option(
+    "--kind",
+    type=click.Choice(
+        ["departments", "enterprises", "incidents", "inspections", "disclosures", "responses"]
+    ),
+    help="The kind of record in the file (default: from the first id's prefix).",
+)
+@click.option(
+    "--reason",
+    help="Publish rows that differ from the records as corrections, with this public reason.",
+)
+@friendly
+def import_(
+    file: Path,
+    as_publisher: str | None,
+    as_recorded: bool,
+    dry_run: bool,
+    kind: str | None,
+    reason: str | None,
+) -> None:
+    """Import one file of records (CSV, JSON or NDJSON): all rows, or none."""
+    from portal.db import session_scope
+    from portal.ingest import import_file
+
+    if bool(as_publisher) == as_recorded:
+        _fail("say who publishes the file: --as PUBLISHER (or, for operators, --as-recorded)")
+    if not file.exists():
+        _fail(f"{file}: no such file")
+    engine = _ready_engine()
+    size = file.stat().st_size
+    bar: Any = None
+    if size > PROGRESS_OVER:
+        bar = click.progressbar(length=size, label=f"Reading {file.name}", file=sys.stderr)
+    with session_scope(engine) as session:
+        try:
+            if bar is not None:
+                bar.__enter__()
+            result = import_file(
+                session,
+                file,
+                as_publisher=as_publisher.upper() if as_publisher else None,
+                kind_name=kind,
+                reason=reason,
+                on_problem=lambda p: click.echo(f"{file.name}: {p}", err=True),
+                progress=bar.update if bar is not None else None,
+            )
+        finally:
+            if bar is not None:
+                bar.__exit__(None, None, None)
+        summary = (
+            f"{result.rows} row(s) of {result.kind or 'unknown kind'}: {result.new} new, "
+            f"{result.corrected} corrected, {result.unchanged} unchanged"
+        )
+        if not result.ok:
+            session.rollback()
+            _fail(
+                f"{result.problem_count} problem(s) in {file.name}; nothing was written. "
+                f"Fix them and import again."
+            )
+        if dry_run:
+            session.rollback()
+            click.echo(f"Dry run: {summary}. Nothing was written.")
+            return
+    click.echo(f"Imported {summary}.")
+
+
+@main.command()
+@click.option(
+    "--records",
+    type=click.IntRange(1, 50_000_000),
+    required=True,
+    help="How many records to make in all.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=DATA_DIR / "generated",
+    show_default=True,
+    help="Folder for the NDJSON files.",
+)
+@click.option("--seed", type=int, default=2012, show_default=True)
+def generate(records: int, out: Path, seed: int) -> None:
+    """Write a deterministic synthetic data set (NDJSON, in import order) for benchmarks."""
+    from portal.ingest.generate import generate as make
+
+    counts = make(out, records, seed)
+    for name, count in counts.items():
+        click.echo(f"{out / name}: {count}")
+    click.echo("Import them in name order: `portal import FILE --as-recorded` for each file.")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option(
+    "--port",
+    type=int,
+    default=lambda: int(os.environ.get("PORT", "5000")),
+    help="Port to serve on (default: $PORT or 5000).",
+)
+@friendly
+def run(host: str, port: int) -> None:
+    """Serve the portal (development server; use gunicorn with wsgi:app in production)."""
+    from portal import create_app
+
+    _ready_engine()
+    app = create_app()
+    click.echo(f"Clearwater on http://{host}:{port}/")
+    app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)

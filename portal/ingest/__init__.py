@@ -1,0 +1,358 @@
+"""Import department files: validate every row, write all or nothing, idempotent by id."""
+
+from __future__ import annotations
+
+import json
+import typing
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import text
+from sqlmodel import Session
+
+from portal.ingest.readers import FileProblem, Row, open_rows
+from portal.models.common import Input
+from portal.models.department import Department
+from portal.models.enterprise import Enterprise
+from portal.records import KINDS, Kind, Problem, UnknownKind, apply, kind_of_id, plan
+from portal.records.query import department_subtree
+from portal.records.write import now_utc, validation_problems
+
+CHUNK = 1000
+KEEP_PROBLEMS = 200  # kept in the result; every problem is still passed to on_problem
+
+
+@dataclass(frozen=True)
+class LineProblem:
+    """One problem of an import: the line, the field and what is wrong."""
+
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" if self.line else "file"
+        return (
+            f"{where}, {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        )
+
+
+@dataclass
+class ImportResult:
+    """What an import found and did (or, with problems or --dry-run, would have done)."""
+
+    kind: str | None = None
+    rows: int = 0
+    new: int = 0
+    corrected: int = 0
+    unchanged: int = 0
+    problem_count: int = 0
+    problems: list[LineProblem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when the file can be written as a whole."""
+        return self.problem_count == 0
+
+
+def _list_fields(model: type[BaseModel]) -> tuple[set[str], set[str]]:
+    """Names of list fields holding plain strings, and of those holding objects."""
+    plain: set[str] = set()
+    objects: set[str] = set()
+    for name, info in model.model_fields.items():
+        annotation = info.annotation
+        for candidate in (annotation, *typing.get_args(annotation)):
+            if typing.get_origin(candidate) is list:
+                (item,) = typing.get_args(candidate) or (str,)
+                (plain if item is str else objects).add(name)
+    return plain, objects
+
+
+class CsvCells:
+    """Turns CSV cells into field values: `a;b` lists and JSON arrays for nested parts."""
+
+    def __init__(self, kind: Kind) -> None:
+        self.kind = kind
+        self.plain, self.objects = _list_fields(kind.create)
+        self.fields = set(kind.create.model_fields)
+
+    def check_header(self, header: list[str]) -> None:
+        """Refuse unknown columns, naming the ones this kind has."""
+        unknown = [h for h in header if h not in self.fields]
+        if unknown:
+            raise FileProblem(
+                f"unknown column(s) {', '.join(unknown)} for {self.kind.name}; the columns are "
+                f"{', '.join(sorted(self.fields))}"
+            )
+        if "id" not in header:
+            raise FileProblem("the header has no 'id' column; every record needs its id")
+
+    def convert(self, cells: dict[str, str]) -> dict[str, Any]:
+        """Field values from one row's non-empty cells."""
+        out: dict[str, Any] = {}
+        for name, cell in cells.items():
+            if name in self.plain:
+                out[name] = [p.strip() for p in cell.split(";") if p.strip()]
+            elif name in self.objects:
+                try:
+                    out[name] = json.loads(cell)
+                except json.JSONDecodeError:
+                    out[name] = _Unparsed(cell)
+            else:
+                out[name] = cell
+        return out
+
+
+class _Unparsed(str):
+    """A CSV cell that should have held a JSON array but did not parse."""
+
+
+def _detect_kind(path: Path, first: Row | None, named: str | None) -> Kind:
+    if named:
+        try:
+            return KINDS[named]
+        except KeyError:
+            raise FileProblem(f"unknown kind {named!r}; the kinds are {', '.join(KINDS)}") from None
+    if first is None:
+        raise FileProblem(f"{path.name} holds no records")
+    record_id = first.data.get("id")
+    if not isinstance(record_id, str):
+        raise FileProblem(f"line {first.line}: the first record has no id, so its kind is unknown")
+    try:
+        return kind_of_id(record_id)
+    except UnknownKind as exc:
+        raise FileProblem(f"line {first.line}: {exc}") from None
+
+
+def _peek_kind(path: Path, named: str | None) -> Kind:
+    if named:
+        return _detect_kind(path, None, named)
+    rows = open_rows(path)
+    try:
+        return _detect_kind(path, next(rows, None), None)
+    finally:
+        rows.close()
+
+
+class _SeenIds:
+    """Ids already read in this import, kept in a temporary table so memory stays flat."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.name = f"import_seen_{uuid.uuid4().hex[:12]}"
+        session.connection().execute(
+            text(f"CREATE TEMPORARY TABLE {self.name} (id VARCHAR(40) PRIMARY KEY, line INTEGER)")
+        )
+
+    def add(self, pairs: list[tuple[str, int]]) -> dict[str, int]:
+        """Record ids; return those seen before with the line they were first on."""
+        conn = self.session.connection()
+        ids = [p[0] for p in pairs]
+        found: dict[str, int] = dict(
+            conn.execute(
+                text(f"SELECT id, line FROM {self.name} WHERE id IN :ids").bindparams(  # noqa: S608
+                    _expanding("ids")
+                ),
+                {"ids": ids},
+            ).all()
+        )
+        first_lines: dict[str, int] = {}
+        for record_id, line in pairs:
+            first_lines.setdefault(record_id, line)
+        fresh = [{"id": i, "line": n} for i, n in first_lines.items() if i not in found]
+        if fresh:
+            conn.execute(text(f"INSERT INTO {self.name} (id, line) VALUES (:id, :line)"), fresh)  # noqa: S608
+        return found
+
+    def drop(self) -> None:
+        """Remove the table (it would also vanish with the connection)."""
+        self.session.connection().execute(text(f"DROP TABLE IF EXISTS {self.name}"))
+
+
+def _expanding(name: str) -> Any:
+    from sqlalchemy import bindparam
+
+    return bindparam(name, expanding=True)
+
+
+def _check_publisher(session: Session, as_publisher: str, kind: Kind) -> set[str]:
+    """The ids a file imported as this publisher may publish under."""
+    table: Any = Department if as_publisher.startswith("DEP-") else Enterprise
+    # A new department may publish its own record in the file that creates it.
+    bootstrap = kind.name == "departments" and as_publisher.startswith("DEP-")
+    known = as_publisher.startswith(("DEP-", "ENT-")) and (
+        bootstrap or session.get(table, as_publisher) is not None
+    )
+    if not known:
+        raise FileProblem(
+            f"--as {as_publisher}: no department or enterprise has that id "
+            "(see the departments listing, or publish the enterprise first)"
+        )
+    if table is Department:
+        return set(department_subtree(session, as_publisher))
+    return {as_publisher}
+
+
+def import_file(
+    session: Session,
+    path: Path,
+    *,
+    as_publisher: str | None,
+    kind_name: str | None = None,
+    reason: str | None = None,
+    now: datetime | None = None,
+    on_problem: Callable[[LineProblem], None] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Validate and write a file in the session's transaction; the caller commits only if ok.
+
+    `as_publisher` fills rows without a publisher and bounds those with one (a ministry may
+    publish for its bureaus); None trusts each row's publisher (sample loading).
+    """
+    moment = now or now_utc()
+    result = ImportResult()
+    batch = f"import:{path.name}:{moment.isoformat()}"[:64]
+
+    def report(problem: LineProblem) -> None:
+        result.problem_count += 1
+        if len(result.problems) < KEEP_PROBLEMS:
+            result.problems.append(problem)
+        if on_problem:
+            on_problem(problem)
+
+    try:
+        kind = _peek_kind(path, kind_name)
+        result.kind = kind.name
+        allowed = _check_publisher(session, as_publisher, kind) if as_publisher else None
+        cells = CsvCells(kind)
+        rows = open_rows(
+            path, progress=progress, convert=cells.convert, check_header=cells.check_header
+        )
+        seen = _SeenIds(session)
+        for chunk in _chunks(rows):
+            _import_chunk(
+                session,
+                kind,
+                chunk,
+                seen,
+                as_publisher,
+                allowed,
+                reason,
+                moment,
+                batch,
+                result,
+                report,
+            )
+        seen.drop()
+    except FileProblem as exc:
+        text_ = str(exc)
+        line = 0
+        if text_.startswith("line "):
+            head, _, rest = text_.partition(": ")
+            digits = head.removeprefix("line ").split(",")[0]
+            line, text_ = (int(digits), rest) if digits.isdigit() else (0, text_)
+        report(LineProblem(line, "", text_))
+    return result
+
+
+def _chunks(rows: Iterator[Row]) -> Iterator[list[Row]]:
+    chunk: list[Row] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _import_chunk(
+    session: Session,
+    kind: Kind,
+    chunk: list[Row],
+    seen: _SeenIds,
+    as_publisher: str | None,
+    allowed: set[str] | None,
+    reason: str | None,
+    moment: datetime,
+    batch: str,
+    result: ImportResult,
+    report: Callable[[LineProblem], None],
+) -> None:
+    items: list[Input] = []
+    lines: list[int] = []
+    ids: list[tuple[str, int]] = []
+    for row in chunk:
+        result.rows += 1
+        data = row.data
+        bad_cells = [k for k, v in data.items() if isinstance(v, _Unparsed)]
+        for name in bad_cells:
+            report(LineProblem(row.line, name, "the cell must hold a JSON array, e.g. [{...}]"))
+        if bad_cells:
+            continue
+        record_id = data.get("id")
+        if isinstance(record_id, str) and not record_id.startswith(kind.prefix + "-"):
+            report(
+                LineProblem(
+                    row.line,
+                    "id",
+                    f"{record_id} is not a {kind.name[:-1]} id "
+                    f"({kind.prefix}-...); a file holds one kind of record",
+                )
+            )
+            continue
+        if as_publisher:
+            named = data.get("publisher_id")
+            if named is None:
+                data = {**data, "publisher_id": as_publisher}
+            elif allowed is not None and named not in allowed:
+                report(
+                    LineProblem(
+                        row.line,
+                        "publisher_id",
+                        f"{named} is not {as_publisher} "
+                        "or one of its bureaus; import each publisher's rows as it",
+                    )
+                )
+                continue
+        try:
+            item = kind.create.model_validate(data)
+        except ValidationError as exc:
+            for p in validation_problems(row.line, exc):
+                report(LineProblem(row.line, p.field, p.message))
+            continue
+        items.append(item)
+        lines.append(row.line)
+        ids.append((item.id, row.line))  # type: ignore[attr-defined]
+    duplicates = seen.add(ids) if ids else {}
+    local: dict[str, int] = {}
+    keep_items, keep_lines = [], []
+    for item, line in zip(items, lines, strict=True):
+        rid = item.id  # type: ignore[attr-defined]
+        first = duplicates.get(rid) or local.get(rid)
+        if first is not None and first != line:
+            report(LineProblem(line, "id", f"{rid} appears again (first on line {first})"))
+            continue
+        local[rid] = line
+        keep_items.append(item)
+        keep_lines.append(line)
+    planned, problems = plan(
+        session, kind, keep_items, now=moment, allow_corrections=reason is not None
+    )
+    for problem in problems:
+        report(_at_line(problem, keep_lines))
+    if result.problem_count:
+        return  # keep reading to report every problem, but write nothing more
+    result.new += sum(1 for p in planned if p.action and p.action.value == "publish")
+    result.corrected += sum(1 for p in planned if p.action and p.action.value == "correct")
+    result.unchanged += sum(1 for p in planned if p.action is None)
+    apply(session, kind, planned, author_id=as_publisher, now=moment, reason=reason, batch=batch)
+
+
+def _at_line(problem: Problem, lines: list[int]) -> LineProblem:
+    return LineProblem(lines[problem.index], problem.field, problem.message)
