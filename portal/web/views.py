@@ -1,0 +1,187 @@
+"""Routes of the HTML pages: each parses its arguments, asks records, and renders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, current_app, render_template, request, url_for
+
+from portal import records
+from portal.db import request_session
+from portal.models import vocab
+from portal.records import PUBLIC_KINDS, QueryError, RecordQuery, parse_query
+from portal.web.i18n import current_lang, pick, t
+
+bp = Blueprint("web", __name__)
+KIND_RULE = "any(" + ", ".join(PUBLIC_KINDS) + ")"
+
+KIND_LABELS = {
+    "enterprises": ("企业", "Enterprises"),
+    "incidents": ("污染事件", "Incidents"),
+    "inspections": ("检查", "Inspections"),
+    "disclosures": ("信息披露", "Disclosures"),
+    "departments": ("部门", "Departments"),
+    "responses": ("企业回应", "Responses"),
+}
+
+
+@bp.app_context_processor
+def page_helpers() -> dict[str, Any]:
+    """Helpers every template can call: language, text picking, labels, names."""
+    lang = current_lang()
+
+    def lang_url(code: str) -> str:
+        args: dict[str, Any] = {**request.args.to_dict(), **(request.view_args or {})}
+        args["lang"] = code
+        return url_for(request.endpoint or "web.home", **args)
+
+    return {
+        "lang": lang,
+        "t": lambda zh, en: t(zh, en, lang),
+        "pick": lambda rec, stem: pick(rec, stem, lang),
+        "kind_label": lambda k: t(*KIND_LABELS[k], lang),
+        "kinds": PUBLIC_KINDS,
+        "lang_url": lang_url,
+        "province_name": lambda code: _province(code, lang),
+        "pollutant_name": lambda code: _pollutant(code, lang),
+    }
+
+
+def _province(code: str | None, lang: str) -> str:
+    p = vocab.provinces().get(code or "")
+    return (p.name_en if lang == "en" else p.short_zh) if p else (code or "")
+
+
+def _pollutant(code: str, lang: str) -> str:
+    p = vocab.pollutants().get(code)
+    return (p.name_en if lang == "en" else p.name_zh) if p else code
+
+
+def _names_for(items: list[Any]) -> dict[str, tuple[str, str | None]]:
+    ids: set[str] = set()
+    for item in items:
+        for attr in ("publisher_id", "enterprise_id", "parent_id", "withdrawn_by", "author_id"):
+            value = getattr(item, attr, None)
+            if value:
+                ids.add(value)
+        for part in getattr(item, "responsible", []) + getattr(item, "updates", []):
+            ids.add(getattr(part, "enterprise_id", None) or part.department_id)
+    return records.names(request_session(current_app), sorted(i for i in ids if i))
+
+
+@bp.get("/")
+def home() -> str:
+    """What Clearwater is, the documented incidents, the latest records and the figures."""
+    session = request_session(current_app)
+    documented = records.list_records(
+        session, RecordQuery(kind="incidents", sample=False, limit=5)
+    )[1]
+    latest_incidents = records.list_records(session, RecordQuery(kind="incidents", limit=5))[1]
+    latest_inspections = records.list_records(session, RecordQuery(kind="inspections", limit=6))[1]
+    items = documented + latest_incidents + latest_inspections
+    return render_template(
+        "home.html",
+        counts=records.counts(session),
+        documented=documented,
+        latest_incidents=latest_incidents,
+        latest_inspections=latest_inspections,
+        names=_names_for(items),
+    )
+
+
+@bp.get(f"/<{KIND_RULE}:kind>")
+def listing(kind: str) -> tuple[str, int] | str:
+    """One page of a kind's records, filtered by the query string."""
+    try:
+        query = parse_query(
+            kind, request.args, default_limit=current_app.config["PAGE_SIZE"], ignore=("lang",)
+        )
+    except QueryError as exc:
+        return render_template(
+            "error.html",
+            status=400,
+            title=t("查询有误", "Bad query", current_lang()),
+            problems=exc.problems,
+        ), 400
+    page, items = records.list_records(request_session(current_app), query)
+    next_url = None
+    if page.next_cursor:
+        args: dict[str, Any] = {**request.args.to_dict(), "cursor": page.next_cursor.encode()}
+        next_url = url_for("web.listing", kind=kind, **args)
+    return render_template(
+        "listing.html",
+        kind=kind,
+        page=page,
+        items=items,
+        next_url=next_url,
+        filters=query.filters(),
+        names=_names_for(items),
+    )
+
+
+@bp.get(f"/<{KIND_RULE}:kind>/<record_id>")
+def record(kind: str, record_id: str) -> str:
+    """One record with its parts, the replies to it, and a link to its history."""
+    session = request_session(current_app)
+    item = records.get_record(session, record_id.upper())
+    if item is None or item.kind != kind:
+        abort(
+            404,
+            description=t(
+                f"没有编号为 {record_id} 的记录。",
+                f"There is no record {record_id} among the {kind}.",
+                current_lang(),
+            ),
+        )
+    responses = (
+        records.responses_to(session, item.id) if kind in ("incidents", "inspections") else []
+    )
+    related: dict[str, list[Any]] = {}
+    if kind == "enterprises":
+        for other in ("incidents", "inspections", "disclosures"):
+            related[other] = records.list_records(
+                session, RecordQuery(kind=other, enterprise=item.id, limit=20)
+            )[1]
+    if kind == "departments":
+        for other in ("incidents", "inspections"):
+            related[other] = records.list_records(
+                session, RecordQuery(kind=other, department=item.id, limit=20)
+            )[1]
+    everything = [item, *responses, *(r for group in related.values() for r in group)]
+    return render_template(
+        "record.html",
+        kind=kind,
+        item=item,
+        responses=responses,
+        related=related,
+        names=_names_for(everything),
+    )
+
+
+@bp.get(f"/<{KIND_RULE}:kind>/<record_id>/history")
+def record_history(kind: str, record_id: str) -> str:
+    """Every revision of a record, with reasons and what changed."""
+    session = request_session(current_app)
+    item = records.get_record(session, record_id.upper())
+    if item is None or item.kind != kind:
+        abort(404, description=f"There is no record {record_id} among the {kind}.")
+    revisions = records.history(session, item.id)
+    return render_template(
+        "history.html",
+        kind=kind,
+        item=item,
+        revisions=revisions,
+        names=_names_for([item, *revisions]),
+    )
+
+
+@bp.get("/standards")
+def standards() -> str:
+    """Every limit the portal compares measurements against, with its source."""
+    return render_template("standards.html", limits=vocab.limits())
+
+
+@bp.get("/about")
+def about() -> str:
+    """What the data is, who publishes it, and which records are illustrative."""
+    return render_template("about.html", counts=records.counts(request_session(current_app)))
