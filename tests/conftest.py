@@ -1,0 +1,204 @@
+"""Every test gets its own migrated database (SQLite, or PostgreSQL when PORTAL_TEST_DATABASE_URL
+is set), an app, a client and a CLI runner. Migrating once per worker and copying keeps it fast."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from click.testing import CliRunner
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy.engine import make_url
+from sqlmodel import Session
+
+from portal import create_app
+from portal.cli import main as portal_cli
+from portal.db import dispose_engine, get_engine, upgrade
+
+PG_URL = os.environ.get("PORTAL_TEST_DATABASE_URL", "")
+REQUIRED = {s.strip() for s in os.environ.get("PORTAL_REQUIRE_SERVICES", "").split(",") if s}
+_counter = itertools.count()
+
+
+def need(service: str, reason: str) -> None:
+    """Skip for a missing service, unless CI said it must be there (then fail)."""
+    if service in REQUIRED or "all" in REQUIRED:
+        pytest.fail(f"{service} is required here (PORTAL_REQUIRE_SERVICES) but {reason}")
+    pytest.skip(reason)
+
+
+def _admin(url: str) -> psycopg.Connection[Any]:
+    u = make_url(url)
+    return psycopg.connect(
+        host=u.host,
+        port=u.port or 5432,
+        user=u.username,
+        password=u.password,
+        dbname=u.database,
+        autocommit=True,
+    )
+
+
+def _pg_url(name: str) -> str:
+    return make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+
+
+class Databases:
+    """Makes fresh databases from a migrated template, on SQLite or PostgreSQL."""
+
+    def __init__(self, root: Path, worker: str) -> None:
+        self.root = root
+        self.worker = worker.replace("gw", "w")
+        self.templates: dict[str, str] = {}
+
+    def template(self, name: str, fill: Any = None) -> str:
+        """A migrated (and optionally filled) template database, made once per worker."""
+        if name in self.templates:
+            return self.templates[name]
+        if PG_URL:
+            db = f"cwt_{name}_{self.worker}_{os.getpid()}"
+            with _admin(PG_URL) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{db}"')
+                conn.execute(f'CREATE DATABASE "{db}"')
+            url = _pg_url(db)
+        else:
+            url = f"sqlite:///{self.root / f'template-{name}.db'}"
+        upgrade(url)
+        if fill:
+            fill(url)
+        dispose_engine(url)
+        self.templates[name] = url
+        return url
+
+    def fresh(self, template: str, tmp_path: Path) -> str:
+        """A new database copied from a template."""
+        if PG_URL:
+            db = f"cw_{self.worker}_{os.getpid()}_{next(_counter)}"
+            source = make_url(template).database
+            with _admin(PG_URL) as conn:
+                conn.execute(f'CREATE DATABASE "{db}" TEMPLATE "{source}"')
+            return _pg_url(db)
+        target = tmp_path / "portal.db"
+        shutil.copyfile(make_url(template).database or "", target)
+        return f"sqlite:///{target}"
+
+    def drop(self, url: str) -> None:
+        """Forget a test database."""
+        dispose_engine(url)
+        if PG_URL:
+            with _admin(PG_URL) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+
+    def close(self) -> None:
+        """Drop the templates."""
+        for url in self.templates.values():
+            self.drop(url)
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
+    """The per-worker database maker."""
+    if PG_URL:
+        try:
+            _admin(PG_URL).close()
+        except psycopg.OperationalError as exc:
+            pytest.exit(f"PORTAL_TEST_DATABASE_URL is set but unreachable: {exc}", returncode=1)
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    dbs = Databases(tmp_path_factory.mktemp("databases"), worker)
+    yield dbs
+    dbs.close()
+
+
+def _load_sample(url: str) -> None:
+    result = CliRunner().invoke(portal_cli, ["load-sample"], env={"PORTAL_DATABASE_URL": url})
+    assert result.exit_code == 0, result.output
+
+
+@pytest.fixture
+def database_url(databases: Databases, tmp_path: Path) -> Iterator[str]:
+    """A fresh, migrated, empty database for this test."""
+    url = databases.fresh(databases.template("empty"), tmp_path)
+    yield url
+    databases.drop(url)
+
+
+@pytest.fixture
+def sample_url(databases: Databases, tmp_path: Path) -> Iterator[str]:
+    """A fresh database holding the sample data set."""
+    url = databases.fresh(databases.template("sample", _load_sample), tmp_path)
+    yield url
+    databases.drop(url)
+
+
+@pytest.fixture
+def session(database_url: str) -> Iterator[Session]:
+    """A session on the test's empty database."""
+    with Session(get_engine(database_url), expire_on_commit=False) as s:
+        yield s
+
+
+@pytest.fixture
+def sample_session(sample_url: str) -> Iterator[Session]:
+    """A session on the test's sample database."""
+    with Session(get_engine(sample_url), expire_on_commit=False) as s:
+        yield s
+
+
+def _app(url: str) -> Flask:
+    return create_app({"DATABASE_URL": url, "TESTING": True})
+
+
+@pytest.fixture
+def app(database_url: str) -> Flask:
+    """The portal on the empty database."""
+    return _app(database_url)
+
+
+@pytest.fixture
+def sample_app(sample_url: str) -> Flask:
+    """The portal on the sample database."""
+    return _app(sample_url)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client of the empty portal."""
+    return app.test_client()
+
+
+@pytest.fixture
+def sample_client(sample_app: Flask) -> FlaskClient:
+    """A test client of the portal with the sample data."""
+    return sample_app.test_client()
+
+
+class Portal:
+    """Runs the `portal` command against one database, as a user would from a shell."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str) -> Any:
+        return self.runner.invoke(
+            portal_cli, list(args), env={"PORTAL_DATABASE_URL": self.url}, catch_exceptions=False
+        )
+
+
+@pytest.fixture
+def portal(database_url: str) -> Portal:
+    """The CLI against the test's empty database."""
+    return Portal(database_url)
+
+
+@pytest.fixture
+def sample_portal(sample_url: str) -> Portal:
+    """The CLI against the test's sample database."""
+    return Portal(sample_url)

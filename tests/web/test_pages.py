@@ -1,0 +1,202 @@
+"""The pages a citizen sees: real content, both languages, clear errors, escaped text."""
+
+import pytest
+from flask.testing import FlaskClient
+from sqlmodel import Session
+
+from factories import basics, disclosure, incident, inspection, publish
+from portal import records
+
+
+@pytest.fixture
+def filled(session: Session) -> dict[str, str]:
+    ids = basics(session)
+    inc = incident(
+        id="INC-2012-0001",
+        title_en="Longjiang cadmium",
+        responsible=[{"enterprise_id": ids["enterprise"], "role_zh": "排放源"}],
+        updates=[
+            {
+                "department_id": "DEP-GX-EEB",
+                "at": "2012-01-19T17:00:00+08:00",
+                "text_zh": "测得镉浓度超标",
+                "text_en": "Cadmium above the limit",
+            }
+        ],
+        sample=False,
+        sources=[{"title": "China Daily, 2012-01-31"}],
+    )
+    publish(session, inc)
+    publish(
+        session,
+        inspection(
+            ids["enterprise"], id="INS-W-1", findings_zh="<script>alert(1)</script> 排放口超标"
+        ),
+    )
+    publish(session, disclosure(ids["enterprise"], id="DIS-W-1"))
+    publish(
+        session,
+        {
+            "id": "RSP-W-1",
+            "publisher_id": ids["enterprise"],
+            "enterprise_id": ids["enterprise"],
+            "subject_id": "INS-W-1",
+            "text_zh": "我们已整改。",
+            "text_en": "We have fixed it.",
+        },
+    )
+    return {**ids, "incident": "INC-2012-0001"}
+
+
+def test_home_shows_the_documented_incident(client: FlaskClient, filled: dict) -> None:
+    page = client.get("/").get_data(as_text=True)
+    assert "有据可查的事件" in page and "龙江镉污染" in page and "INC-2012-0001" in page
+
+
+@pytest.mark.parametrize(
+    "kind", ["enterprises", "incidents", "inspections", "disclosures", "departments"]
+)
+def test_every_listing_answers(client: FlaskClient, filled: dict, kind: str) -> None:
+    response = client.get(f"/{kind}")
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
+
+
+def test_incident_page_shows_readings_against_the_limit(client: FlaskClient, filled: dict) -> None:
+    page = client.get("/incidents/INC-2012-0001?lang=en").get_data(as_text=True)
+    assert "4.94 ×" in page and "0.005 mg/L" in page and "GB 3838-2002" in page
+    assert "Cadmium above the limit" in page  # the timeline, in English
+    assert "China Daily, 2012-01-31" in page  # its source
+    assert filled["enterprise"] in page  # responsible enterprise linked
+
+
+def test_disclosure_without_limit_says_so(
+    client: FlaskClient, session: Session, filled: dict
+) -> None:
+    ent = filled["enterprise"]
+    publish(
+        session,
+        disclosure(
+            ent,
+            id="DIS-W-2",
+            figures=[{"site_zh": "总排口", "pollutant": "COD", "value": 40, "unit": "mg/L"}],
+        ),
+    )
+    page = client.get("/disclosures/DIS-W-2?lang=en").get_data(as_text=True)
+    assert "no limit on file" in page
+
+
+def test_hostile_text_is_shown_as_text(client: FlaskClient, filled: dict) -> None:
+    page = client.get("/inspections/INS-W-1").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_right_of_reply_is_shown_beside_the_inspection(client: FlaskClient, filled: dict) -> None:
+    page = client.get("/inspections/INS-W-1?lang=en").get_data(as_text=True)
+    assert "We have fixed it." in page
+
+
+def test_enterprise_page_gathers_its_records(client: FlaskClient, filled: dict) -> None:
+    page = client.get(f"/enterprises/{filled['enterprise']}").get_data(as_text=True)
+    for record_id in ("INC-2012-0001", "INS-W-1", "DIS-W-1"):
+        assert record_id in page
+
+
+def test_language_switch(client: FlaskClient, filled: dict) -> None:
+    zh = client.get("/incidents").get_data(as_text=True)
+    en = client.get("/incidents?lang=en").get_data(as_text=True)
+    assert '<html lang="zh-CN">' in zh and "污染事件" in zh
+    assert '<html lang="en">' in en and "Incidents" in en
+    browser = client.get("/incidents", headers={"Accept-Language": "en-GB,en;q=0.9"})
+    assert '<html lang="en">' in browser.get_data(as_text=True)
+
+
+def test_fallback_text_is_marked(client: FlaskClient, session: Session, filled: dict) -> None:
+    # The disclosure has no English title: the English page shows the Chinese one, marked.
+    page = client.get("/disclosures/DIS-W-1?lang=en").get_data(as_text=True)
+    assert '<span lang="zh-CN">2023 年度排放信息</span>' in page and "(in Chinese only)" in page
+
+
+def test_history_shows_a_correction(client: FlaskClient, session: Session, filled: dict) -> None:
+    records.correct(
+        session,
+        "INS-W-1",
+        {"penalty_yuan": 80000},
+        reason="Amount mistyped",
+        author_id="DEP-GX-EEB",
+    )
+    session.commit()
+    page = client.get("/inspections/INS-W-1/history?lang=en").get_data(as_text=True)
+    assert "Revision 2" in page and "Amount mistyped" in page
+    assert "120000" in page and "80000" in page
+
+
+def test_withdrawn_record_shows_its_tombstone(
+    client: FlaskClient, session: Session, filled: dict
+) -> None:
+    records.withdraw(session, "INS-W-1", reason="Wrong enterprise named", author_id="DEP-GX-EEB")
+    session.commit()
+    response = client.get("/inspections/INS-W-1?lang=en")
+    assert response.status_code == 200
+    assert "This record was withdrawn." in response.get_data(as_text=True)
+    assert "Wrong enterprise named" in response.get_data(as_text=True)
+    assert "INS-W-1" not in client.get("/inspections").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/incidents/INC-NOPE",
+        "/inspections/INC-2012-0001",
+        "/ships",
+        "/incidents/..%2F..%2Fetc%2Fpasswd",
+    ],
+)
+def test_unknown_pages_are_404(client: FlaskClient, filled: dict, url: str) -> None:
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("?outcome=guilty", "must be one of"),
+        ("?limit=-1", "from 1 to 1000"),
+        ("?cursor=%00", "not one this portal made"),
+        ("?colour=red", "Unknown parameter"),
+    ],
+)
+def test_bad_filters_are_400_with_a_sentence(
+    client: FlaskClient, filled: dict, query: str, message: str
+) -> None:
+    response = client.get(f"/inspections{query}")
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+
+
+def test_listing_pages_follow_the_cursor(
+    client: FlaskClient, session: Session, filled: dict
+) -> None:
+    for n in range(3):
+        publish(session, inspection(filled["enterprise"], id=f"INS-PG-{n}"))
+    first = client.get("/inspections?limit=2").get_data(as_text=True)
+    assert 'rel="next"' in first
+    next_url = first.split('rel="next" href="')[1].split('"')[0].replace("&amp;", "&")
+    second = client.get(next_url).get_data(as_text=True)
+    assert "4 records" not in second and "共 4 条" in second
+
+
+def test_standards_page_lists_every_limit(client: FlaskClient) -> None:
+    page = client.get("/standards?lang=en").get_data(as_text=True)
+    assert page.count("<tr>") == 1 + 49
+    assert "GB 8978-1996" in page
+
+
+def test_database_down_is_a_503_page(tmp_path) -> None:
+    from portal import create_app
+
+    app = create_app(
+        {"DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:9/x?connect_timeout=2"}
+    )
+    response = app.test_client().get("/incidents")
+    assert response.status_code == 503 and response.headers["Retry-After"] == "30"
