@@ -19,8 +19,10 @@ from portal.ingest.readers import FileProblem, Row, open_rows
 from portal.models.common import Input
 from portal.models.department import Department
 from portal.models.enterprise import Enterprise
+from portal.models.tip import TipCreate
 from portal.records import KINDS, Kind, Problem, UnknownKind, apply, kind_of_id, plan
 from portal.records.query import department_subtree
+from portal.records.tips import TIP_PREFIX, receive_tips
 from portal.records.write import now_utc, validation_problems
 
 CHUNK = 1000
@@ -112,7 +114,8 @@ class _Unparsed(str):
     """A CSV cell that should have held a JSON array but did not parse."""
 
 
-def _detect_kind(path: Path, first: Row | None, named: str | None) -> Kind:
+def _detect_kind(path: Path, first: Row | None, named: str | None) -> Kind | None:
+    """The kind of the file's records; None for a file of citizen tips."""
     if named:
         try:
             return KINDS[named]
@@ -123,13 +126,15 @@ def _detect_kind(path: Path, first: Row | None, named: str | None) -> Kind:
     record_id = first.data.get("id")
     if not isinstance(record_id, str):
         raise FileProblem(f"line {first.line}: the first record has no id, so its kind is unknown")
+    if record_id.startswith(TIP_PREFIX + "-"):
+        return None
     try:
         return kind_of_id(record_id)
     except UnknownKind as exc:
         raise FileProblem(f"line {first.line}: {exc}") from None
 
 
-def _peek_kind(path: Path, named: str | None) -> Kind:
+def _peek_kind(path: Path, named: str | None) -> Kind | None:
     if named:
         return _detect_kind(path, None, named)
     rows = open_rows(path)
@@ -227,6 +232,9 @@ def import_file(
 
     try:
         kind = _peek_kind(path, kind_name)
+        if kind is None:
+            _import_tips(session, path, moment, result, report)
+            return result
         result.kind = kind.name
         allowed = _check_publisher(session, as_publisher, kind) if as_publisher else None
         cells = CsvCells(kind)
@@ -258,6 +266,32 @@ def import_file(
             line, text_ = (int(digits), rest) if digits.isdigit() else (0, text_)
         report(LineProblem(line, "", text_))
     return result
+
+
+def _import_tips(
+    session: Session,
+    path: Path,
+    moment: datetime,
+    result: ImportResult,
+    report: Callable[[LineProblem], None],
+) -> None:
+    """Tips have no publisher and no revisions: they are received, then moderated."""
+    result.kind = "tips"
+    items, lines = [], []
+    for row in open_rows(path):
+        result.rows += 1
+        try:
+            items.append(TipCreate.model_validate(row.data))
+            lines.append(row.line)
+        except ValidationError as exc:
+            for p in validation_problems(row.line, exc):
+                report(LineProblem(row.line, p.field, p.message))
+    if result.problem_count:
+        return
+    new, unchanged, problems = receive_tips(session, items, now=moment)
+    for problem in problems:
+        report(_at_line(problem, lines))
+    result.new, result.unchanged = new, unchanged
 
 
 def _chunks(rows: Iterator[Row]) -> Iterator[list[Row]]:
