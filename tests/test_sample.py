@@ -4,7 +4,7 @@ set that is flagged as such and covers every sector, department and disclosure c
 from collections import Counter
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from portal import records
 from portal.models import Department, Disclosure, Enterprise, Incident, Inspection, Response, Tip
@@ -51,13 +51,15 @@ def test_longjiang_incident_is_real_and_sourced(sample_session: Session) -> None
 
 
 def test_everything_else_is_flagged_illustrative(sample_session: Session) -> None:
-    real_incidents = sample_session.exec(select(Incident).where(Incident.sample == False)).all()  # noqa: E712
+    real_incidents = sample_session.exec(
+        select(Incident).where(col(Incident.sample).is_(False))
+    ).all()
     assert [i.id for i in real_incidents] == ["INC-2012-0001"]
     for table in (Inspection, Disclosure, Response, Tip):
         assert all(r.sample for r in sample_session.exec(select(table)).all()), table
     real_enterprises = sample_session.exec(
-        select(Enterprise).where(Enterprise.sample == False)
-    ).all()  # noqa: E712
+        select(Enterprise).where(col(Enterprise.sample).is_(False))
+    ).all()
     assert len(real_enterprises) == 2
 
 
@@ -93,7 +95,7 @@ def test_chinese_everywhere_english_mostly(sample_session: Session) -> None:
 
 
 def test_some_readings_exceed_and_some_have_no_limit(sample_session: Session) -> None:
-    page, items = records.list_records(
+    _, items = records.list_records(
         sample_session, records.RecordQuery(kind="incidents", limit=100)
     )
     readings = [r for i in items for r in i.readings]  # type: ignore[attr-defined]
