@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
@@ -10,6 +11,7 @@ from portal import records
 from portal.db import request_session
 from portal.models import vocab
 from portal.records import PUBLIC_KINDS, QueryError, RecordQuery, parse_query
+from portal.records.query import CHINA
 from portal.web.i18n import current_lang, pick, t
 
 bp = Blueprint("web", __name__)
@@ -23,6 +25,27 @@ KIND_LABELS = {
     "departments": ("部门", "Departments"),
     "responses": ("企业回应", "Responses"),
 }
+
+
+def _china(value: date | datetime | None, fmt: str) -> str:
+    """Show a time in China Standard Time (the records' own time zone); dates as they are."""
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        return value.astimezone(CHINA).strftime(fmt)
+    return value.strftime("%Y-%m-%d")
+
+
+@bp.app_template_filter("day")
+def day_filter(value: date | datetime | None) -> str:
+    """2012-01-15, in China time."""
+    return _china(value, "%Y-%m-%d")
+
+
+@bp.app_template_filter("minute")
+def minute_filter(value: date | datetime | None) -> str:
+    """2012-01-19 17:00, in China time."""
+    return _china(value, "%Y-%m-%d %H:%M")
 
 
 @bp.app_context_processor
@@ -44,6 +67,9 @@ def page_helpers() -> dict[str, Any]:
         "lang_url": lang_url,
         "province_name": lambda code: _province(code, lang),
         "pollutant_name": lambda code: _pollutant(code, lang),
+        "pollutant_list": lambda codes: ("、" if lang == "zh" else ", ").join(
+            _pollutant(c, lang) for c in codes
+        ),
     }
 
 

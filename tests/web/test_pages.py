@@ -66,6 +66,8 @@ def test_incident_page_shows_readings_against_the_limit(client: FlaskClient, fil
     page = client.get("/incidents/INC-2012-0001?lang=en").get_data(as_text=True)
     assert "4.94 ×" in page and "0.005 mg/L" in page and "GB 3838-2002" in page
     assert "Cadmium above the limit" in page  # the timeline, in English
+    # Times are shown in China time, as published (09:00 and 17:00 +08:00), not in UTC.
+    assert "2012-01-15" in page and "2012-01-19 17:00" in page
     assert "China Daily, 2012-01-31" in page  # its source
     assert filled["enterprise"] in page  # responsible enterprise linked
 
