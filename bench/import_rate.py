@@ -1,6 +1,6 @@
 """Import rate and peak memory of `portal import` on generated files.
 
-    python bench/import_rate.py --records 100000 [--database URL] [--only inspections]
+    python bench/import_rate.py --records 100000 [--database URL] [--skip disclosures]
 
 Generates the data set once (bench/out/gen-N), migrates a fresh database, imports each file
 in load order with `portal import FILE --as-recorded` under /usr/bin/time -v, and prints rows,
@@ -60,6 +60,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--database", help="database URL (default: a fresh SQLite file)")
+    parser.add_argument("--skip", default="", help="kinds not to import, e.g. incidents,disclosures")
     args = parser.parse_args()
     if not shutil.which("/usr/bin/time"):
         sys.exit("needs /usr/bin/time (Debian package 'time')")
@@ -74,7 +75,10 @@ def main() -> None:
     subprocess.run([PORTAL, "init"], env=env, check=True, stdout=subprocess.DEVNULL)
     print(f"{'file':<24}{'rows':>10}{'seconds':>10}{'rows/s':>10}{'peak MiB':>10}")
     total_rows, total_seconds = 0, 0.0
+    skipped = {k.strip() for k in args.skip.split(",") if k.strip()}
     for path in sorted(folder.glob("*.ndjson")):
+        if path.stem.split("-", 1)[1] in skipped:
+            continue
         rows, seconds, peak = timed_import(path, env)
         total_rows += rows
         total_seconds += seconds

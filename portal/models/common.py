@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -15,16 +14,19 @@ ID_RE = re.compile(r"^[A-Z]{3}(?:-[A-Z0-9]{1,12}){1,5}$")
 ID_MAX = 40
 
 
+# Control characters (Unicode category Cc) other than tab and newlines, lone surrogates, and the
+# two noncharacters that XML and most tools refuse.
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
 def _clean_text(value: str) -> str:
     """Refuse control characters (tab and newline aside) that no reader can see or print."""
-    for position, ch in enumerate(value, start=1):
-        if ch in "\t\n\r":
-            continue
-        if unicodedata.category(ch) in ("Cc", "Cs") or ch in "\ufffe\uffff":
-            raise ValueError(
-                f"character {position} is an invisible control character (U+{ord(ch):04X}); "
-                "remove it"
-            )
+    found = _INVISIBLE.search(value)
+    if found:
+        raise ValueError(
+            f"character {found.start() + 1} is an invisible control character "
+            f"(U+{ord(found.group()):04X}); remove it"
+        )
     return value
 
 
