@@ -52,6 +52,7 @@ def test_data_format_examples_import_in_order(session, tmp_path: Path) -> None:
         "inspections",
         "disclosures",
         "responses",
+        "tips",
     ]
     for name, body in examples:
         path = tmp_path / name

@@ -13,6 +13,7 @@ from portal.models import vocab
 from portal.records import PUBLIC_KINDS, QueryError, RecordQuery, parse_query
 from portal.records.query import CHINA
 from portal.web.i18n import current_lang, pick, t
+from portal.web.labels import label
 
 bp = Blueprint("web", __name__)
 KIND_RULE = "any(" + ", ".join(PUBLIC_KINDS) + ")"
@@ -67,6 +68,7 @@ def page_helpers() -> dict[str, Any]:
         "lang_url": lang_url,
         "province_name": lambda code: _province(code, lang),
         "pollutant_name": lambda code: _pollutant(code, lang),
+        "label": lambda value: label(value, lang),
         "pollutant_list": lambda codes: ("、" if lang == "zh" else ", ").join(
             _pollutant(c, lang) for c in codes
         ),
