@@ -60,7 +60,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--database", help="database URL (default: a fresh SQLite file)")
-    parser.add_argument("--skip", default="", help="kinds not to import, e.g. incidents,disclosures")
+    parser.add_argument("--skip", default="", help="kinds not to import: incidents,disclosures")
     args = parser.parse_args()
     if not shutil.which("/usr/bin/time"):
         sys.exit("needs /usr/bin/time (Debian package 'time')")
