@@ -62,16 +62,24 @@ class ImportResult:
         return self.problem_count == 0
 
 
+def _bare(annotation: Any) -> Any:
+    """A type without its Annotated[...] wrapper."""
+    while typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    return annotation
+
+
 def _list_fields(model: type[BaseModel]) -> tuple[set[str], set[str]]:
     """Names of list fields holding plain strings, and of those holding objects."""
     plain: set[str] = set()
     objects: set[str] = set()
     for name, info in model.model_fields.items():
-        annotation = info.annotation
+        annotation = _bare(info.annotation)
         for candidate in (annotation, *typing.get_args(annotation)):
+            candidate = _bare(candidate)
             if typing.get_origin(candidate) is list:
                 (item,) = typing.get_args(candidate) or (str,)
-                (plain if item is str else objects).add(name)
+                (plain if _bare(item) is str else objects).add(name)
     return plain, objects
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import field_validator
+from pydantic import BeforeValidator
 from sqlalchemy import String
 from sqlmodel import Field, SQLModel
 
@@ -42,16 +43,19 @@ class DepartmentLevel(StrEnum):
     association = "association"
 
 
-def check_province(value: str | None) -> str | None:
+def check_province(value: str) -> str:
     """Normalise a province name or code to its GB/T 2260 code, or refuse it."""
-    if value is None or value == "":
-        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("give a province: a name such as 广西 or Guangxi, or its code (45)")
     code = province_code(value)
     if code is None:
         raise ValueError(
             f"unknown province {value!r}; use a name such as 广西 or Guangxi, or its code (45)"
         )
     return code
+
+
+Province = Annotated[str, BeforeValidator(check_province)]
 
 
 class DepartmentBase(SQLModel):
@@ -62,18 +66,13 @@ class DepartmentBase(SQLModel):
     function: DepartmentFunction = Field(sa_type=enum_column(), index=True)
     level: DepartmentLevel = Field(sa_type=enum_column())
     parent_id: str | None = Field(default=None, max_length=40, index=True)
-    province: str | None = Field(default=None, max_length=2)
+    province: Province | None = Field(default=None, max_length=2)
     city_zh: Name | None = Field(default=None, sa_type=String(200))
     city_en: Name | None = Field(default=None, sa_type=String(200))
     formerly_zh: Name | None = Field(default=None, sa_type=String(200))
     formerly_en: Name | None = Field(default=None, sa_type=String(200))
     description_zh: Body | None = Field(default=None, sa_type=String(20000))
     description_en: Body | None = Field(default=None, sa_type=String(20000))
-
-    @field_validator("province", mode="before")
-    @classmethod
-    def _province(cls, value: str | None) -> str | None:
-        return check_province(value)
 
 
 class DepartmentCreate(DepartmentBase, PublishedFields):

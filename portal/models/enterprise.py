@@ -18,7 +18,7 @@ from portal.models.common import (
     enum_column,
 )
 from portal.models.credit_code import validate_credit_code
-from portal.models.department import check_province
+from portal.models.department import Province
 from portal.models.partial import correction_model
 
 
@@ -51,7 +51,7 @@ class EnterpriseBase(SQLModel):
     name_en: Name | None = Field(default=None, sa_type=String(200))
     credit_code: str | None = Field(default=None, max_length=18, unique=True)
     sector: Sector = Field(sa_type=enum_column(), index=True)
-    province: str = Field(max_length=2, index=True)
+    province: Province = Field(max_length=2, index=True)
     city_zh: Name | None = Field(default=None, sa_type=String(200))
     city_en: Name | None = Field(default=None, sa_type=String(200))
     county_zh: Name | None = Field(default=None, sa_type=String(200))
@@ -71,11 +71,6 @@ class EnterpriseBase(SQLModel):
         if value is None or value == "":
             return None
         return validate_credit_code(value)
-
-    @field_validator("province", mode="before")
-    @classmethod
-    def _province(cls, value: str) -> str | None:
-        return check_province(value)
 
 
 class EnterpriseCreate(EnterpriseBase, PublishedFields):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import field_validator, model_validator
+from pydantic import model_validator
 from sqlalchemy import String
 from sqlmodel import Field, SQLModel
 
@@ -20,8 +20,8 @@ from portal.models.common import (
     Title,
     enum_column,
 )
-from portal.models.department import check_province
-from portal.models.measurement import MeasurementBase, MeasurementPublic, check_pollutant
+from portal.models.department import Province
+from portal.models.measurement import MeasurementBase, MeasurementPublic, Pollutants
 from portal.models.partial import correction_model
 
 
@@ -47,17 +47,12 @@ class IncidentBase(SQLModel):
     river_en: Name | None = Field(default=None, sa_type=String(200))
     place_zh: Name | None = Field(default=None, sa_type=String(200))
     place_en: Name | None = Field(default=None, sa_type=String(200))
-    province: str = Field(max_length=2, index=True)
+    province: Province = Field(max_length=2, index=True)
     city_zh: Name | None = Field(default=None, sa_type=String(200))
     city_en: Name | None = Field(default=None, sa_type=String(200))
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
     status: IncidentStatus = Field(sa_type=enum_column(), index=True)
-
-    @field_validator("province", mode="before")
-    @classmethod
-    def _province(cls, value: str) -> str | None:
-        return check_province(value)
 
 
 class ReadingIn(MeasurementBase, Input):
@@ -87,15 +82,10 @@ class UpdateIn(Input):
 class IncidentParts(Input):
     """The nested parts an incident is published with."""
 
-    pollutants: list[str] = Field(default_factory=list, max_length=30)
+    pollutants: Pollutants = Field(default_factory=list, max_length=30)
     readings: list[ReadingIn] = Field(default_factory=list, max_length=2000)
     responsible: list[ResponsibleIn] = Field(default_factory=list, max_length=100)
     updates: list[UpdateIn] = Field(default_factory=list, max_length=500)
-
-    @field_validator("pollutants")
-    @classmethod
-    def _pollutants(cls, values: list[str]) -> list[str]:
-        return sorted({check_pollutant(v) for v in values})
 
 
 class IncidentCreate(IncidentBase, IncidentParts, PublishedFields):

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from pydantic import field_validator, model_validator
+from pydantic import model_validator
 from sqlalchemy import String
 from sqlmodel import Field, SQLModel
 
 from portal.models.common import Body, PublishedFields, RecordColumns, RecordPublic, enum_column
-from portal.models.measurement import check_pollutant
+from portal.models.measurement import Pollutants
 from portal.models.partial import correction_model
 
 
@@ -51,12 +51,7 @@ class InspectionBase(SQLModel):
 class InspectionParts(SQLModel):
     """The pollutants an inspection concerns."""
 
-    pollutants: list[str] = Field(default_factory=list, max_length=30)
-
-    @field_validator("pollutants")
-    @classmethod
-    def _pollutants(cls, values: list[str]) -> list[str]:
-        return sorted({check_pollutant(v) for v in values})
+    pollutants: Pollutants = Field(default_factory=list, max_length=30)
 
 
 class InspectionCreate(InspectionBase, InspectionParts, PublishedFields):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Annotated
 
-from pydantic import field_validator
+from pydantic import AfterValidator, BeforeValidator
 from sqlalchemy import String
 from sqlmodel import Field, SQLModel
 
@@ -22,24 +23,24 @@ def check_pollutant(value: str) -> str:
     return code
 
 
+Pollutant = Annotated[str, BeforeValidator(check_pollutant)]
+# A record's pollutants: known codes, each once, in a stable order.
+Pollutants = Annotated[list[Pollutant], AfterValidator(lambda codes: sorted(set(codes)))]
+
+
 class MeasurementBase(SQLModel):
     """Pollutant, value and unit at a site, and the standard (and class) it is judged against."""
 
     site_zh: Name = Field(sa_type=String(200))
     site_en: Name | None = Field(default=None, sa_type=String(200))
     measured_at: datetime | None = None
-    pollutant: str = Field(max_length=16, index=True)
+    pollutant: Pollutant = Field(max_length=16, index=True)
     value: float = Field(ge=0, le=1e12)
     unit: Short = Field(sa_type=String(100))
     standard: Short | None = Field(default=None, sa_type=String(100))
     standard_class: str | None = Field(default=None, max_length=8)
     note_zh: Title | None = Field(default=None, sa_type=String(300))
     note_en: Title | None = Field(default=None, sa_type=String(300))
-
-    @field_validator("pollutant", mode="before")
-    @classmethod
-    def _pollutant(cls, value: str) -> str:
-        return check_pollutant(value)
 
 
 class MeasurementPublic(MeasurementBase):

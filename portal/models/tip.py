@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import field_validator
 from sqlalchemy import String
 from sqlmodel import Field, SQLModel
 
 from portal.models.common import ID_MAX, Body, Input, Name, RecordId, enum_column
-from portal.models.department import check_province
+from portal.models.department import Province
 
 
 class TipKind(StrEnum):
@@ -36,12 +35,7 @@ class TipBase(SQLModel):
     about_id: str | None = Field(default=None, max_length=ID_MAX)
     text: Body = Field(sa_type=String(20000))
     place: Name | None = Field(default=None, sa_type=String(200))
-    province: str | None = Field(default=None, max_length=2)
-
-    @field_validator("province", mode="before")
-    @classmethod
-    def _province(cls, value: str | None) -> str | None:
-        return check_province(value)
+    province: Province | None = Field(default=None, max_length=2)
 
 
 class TipCreate(TipBase, Input):

@@ -9,6 +9,7 @@ from portal.records.read import (
     history,
     list_records,
     names,
+    related_to,
     responses_to,
     to_public,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "parse_query",
     "plan",
     "publish",
+    "related_to",
     "responses_to",
     "run",
     "to_public",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import func, select
@@ -85,6 +86,28 @@ def responses_to(session: Session, subject_id: str) -> list[RecordPublic]:
         .order_by(col(Response.published_at))
     )
     return to_public(session, KINDS["responses"], list(rows))
+
+
+# What a record page lists beside the record: an enterprise's incidents, inspections and
+# disclosures; a department's incidents and inspections.
+_RELATED = {
+    "enterprises": ("enterprise", ("incidents", "inspections", "disclosures")),
+    "departments": ("department", ("incidents", "inspections")),
+}
+
+
+def related_to(
+    session: Session, record: RecordPublic, limit: int = 20
+) -> dict[str, list[RecordPublic]]:
+    """The newest records of other kinds that concern this enterprise or department."""
+    if record.kind not in _RELATED:
+        return {}
+    filter_name, kinds = _RELATED[record.kind]
+    out = {}
+    for other in kinds:
+        query = replace(RecordQuery(kind=other, limit=limit), **{filter_name: record.id})
+        out[other] = list_records(session, query)[1]
+    return out
 
 
 def counts(session: Session) -> dict[str, int]:

@@ -147,11 +147,8 @@ def listing(kind: str) -> tuple[str, int] | str:
     )
 
 
-@bp.get(f"/<{KIND_RULE}:kind>/<record_id>")
-def record(kind: str, record_id: str) -> str:
-    """One record with its parts, the replies to it, and a link to its history."""
-    session = request_session(current_app)
-    item = records.get_record(session, record_id.upper())
+def _record_or_404(kind: str, record_id: str) -> Any:
+    item = records.get_record(request_session(current_app), record_id.upper())
     if item is None or item.kind != kind:
         abort(
             404,
@@ -161,20 +158,16 @@ def record(kind: str, record_id: str) -> str:
                 current_lang(),
             ),
         )
-    responses = (
-        records.responses_to(session, item.id) if kind in ("incidents", "inspections") else []
-    )
-    related: dict[str, list[Any]] = {}
-    if kind == "enterprises":
-        for other in ("incidents", "inspections", "disclosures"):
-            related[other] = records.list_records(
-                session, RecordQuery(kind=other, enterprise=item.id, limit=20)
-            )[1]
-    if kind == "departments":
-        for other in ("incidents", "inspections"):
-            related[other] = records.list_records(
-                session, RecordQuery(kind=other, department=item.id, limit=20)
-            )[1]
+    return item
+
+
+@bp.get(f"/<{KIND_RULE}:kind>/<record_id>")
+def record(kind: str, record_id: str) -> str:
+    """One record with its parts, the replies to it, and what else concerns it."""
+    item = _record_or_404(kind, record_id)
+    session = request_session(current_app)
+    responses = records.responses_to(session, item.id)
+    related = records.related_to(session, item)
     everything = [item, *responses, *(r for group in related.values() for r in group)]
     return render_template(
         "record.html",
@@ -189,10 +182,8 @@ def record(kind: str, record_id: str) -> str:
 @bp.get(f"/<{KIND_RULE}:kind>/<record_id>/history")
 def record_history(kind: str, record_id: str) -> str:
     """Every revision of a record, with reasons and what changed."""
+    item = _record_or_404(kind, record_id)
     session = request_session(current_app)
-    item = records.get_record(session, record_id.upper())
-    if item is None or item.kind != kind:
-        abort(404, description=f"There is no record {record_id} among the {kind}.")
     revisions = records.history(session, item.id)
     return render_template(
         "history.html",
