@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import func, select
@@ -91,8 +90,8 @@ def responses_to(session: Session, subject_id: str) -> list[RecordPublic]:
 # What a record page lists beside the record: an enterprise's incidents, inspections and
 # disclosures; a department's incidents and inspections.
 _RELATED = {
-    "enterprises": ("enterprise", ("incidents", "inspections", "disclosures")),
-    "departments": ("department", ("incidents", "inspections")),
+    "enterprises": ("incidents", "inspections", "disclosures"),
+    "departments": ("incidents", "inspections"),
 }
 
 
@@ -100,12 +99,12 @@ def related_to(
     session: Session, record: RecordPublic, limit: int = 20
 ) -> dict[str, list[RecordPublic]]:
     """The newest records of other kinds that concern this enterprise or department."""
-    if record.kind not in _RELATED:
-        return {}
-    filter_name, kinds = _RELATED[record.kind]
     out = {}
-    for other in kinds:
-        query = replace(RecordQuery(kind=other, limit=limit), **{filter_name: record.id})
+    for other in _RELATED.get(record.kind, ()):
+        if record.kind == "enterprises":
+            query = RecordQuery(kind=other, enterprise=record.id, limit=limit)
+        else:
+            query = RecordQuery(kind=other, department=record.id, limit=limit)
         out[other] = list_records(session, query)[1]
     return out
 
