@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import typing
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -11,17 +9,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 from sqlalchemy import text
 from sqlmodel import Session
 
+from portal.ingest.cells import CsvCells, Unparsed
 from portal.ingest.readers import FileProblem, Row, open_rows
 from portal.models.common import Input
 from portal.models.department import Department
 from portal.models.enterprise import Enterprise
 from portal.models.tip import TipCreate
 from portal.records import KINDS, Kind, Problem, UnknownKind, apply, kind_of_id, plan
-from portal.records.query import department_subtree
+from portal.records.listing import department_subtree
 from portal.records.tips import TIP_PREFIX, receive_tips
 from portal.records.write import now_utc, validation_problems
 
@@ -60,66 +59,6 @@ class ImportResult:
     def ok(self) -> bool:
         """True when the file can be written as a whole."""
         return self.problem_count == 0
-
-
-def _bare(annotation: Any) -> Any:
-    """A type without its Annotated[...] wrapper."""
-    while typing.get_origin(annotation) is typing.Annotated:
-        annotation = typing.get_args(annotation)[0]
-    return annotation
-
-
-def _list_fields(model: type[BaseModel]) -> tuple[set[str], set[str]]:
-    """Names of list fields holding plain strings, and of those holding objects."""
-    plain: set[str] = set()
-    objects: set[str] = set()
-    for name, info in model.model_fields.items():
-        annotation = _bare(info.annotation)
-        for candidate in (annotation, *typing.get_args(annotation)):
-            candidate = _bare(candidate)
-            if typing.get_origin(candidate) is list:
-                (item,) = typing.get_args(candidate) or (str,)
-                (plain if _bare(item) is str else objects).add(name)
-    return plain, objects
-
-
-class CsvCells:
-    """Turns CSV cells into field values: `a;b` lists and JSON arrays for nested parts."""
-
-    def __init__(self, kind: Kind) -> None:
-        self.kind = kind
-        self.plain, self.objects = _list_fields(kind.create)
-        self.fields = set(kind.create.model_fields)
-
-    def check_header(self, header: list[str]) -> None:
-        """Refuse unknown columns, naming the ones this kind has."""
-        unknown = [h for h in header if h not in self.fields]
-        if unknown:
-            raise FileProblem(
-                f"unknown column(s) {', '.join(unknown)} for {self.kind.name}; the columns are "
-                f"{', '.join(sorted(self.fields))}"
-            )
-        if "id" not in header:
-            raise FileProblem("the header has no 'id' column; every record needs its id")
-
-    def convert(self, cells: dict[str, str]) -> dict[str, Any]:
-        """Field values from one row's non-empty cells."""
-        out: dict[str, Any] = {}
-        for name, cell in cells.items():
-            if name in self.plain:
-                out[name] = [p.strip() for p in cell.split(";") if p.strip()]
-            elif name in self.objects:
-                try:
-                    out[name] = json.loads(cell)
-                except json.JSONDecodeError:
-                    out[name] = _Unparsed(cell)
-            else:
-                out[name] = cell
-        return out
-
-
-class _Unparsed(str):
-    """A CSV cell that should have held a JSON array but did not parse."""
 
 
 def _detect_kind(path: Path, first: Row | None, named: str | None) -> Kind | None:
@@ -332,7 +271,7 @@ def _import_chunk(
     for row in chunk:
         result.rows += 1
         data = row.data
-        bad_cells = [k for k, v in data.items() if isinstance(v, _Unparsed)]
+        bad_cells = [k for k, v in data.items() if isinstance(v, Unparsed)]
         for name in bad_cells:
             report(LineProblem(row.line, name, "the cell must hold a JSON array, e.g. [{...}]"))
         if bad_cells:

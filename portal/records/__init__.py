@@ -1,7 +1,8 @@
 """The one place that reads and writes records: queries, publish, correct, withdraw, revisions."""
 
 from portal.records.kinds import KINDS, PUBLIC_KINDS, Kind, UnknownKind, kind_named, kind_of_id
-from portal.records.query import Cursor, Page, QueryError, RecordQuery, Sort, parse_query, run
+from portal.records.listing import Page, run
+from portal.records.query import Cursor, QueryError, RecordQuery, Sort, parse_query
 from portal.records.read import (
     counts,
     empty,

@@ -7,20 +7,15 @@ import binascii
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, false, func, or_, select
-from sqlmodel import Session, col
-
 from portal.models.common import ID_RE
-from portal.models.department import Department
 from portal.models.disclosure import DisclosureCategory
-from portal.models.enterprise import Enterprise, EnterpriseStatus, Sector
-from portal.models.incident import IncidentEnterprise, IncidentStatus, IncidentUpdate
+from portal.models.enterprise import EnterpriseStatus, Sector
+from portal.models.incident import IncidentStatus
 from portal.models.inspection import Outcome
-from portal.models.revision import RecordPollutant
 from portal.models.vocab import pollutant_code, pollutants, province_code
 from portal.records.kinds import Kind, kind_named
 
@@ -248,161 +243,3 @@ def _parse_value(kind: Kind, name: str, raw: str) -> Any:
             raise ValueError(f"'limit' must be from 1 to {MAX_LIMIT}, not {limit}.")
         return limit
     return raw  # text, city
-
-
-def department_subtree(session: Session, root: str) -> list[str]:
-    """A department and every bureau below it."""
-    ids, frontier = [root], [root]
-    while frontier:
-        children = session.scalars(
-            select(col(Department.id)).where(col(Department.parent_id).in_(frontier))
-        )
-        frontier = [c for c in children if c not in ids]
-        ids.extend(frontier)
-    return ids
-
-
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, CHINA)
-
-
-def filtered(session: Session, query: RecordQuery) -> Select[Any]:
-    """The SELECT of a kind's table with every filter of the query applied (no order, no page)."""
-    kind = kind_named(query.kind)
-    table = kind.table
-    stmt = select(table)
-    join_enterprise = any(
-        getattr(query, f) is not None for f in ("province", "city", "sector")
-    ) and kind.name in ("inspections", "disclosures")
-    if join_enterprise:
-        stmt = stmt.join(Enterprise, col(Enterprise.id) == table.enterprise_id)
-    place: Any = Enterprise if join_enterprise else table
-    if not query.include_withdrawn:
-        stmt = stmt.where(table.withdrawn_at.is_(None))
-    if query.department:
-        subtree = department_subtree(session, query.department)
-        if kind.name == "departments":
-            stmt = stmt.where(table.id.in_(subtree))
-        elif kind.name == "incidents":
-            stmt = stmt.where(
-                or_(
-                    table.publisher_id.in_(subtree),
-                    exists().where(
-                        col(IncidentUpdate.incident_id) == table.id,
-                        col(IncidentUpdate.department_id).in_(subtree),
-                    ),
-                )
-            )
-        else:
-            stmt = stmt.where(table.publisher_id.in_(subtree))
-    if query.enterprise:
-        if kind.name == "incidents":
-            stmt = stmt.where(
-                exists().where(
-                    col(IncidentEnterprise.incident_id) == table.id,
-                    col(IncidentEnterprise.enterprise_id) == query.enterprise,
-                )
-            )
-        else:
-            stmt = stmt.where(table.enterprise_id == query.enterprise)
-    if query.province:
-        stmt = stmt.where(place.province == query.province)
-    if query.city:
-        city = query.city.casefold()
-        stmt = stmt.where(or_(func.lower(place.city_zh) == city, func.lower(place.city_en) == city))
-    if query.sector:
-        if kind.name == "incidents":
-            stmt = stmt.where(
-                exists().where(
-                    col(IncidentEnterprise.incident_id) == table.id,
-                    col(Enterprise.id) == col(IncidentEnterprise.enterprise_id),
-                    col(Enterprise.sector) == query.sector,
-                )
-            )
-        else:
-            stmt = stmt.where(place.sector == query.sector)
-    if query.pollutant:
-        stmt = stmt.where(
-            exists().where(
-                col(RecordPollutant.record_id) == table.id,
-                col(RecordPollutant.pollutant) == query.pollutant,
-            )
-        )
-    for name in ("outcome", "status", "category"):
-        value = getattr(query, name)
-        if value is not None:
-            stmt = stmt.where(getattr(table, name) == value)
-    date_col = getattr(table, kind.date_field)
-    is_datetime = kind.date_field.endswith("_at")
-    if query.date_from:
-        stmt = stmt.where(
-            date_col >= (_day_start(query.date_from) if is_datetime else query.date_from)
-        )
-    if query.date_to:
-        end = query.date_to + timedelta(days=1)
-        stmt = stmt.where(date_col < (_day_start(end) if is_datetime else end))
-    if query.sample is not None:
-        stmt = stmt.where(table.sample == query.sample)
-    if query.updated_since:
-        stmt = stmt.where(table.updated_at > query.updated_since)
-    if query.text:
-        words = [w for w in query.text.split() if w][:10]
-        for word in words:
-            pattern = _like(word)
-            stmt = stmt.where(
-                or_(*(getattr(table, f).ilike(pattern, escape="\\") for f in kind.text_fields))
-            )
-        if not words:
-            stmt = stmt.where(false())
-    return stmt
-
-
-@dataclass(frozen=True)
-class Page:
-    """One page of a listing: its rows, the total across pages, and the cursor of the next."""
-
-    query: RecordQuery
-    rows: list[Any]
-    total: int
-    next_cursor: Cursor | None
-
-
-def _sort_value(value: date | datetime) -> str:
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat()
-    return value.isoformat()
-
-
-def run(session: Session, query: RecordQuery, *, with_total: bool = True) -> Page:
-    """Run a listing query: one page of table rows in order, the total and the next cursor."""
-    kind = kind_named(query.kind)
-    table = kind.table
-    stmt = filtered(session, query)
-    total = (
-        session.scalars(select(func.count()).select_from(stmt.subquery())).one()
-        if with_total
-        else -1
-    )
-    date_col = getattr(table, kind.date_field)
-    newest = query.sort == Sort.newest
-    if query.cursor:
-        raw = datetime.fromisoformat(query.cursor.value)
-        value: date | datetime = raw if kind.date_field.endswith("_at") else raw.date()
-        if newest:
-            after = or_(date_col < value, and_(date_col == value, table.id < query.cursor.id))
-        else:
-            after = or_(date_col > value, and_(date_col == value, table.id > query.cursor.id))
-        stmt = stmt.where(after)
-    order = (date_col.desc(), table.id.desc()) if newest else (date_col.asc(), table.id.asc())
-    rows = list(session.scalars(stmt.order_by(*order).limit(query.limit + 1)))
-    next_cursor = None
-    if len(rows) > query.limit:
-        rows = rows[: query.limit]
-        last = rows[-1]
-        next_cursor = Cursor(_sort_value(getattr(last, kind.date_field)), last.id)
-    return Page(query, rows, int(total), next_cursor)

@@ -15,7 +15,8 @@ from portal.models.measurement import MeasurementPublic
 from portal.models.response import Response
 from portal.models.revision import RecordPollutant, Revision, RevisionPublic
 from portal.records.kinds import KINDS, PUBLIC_KINDS, Kind, UnknownKind, kind_of_id
-from portal.records.query import Page, RecordQuery, run
+from portal.records.listing import Page, run
+from portal.records.query import RecordQuery
 
 _PART_PUBLIC: dict[str, Any] = {
     "readings": ReadingPublic.judge,

@@ -6,8 +6,7 @@ a whole import, or one API request, is one transaction.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -17,30 +16,14 @@ from sqlalchemy import delete, insert, update
 from sqlmodel import Session, col, select
 
 from portal.models.common import Input
-from portal.models.department import Department
-from portal.models.enterprise import Enterprise
-from portal.models.incident import IncidentEnterprise
-from portal.models.inspection import Inspection
 from portal.models.revision import Action, RecordPollutant, Revision
+from portal.records.checks import (
+    Problem,
+    RecordError,
+    check_references,
+    validation_problems,
+)
 from portal.records.kinds import Kind, UnknownKind, kind_of_id
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with one item of a write: which item, which field, and a sentence."""
-
-    index: int
-    field: str
-    message: str
-
-
-class RecordError(ValueError):
-    """A write that cannot be made as asked; `problems` says each reason."""
-
-    def __init__(self, problems: list[Problem], status: str = "invalid") -> None:
-        super().__init__("; ".join(f"{p.field}: {p.message}" for p in problems))
-        self.problems = problems
-        self.status = status  # invalid, not_found, conflict, gone
 
 
 @dataclass
@@ -60,34 +43,9 @@ def now_utc() -> datetime:
     return datetime.now(UTC)
 
 
-def validation_problems(index: int, error: ValidationError) -> list[Problem]:
-    """Turn pydantic's errors into Problems with dotted field paths and plain sentences."""
-    problems = []
-    for err in error.errors(include_url=False):
-        loc = ".".join(str(p) for p in err["loc"]) or "record"
-        message = err["msg"]
-        if err["type"] == "extra_forbidden":
-            message = "is not a field of this kind of record; check the spelling"
-        elif message.startswith("Value error, "):
-            message = message.removeprefix("Value error, ")
-        elif err["type"] == "missing":
-            message = "is required"
-        problems.append(Problem(index, loc, message))
-    return problems
-
-
 def snapshot_of(item: Input) -> dict[str, Any]:
     """The record as published, in JSON form, without its id: what revisions store and compare."""
     return item.model_dump(mode="json", exclude={"id"})
-
-
-def _existing(session: Session, table: Any, ids: Iterable[str]) -> set[str]:
-    wanted = sorted(set(ids))
-    found: set[str] = set()
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        found.update(session.exec(select(table.id).where(table.id.in_(chunk))))
-    return found
 
 
 def _current(session: Session, kind: Kind, ids: Sequence[str]) -> dict[str, tuple[int, Any, dict]]:
@@ -109,107 +67,6 @@ def _current(session: Session, kind: Kind, ids: Sequence[str]) -> dict[str, tupl
     return out
 
 
-def _check_references(session: Session, kind: Kind, items: Sequence[Any]) -> list[Problem]:
-    """Every id a record names must exist (in the database or earlier in the same write)."""
-    own_ids = {getattr(i, "id", None) for i in items}
-    wants: dict[str, list[tuple[int, str, str]]] = defaultdict(list)  # table -> (index, field, id)
-    for index, item in enumerate(items):
-        publisher = item.publisher_id
-        wants["DEP" if publisher.startswith("DEP-") else "ENT"].append(
-            (index, "publisher_id", publisher)
-        )
-        if kind.name == "departments" and item.parent_id:
-            wants["DEP"].append((index, "parent_id", item.parent_id))
-        if hasattr(item, "enterprise_id"):
-            wants["ENT"].append((index, "enterprise_id", item.enterprise_id))
-        for n, r in enumerate(getattr(item, "responsible", None) or []):
-            wants["ENT"].append((index, f"responsible.{n}.enterprise_id", r.enterprise_id))
-        for n, u in enumerate(getattr(item, "updates", None) or []):
-            wants["DEP"].append((index, f"updates.{n}.department_id", u.department_id))
-    problems = []
-    for prefix, table in (("DEP", Department), ("ENT", Enterprise)):
-        found = _existing(session, table, (ref for _, _, ref in wants[prefix]))
-        for index, field, ref in wants[prefix]:
-            if ref in found or ref in own_ids:
-                continue
-            what = "department" if prefix == "DEP" else "enterprise"
-            if field == "publisher_id" and not ref.startswith(("DEP-", "ENT-")):
-                message = f"{ref} is not a publisher: a publisher is a department or an enterprise"
-            else:
-                message = f"there is no {what} {ref}; publish it first"
-            problems.append(Problem(index, field, message))
-    if kind.name == "inspections":
-        for index, item in enumerate(items):
-            if not item.publisher_id.startswith("DEP-"):
-                problems.append(
-                    Problem(index, "publisher_id", "inspections are published by a department")
-                )
-    if kind.name == "responses":
-        problems.extend(_check_subjects(session, items))
-    if kind.name == "enterprises":
-        problems.extend(_check_credit_codes(session, items))
-    return problems
-
-
-def _check_subjects(session: Session, items: Sequence[Any]) -> list[Problem]:
-    """A response answers an incident or inspection that names its enterprise."""
-    problems = []
-    for index, item in enumerate(items):
-        subject, enterprise = item.subject_id, item.enterprise_id
-        if subject.startswith("INS-"):
-            named = session.exec(
-                select(Inspection.enterprise_id).where(col(Inspection.id) == subject)
-            ).one_or_none()
-            ok, exists_ = named == enterprise, named is not None
-        else:
-            names = set(
-                session.exec(
-                    select(IncidentEnterprise.enterprise_id).where(
-                        col(IncidentEnterprise.incident_id) == subject
-                    )
-                )
-            )
-            exists_ = bool(_existing(session, kind_of_id(subject).table, [subject]))
-            ok = enterprise in names
-        if not exists_:
-            problems.append(Problem(index, "subject_id", f"there is no record {subject}"))
-        elif not ok:
-            problems.append(
-                Problem(
-                    index,
-                    "subject_id",
-                    f"{subject} does not name {enterprise}; "
-                    "an enterprise replies only to records that name it",
-                )
-            )
-    return problems
-
-
-def _check_credit_codes(session: Session, items: Sequence[Any]) -> list[Problem]:
-    """A credit code belongs to one enterprise only."""
-    problems = []
-    seen: dict[str, str] = {}
-    codes = {i.credit_code: i.id for i in items if i.credit_code}
-    owners: dict[str, str] = {}
-    chunk = sorted(codes)
-    for start in range(0, len(chunk), 500):
-        rows = session.exec(
-            select(Enterprise.credit_code, Enterprise.id).where(
-                col(Enterprise.credit_code).in_(chunk[start : start + 500])
-            )
-        )
-        owners.update({code: owner for code, owner in rows if code})
-    for index, item in enumerate(items):
-        code, own = item.credit_code, item.id
-        if not code:
-            continue
-        other = owners.get(code) or seen.get(code)
-        if other and other != own:
-            problems.append(Problem(index, "credit_code", f"{code} already belongs to {other}"))
-        seen[code] = own
-    return problems
-
-
 def plan(
     session: Session,
     kind: Kind,
@@ -219,7 +76,7 @@ def plan(
     allow_corrections: bool = False,
 ) -> tuple[list[Planned], list[Problem]]:
     """Decide what publishing these validated items means: new, unchanged, or a correction."""
-    problems = _check_references(session, kind, items)
+    problems = check_references(session, kind, items)
     ids = [item.id for item in items]
     current = _current(session, kind, [i for i in ids if i])
     planned: list[Planned] = []
@@ -443,7 +300,7 @@ def correct(
     snapshot = snapshot_of(item)
     if snapshot == old:
         raise RecordError([Problem(0, "record", "the correction changes nothing")])
-    problems = _check_references(session, kind, [item])
+    problems = check_references(session, kind, [item])
     if problems:
         raise RecordError(problems)
     planned = Planned(Action.correct, record_id, item, snapshot, old, revision)
