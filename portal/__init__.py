@@ -13,14 +13,23 @@ from portal.config import load_settings
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the portal's WSGI application from PORTAL_* settings (or a test's overrides)."""
-    app = Flask(__name__, static_folder="web/static", template_folder="web/templates")
+    from flask_openapi3 import OpenAPI
+
+    from portal.api import openapi_options
+
+    app = OpenAPI(
+        __name__, static_folder="web/static", template_folder="web/templates", **openapi_options()
+    )
     settings = load_settings()
     app.config.from_mapping(
         SETTINGS=settings,
         DATABASE_URL=settings.database_url,
+        INDEX_DIR=settings.index_dir,
         SECRET_KEY=settings.secret_key or secrets.token_hex(32),
         PAGE_SIZE=settings.page_size,
         BASE_URL=settings.base_url,
+        REDIS_URL=settings.redis_url,
+        SNAPSHOT_DIR=settings.snapshot_dir,
         JSON_AS_ASCII=False,
     )
     if test_config:
@@ -30,8 +39,18 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
 
-    from portal import web
+    from portal import search, web
+
+    app.extensions["search"] = search.start(
+        app.config["INDEX_DIR"],
+        app.config["DATABASE_URL"],
+        rebuild_if_missing=app.config.get("SEARCH_REBUILD_ON_START", True),
+    )
 
     app.register_blueprint(web.bp)
     web.register_errors(app)
+
+    from portal import api
+
+    api.init_app(app)
     return app

@@ -71,6 +71,27 @@ def init() -> None:
     click.echo(f"Database ready at {redact(url)}.")
 
 
+def _search() -> Any:
+    """This process's search service: commits below are indexed as they happen."""
+    from portal.search import start
+
+    settings = load_settings()
+    return start(Path(settings.index_dir), settings.database_url, rebuild_if_missing=False)
+
+
+def _report_index(service: Any) -> None:
+    from portal.search import index as store
+
+    if not service.available():
+        click.echo("No search index yet: run `portal reindex` to build it.")
+        return
+    behind = store.last_revision_in_db(service.engine) - store.last_revision_in_index(
+        store.open_index(service.path)
+    )
+    if behind > 0:
+        click.echo(f"The search index is {behind:,} revision(s) behind: run `portal reindex`.")
+
+
 @main.command("load-sample")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has records.")
 @friendly
@@ -81,6 +102,7 @@ def load_sample(if_empty: bool) -> None:
     from portal.records import empty
 
     engine = _ready_engine()
+    service = _search()
     with session_scope(engine) as session:
         if if_empty and not empty(session):
             click.echo("The database already has records; sample not loaded.")
@@ -95,6 +117,7 @@ def load_sample(if_empty: bool) -> None:
                 totals[key] += getattr(result, key)
             click.echo(f"{path.name}: {result.rows} {result.kind}")
     click.echo(f"Sample loaded: {totals['new']} new, {totals['unchanged']} already there.")
+    _report_index(service)
 
 
 def _print_problem(path: Path) -> Callable[[Any], None]:
@@ -147,6 +170,7 @@ def import_(
     if not file.exists():
         _fail(f"{file}: no such file")
     engine = _ready_engine()
+    service = _search()
     size = file.stat().st_size
     bar: Any = None
     if size > PROGRESS_OVER:
@@ -182,6 +206,73 @@ def import_(
             click.echo(f"Dry run: {summary}. Nothing was written.")
             return
     click.echo(f"Imported {summary}.")
+    _report_index(service)
+
+
+@main.command()
+@click.option("--if-missing", is_flag=True, help="Only build the index when there is none.")
+@click.option(
+    "--procs",
+    type=click.IntRange(1, 8),
+    default=2,
+    show_default=True,
+    help="Processes that analyse text (one per core).",
+)
+@friendly
+def reindex(if_missing: bool, procs: int) -> None:
+    """Rebuild the search index from the database (searches go on using the old one)."""
+    from portal.search import IndexUnavailable
+
+    _ready_engine()
+    service = _search()
+    if if_missing and service.available():
+        click.echo("The search index is there; nothing to do.")
+        return
+    total = sum(_count_searchable(service.engine))
+    try:
+        with click.progressbar(length=total, label="Indexing", file=sys.stderr) as bar:
+            count = service.rebuild(progress=bar.update, procs=procs)
+    except IndexUnavailable as exc:
+        _fail(str(exc))
+    size = sum(p.stat().st_size for p in service.path.iterdir() if p.is_file())
+    click.echo(f"Indexed {count:,} records in {service.path} ({size / 2**20:,.1f} MiB).")
+
+
+def _count_searchable(engine: Any) -> list[int]:
+    from sqlmodel import Session
+
+    from portal.records import counts
+
+    with Session(engine) as session:
+        return list(counts(session).values())
+
+
+@main.command()
+@friendly
+def check() -> None:
+    """Report records missing from or stale in the search index; exit 1 if they differ."""
+    from portal.search import IndexUnavailable
+
+    _ready_engine()
+    service = _search()
+    try:
+        report = service.check()
+    except IndexUnavailable as exc:
+        _fail(f"{exc}: run `portal reindex`")
+    click.echo(f"Database: {report.records:,} searchable records. Index: {report.indexed:,}.")
+    for label, ids in (
+        ("missing from the index", report.missing),
+        ("stale in the index", report.stale),
+        ("in the index but not published", report.extra),
+    ):
+        if ids:
+            shown = ", ".join(ids[:10]) + (f" and {len(ids) - 10:,} more" if len(ids) > 10 else "")
+            click.echo(f"{len(ids):,} {label}: {shown}")
+    if report.behind:
+        click.echo(f"{report.behind:,} revision(s) not yet absorbed by the index.")
+    if not report.ok:
+        _fail("the index and the database disagree: run `portal reindex`")
+    click.echo("The index and the database agree.")
 
 
 @main.command()
@@ -207,6 +298,29 @@ def generate(records: int, out: Path, seed: int) -> None:
     for name, count in counts.items():
         click.echo(f"{out / name}: {count}")
     click.echo("Import them in name order: `portal import FILE --as-recorded` for each file.")
+
+
+@main.command()
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Folder that holds the dated snapshots (default: PORTAL_SNAPSHOT_DIR).",
+)
+@friendly
+def snapshot(out: Path | None) -> None:
+    """Write today's dated, immutable snapshot of every download, with checksums and changes."""
+    from portal.api.snapshot import SnapshotExists, write_snapshot
+
+    engine = _ready_engine()
+    root = out or Path(load_settings().snapshot_dir)
+    try:
+        folder = write_snapshot(engine, root)
+    except SnapshotExists as exc:
+        _fail(str(exc))
+    for path in sorted(folder.iterdir()):
+        click.echo(f"{path}: {path.stat().st_size:,} bytes")
+    click.echo(f"Snapshot written to {folder}; check it with `sha256sum -c SHA256SUMS` there.")
 
 
 @main.command()

@@ -30,6 +30,12 @@ SETTINGS: tuple[Setting, ...] = (
         "PostgreSQL as postgresql+psycopg://user@host:5432/name.",
     ),
     Setting(
+        "PORTAL_INDEX_DIR",
+        str(PROJECT_ROOT / "search_index"),
+        "Folder of the full-text search index. It is rebuilt from the database when missing; "
+        "give each node its own.",
+    ),
+    Setting(
         "PORTAL_SECRET_KEY",
         "",
         "Key that signs sessions and forms. Empty means a random key per process, "
@@ -46,6 +52,18 @@ SETTINGS: tuple[Setting, ...] = (
         "50",
         "Records per page of a listing when the request does not say.",
     ),
+    Setting(
+        "PORTAL_REDIS_URL",
+        "",
+        "Redis that keeps the API's rate-limit counters, shared by every worker "
+        "(redis://127.0.0.1:6379/0). Empty means counters in each process's memory.",
+    ),
+    Setting(
+        "PORTAL_SNAPSHOT_DIR",
+        str(DATA_DIR / "snapshots"),
+        "Folder of the dated snapshots that `portal snapshot` writes and /api/v1/snapshots "
+        "lists and serves.",
+    ),
 )
 
 
@@ -54,9 +72,12 @@ class Settings:
     """Resolved configuration of one portal process."""
 
     database_url: str
+    index_dir: str
     secret_key: str
     base_url: str
     page_size: int
+    redis_url: str = ""
+    snapshot_dir: str = str(DATA_DIR / "snapshots")
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -78,7 +99,10 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         raise ConfigError("PORTAL_PAGE_SIZE must be between 1 and 1000.")
     return Settings(
         database_url=values["PORTAL_DATABASE_URL"],
+        index_dir=values["PORTAL_INDEX_DIR"],
         secret_key=values["PORTAL_SECRET_KEY"],
         base_url=values["PORTAL_BASE_URL"].rstrip("/"),
         page_size=page_size,
+        redis_url=values["PORTAL_REDIS_URL"],
+        snapshot_dir=values["PORTAL_SNAPSHOT_DIR"],
     )

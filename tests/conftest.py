@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,8 +22,11 @@ from sqlmodel import Session
 from portal import create_app
 from portal.cli import main as portal_cli
 from portal.db import dispose_engine, get_engine, upgrade
+from portal.search import SearchService
 
 PG_URL = os.environ.get("PORTAL_TEST_DATABASE_URL", "")
+# No test may touch the project's own index: anything that forgets its own folder gets this one.
+os.environ["PORTAL_INDEX_DIR"] = tempfile.mkdtemp(prefix="clearwater-index-")
 REQUIRED = {s.strip() for s in os.environ.get("PORTAL_REQUIRE_SERVICES", "").split(",") if s}
 _counter = itertools.count()
 
@@ -151,20 +155,52 @@ def sample_session(sample_url: str) -> Iterator[Session]:
         yield s
 
 
-def _app(url: str) -> Flask:
-    return create_app({"DATABASE_URL": url, "TESTING": True})
+def _app(url: str, index_dir: Path) -> Flask:
+    # Tests build indexes on purpose; an app never starts a rebuild thread of its own here.
+    return create_app(
+        {
+            "DATABASE_URL": url,
+            "INDEX_DIR": str(index_dir),
+            "TESTING": True,
+            "SEARCH_REBUILD_ON_START": False,
+        }
+    )
 
 
 @pytest.fixture
-def app(database_url: str) -> Flask:
+def index_dir(tmp_path: Path) -> Path:
+    """This test's own search index folder (empty until something builds it)."""
+    return tmp_path / "index"
+
+
+@pytest.fixture
+def app(database_url: str, index_dir: Path) -> Flask:
     """The portal on the empty database."""
-    return _app(database_url)
+    return _app(database_url, index_dir)
+
+
+@pytest.fixture(scope="session")
+def sample_index_template(databases: Databases) -> Path:
+    """The sample database's search index, built once per worker."""
+    template = databases.template("sample", _load_sample)
+    folder = databases.root / "index-sample"
+    if not (folder / "userwords.txt").exists():
+        SearchService(folder, template).rebuild(procs=1)
+        dispose_engine(template)
+    return folder
 
 
 @pytest.fixture
-def sample_app(sample_url: str) -> Flask:
-    """The portal on the sample database."""
-    return _app(sample_url)
+def sample_index(sample_url: str, sample_index_template: Path, index_dir: Path) -> Path:
+    """This test's copy of the sample index (it matches the sample database's revisions)."""
+    shutil.copytree(sample_index_template, index_dir)
+    return index_dir
+
+
+@pytest.fixture
+def sample_app(sample_url: str, sample_index: Path) -> Flask:
+    """The portal on the sample database, with its search index."""
+    return _app(sample_url, sample_index)
 
 
 @pytest.fixture
@@ -182,23 +218,22 @@ def sample_client(sample_app: Flask) -> FlaskClient:
 class Portal:
     """Runs the `portal` command against one database, as a user would from a shell."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, index_dir: Path) -> None:
         self.url = url
+        self.env = {"PORTAL_DATABASE_URL": url, "PORTAL_INDEX_DIR": str(index_dir)}
         self.runner = CliRunner()
 
     def __call__(self, *args: str) -> Any:
-        return self.runner.invoke(
-            portal_cli, list(args), env={"PORTAL_DATABASE_URL": self.url}, catch_exceptions=False
-        )
+        return self.runner.invoke(portal_cli, list(args), env=self.env, catch_exceptions=False)
 
 
 @pytest.fixture
-def portal(database_url: str) -> Portal:
+def portal(database_url: str, index_dir: Path) -> Portal:
     """The CLI against the test's empty database."""
-    return Portal(database_url)
+    return Portal(database_url, index_dir)
 
 
 @pytest.fixture
-def sample_portal(sample_url: str) -> Portal:
+def sample_portal(sample_url: str, index_dir: Path) -> Portal:
     """The CLI against the test's sample database."""
-    return Portal(sample_url)
+    return Portal(sample_url, index_dir)

@@ -166,7 +166,7 @@ def parse_query(
             continue
         raw = raw.strip()
         try:
-            values[_ATTR.get(name, name)] = _parse_value(kind, name, raw)
+            values[_ATTR.get(name, name)] = parse_value(kind, name, raw)
         except ValueError as exc:
             problems.append(str(exc))
     if problems:
@@ -177,7 +177,10 @@ def parse_query(
     return query
 
 
-def _parse_value(kind: Kind, name: str, raw: str) -> Any:
+def parse_value(kind: Kind | None, name: str, raw: str) -> Any:
+    """One query-string value as its filter's type, or ValueError with a sentence to fix it.
+
+    `kind` None (a search across kinds) accepts the statuses of every kind."""
     if len(raw) > MAX_TEXT:
         raise ValueError(f"'{name}' is longer than {MAX_TEXT} characters.")
     if name in ("department", "enterprise"):
@@ -197,8 +200,13 @@ def _parse_value(kind: Kind, name: str, raw: str) -> Any:
                 f"(known: {', '.join(sorted(pollutants()))})."
             )
         return code
+    if name == "status" and kind is None:
+        allowed = [e.value for enum in _STATUS.values() for e in enum]
+        if raw.lower() not in allowed:
+            raise ValueError(f"'status' must be one of {', '.join(dict.fromkeys(allowed))}.")
+        return raw.lower()
     if name in _ENUMS or name == "status":
-        enum = _STATUS[kind.name] if name == "status" else _ENUMS[name]
+        enum = _STATUS[kind.name] if name == "status" and kind else _ENUMS[name]
         try:
             return enum(raw.lower()).value
         except ValueError:

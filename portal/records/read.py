@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -15,7 +16,7 @@ from portal.models.measurement import MeasurementPublic
 from portal.models.response import Response
 from portal.models.revision import RecordPollutant, Revision, RevisionPublic
 from portal.records.kinds import KINDS, PUBLIC_KINDS, Kind, UnknownKind, kind_of_id
-from portal.records.listing import Page, run
+from portal.records.listing import Page, filtered, run
 from portal.records.query import RecordQuery
 
 _PART_PUBLIC: dict[str, Any] = {
@@ -68,6 +69,22 @@ def list_records(session: Session, query: RecordQuery) -> tuple[Page, list[Recor
     """Run a listing query and return its page with public models of the rows."""
     page = run(session, query)
     return page, to_public(session, KINDS[query.kind], page.rows)
+
+
+def freshness(session: Session, query: RecordQuery) -> tuple[int, datetime | None, int]:
+    """How many records a listing query matches, when the newest last changed, and the sum of
+    their revision numbers.
+
+    Cheap validators for a listing or a download (ETag, Last-Modified): a publication or a
+    withdrawal changes the count, a correction the revisions, whatever its timestamp.
+    """
+    table = KINDS[query.kind].table
+    count, newest, revisions = session.execute(
+        filtered(session, query).with_only_columns(
+            func.count(), func.max(table.updated_at), func.coalesce(func.sum(table.revision), 0)
+        )
+    ).one()
+    return int(count), newest, int(revisions)
 
 
 def history(session: Session, record_id: str) -> list[RevisionPublic]:

@@ -38,6 +38,11 @@ class Planned:
     old_revision: int = 0
 
 
+# Set on a session that wrote records, so that whoever keeps copies (the search index) can
+# catch up after the commit; records itself knows nothing of them.
+WRITTEN = "records_written"
+
+
 def now_utc() -> datetime:
     """The current time, timezone-aware."""
     return datetime.now(UTC)
@@ -213,6 +218,7 @@ def apply(
     ]
     if revisions:
         conn.execute(insert(Revision), revisions)
+        session.info[WRITTEN] = True
     return len(revisions)
 
 
@@ -357,5 +363,6 @@ def withdraw(
             }
         ],
     )
+    session.info[WRITTEN] = True
     session.flush()
     return revision + 1

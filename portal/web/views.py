@@ -7,11 +7,12 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
-from portal import records
+from portal import records, search
 from portal.db import request_session
 from portal.models import vocab
 from portal.records import PUBLIC_KINDS, QueryError, RecordQuery, parse_query
 from portal.records.query import CHINA
+from portal.search import IndexUnavailable, parse_search
 from portal.web.i18n import current_lang, pick, t
 from portal.web.labels import label
 
@@ -192,6 +193,41 @@ def record_history(kind: str, record_id: str) -> str:
         revisions=revisions,
         names=_names_for([item, *revisions]),
     )
+
+
+@bp.get("/search")
+def search_page() -> tuple[str, int, dict[str, str]] | tuple[str, int] | str:
+    """Full-text search across kinds, with the listing filters as facets."""
+    lang = current_lang()
+    try:
+        query = parse_search(request.args, ignore=("lang",))
+    except QueryError as exc:
+        return render_template(
+            "error.html", status=400, title=t("查询有误", "Bad query", lang), problems=exc.problems
+        ), 400
+    service = search.service_of(current_app)
+    try:
+        result = service.search(query, lang=lang) if (query.text or query.filters) else None
+    except IndexUnavailable:
+        message = t(
+            "检索索引正在重建，请稍后再试；各类记录列表照常可用。",
+            "The search index is being rebuilt. Try again in a minute; the listings "
+            "work meanwhile.",
+            lang,
+        )
+        return (
+            render_template("search.html", query=query, result=None, unavailable=message, names={}),
+            503,
+            {"Retry-After": "30"},
+        )
+    ids = [
+        v
+        for name, values in (result.facets.items() if result else [])
+        if name == "department"
+        for v, _ in values
+    ]
+    names = records.names(request_session(current_app), ids)
+    return render_template("search.html", query=query, result=result, unavailable=None, names=names)
 
 
 @bp.get("/standards")

@@ -1,0 +1,143 @@
+"""HTTP manners shared by the API's routes: JSON, validators and 304s, CORS, rate-limit headers."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+import pydantic_core
+from flask import Flask, Response, current_app, request
+
+from portal.api.problems import is_api_request, problem
+from portal.config import DATA_DIR
+
+CORS_EXPOSED = (
+    "ETag, Link, Retry-After, Content-Disposition, X-Total-Count, "
+    "RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, RateLimit-Policy"
+)
+MAX_QUERY_BYTES = 8000
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def base_url() -> str:
+    """The portal's public address: PORTAL_BASE_URL, or the address this request came to."""
+    configured: str = current_app.config.get("BASE_URL") or ""
+    return configured or request.host_url.rstrip("/")
+
+
+def json_response(payload: Any, status: int = 200) -> Response:
+    """Serialise plain data (already in JSON form) as UTF-8 JSON, Chinese unescaped."""
+    return Response(pydantic_core.to_json(payload), status=status, mimetype="application/json")
+
+
+@lru_cache(maxsize=1)
+def standards_version() -> str:
+    """A digest of the standards file: exceedance factors change with it, so validators must."""
+    return hashlib.sha256((DATA_DIR / "standards.csv").read_bytes()).hexdigest()[:16]
+
+
+def validator(*parts: object) -> str:
+    """An opaque entity tag from the facts that determine a response."""
+    text = "\x1f".join(str(p) for p in (*parts, standards_version()))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def not_modified(tag: str, last_modified: datetime | None) -> Response | None:
+    """304 when the client's copy is current (If-None-Match first, else If-Modified-Since)."""
+    fresh = False
+    if request.if_none_match:
+        fresh = request.if_none_match.contains_weak(tag)
+    elif last_modified is not None and request.if_modified_since is not None:
+        fresh = last_modified.replace(microsecond=0) <= request.if_modified_since
+    if not fresh:
+        return None
+    response = Response(status=304)
+    return stamp(response, tag, last_modified)
+
+
+def stamp(response: Response, tag: str, last_modified: datetime | None) -> Response:
+    """Give a response its validators; clients may keep it but must revalidate."""
+    response.set_etag(tag, weak=True)
+    if last_modified is not None:
+        response.last_modified = last_modified
+    response.headers["Cache-Control"] = "public, no-cache"
+    return response
+
+
+def query_string_problem() -> Response | None:
+    """Refuse query strings too long to be a query, or holding invisible control characters."""
+    size = len(request.query_string)
+    if size > MAX_QUERY_BYTES:
+        return problem(
+            414,
+            f"The query string is {size:,} bytes; the API takes up to {MAX_QUERY_BYTES:,}.",
+        )
+    bad = [name for name, value in request.args.items(multi=True) if _CONTROL.search(name + value)]
+    if bad:
+        names = ", ".join(sorted({n[:40] for n in bad}))
+        return problem(400, f"Remove the invisible control characters from: {names}.")
+    return None
+
+
+def no_args() -> Response | None:
+    """A 400 for an address that takes no query parameters but was given some."""
+    if not request.args:
+        return None
+    names = ", ".join(sorted({name[:40] for name in request.args})[:5])
+    return problem(400, f"This address takes no query parameters; remove {names}.")
+
+
+def link_header(links: list[tuple[str, str, str | None]]) -> str:
+    """A Link header from (url, rel, type) triples."""
+    parts = []
+    for url, rel, media_type in links:
+        part = f'<{url}>; rel="{rel}"'
+        if media_type:
+            part += f'; type="{media_type}"'
+        parts.append(part)
+    return ", ".join(parts)
+
+
+def _rate_limit_headers(response: Response) -> None:
+    limiter = current_app.extensions.get("clearwater_limiter")
+    current = limiter.current_limit if limiter is not None else None
+    if current is None:
+        return
+    try:
+        reset = max(0, int(current.reset_at - time.time()))
+        remaining = max(0, current.remaining)
+    except Exception:  # the limit store went away mid-request: leave the headers out
+        current_app.logger.warning("rate-limit store unavailable for headers")
+        return
+    headers = response.headers
+    headers["RateLimit-Limit"] = str(current.limit.amount)
+    headers["RateLimit-Remaining"] = str(remaining)
+    headers["RateLimit-Reset"] = str(reset)
+    headers["RateLimit-Policy"] = f"{current.limit.amount};w={current.limit.get_expiry()}"
+    if response.status_code == 429:
+        headers["Retry-After"] = str(max(1, reset))
+
+
+def decorate(response: Response) -> Response:
+    """CORS for public reads, rate-limit headers, and no content sniffing, on every API answer."""
+    if not is_api_request():
+        return response
+    headers = response.headers
+    headers["Access-Control-Allow-Origin"] = "*"
+    headers["Access-Control-Expose-Headers"] = CORS_EXPOSED
+    if request.method == "OPTIONS":
+        headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+        headers["Access-Control-Allow-Headers"] = "If-None-Match, If-Modified-Since"
+        headers["Access-Control-Max-Age"] = "86400"
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    _rate_limit_headers(response)
+    return response
+
+
+def install(app: Flask) -> None:
+    """Add the API's response headers to the app."""
+    app.after_request(decorate)

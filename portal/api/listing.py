@@ -1,0 +1,288 @@
+"""Listings, records and their history as JSON: /api/v1/<kind>, /<kind>/<id>, its history."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, date
+from urllib.parse import urlencode
+
+from flask import Response, current_app, request
+
+from portal.api.blueprint import NOT_MODIFIED, TAGS, bp, problem_response
+from portal.api.http import (
+    base_url,
+    json_response,
+    link_header,
+    no_args,
+    not_modified,
+    query_string_problem,
+    stamp,
+    validator,
+)
+from portal.api.problems import problem
+from portal.api.schemas import (
+    ITEMS,
+    PAGES,
+    Gone,
+    History,
+    RecordPath,
+    Tombstone,
+    filter_model,
+    query_parameters,
+)
+from portal.db import request_session
+from portal.models.common import ID_MAX, ID_RE, RecordPublic
+from portal.records import (
+    KINDS,
+    PUBLIC_KINDS,
+    QueryError,
+    RecordQuery,
+    UnknownKind,
+    get_record,
+    history,
+    kind_of_id,
+    parse_query,
+    run,
+    to_public,
+)
+from portal.records.read import freshness
+
+FEEDS_PER_RECORD = ("enterprises", "departments")
+# Date filters are compared in China time and UTC: keep a day's margin from datetime's limits.
+FIRST_DAY, LAST_DAY = date(1, 1, 2), date(9999, 12, 30)
+
+
+def _out_of_range(query: RecordQuery) -> list[str]:
+    """Dates parse_query accepts but the database cannot compare (year 1 or 9999 in UTC)."""
+    problems = []
+    for name, day in (("from", query.date_from), ("to", query.date_to)):
+        if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+            problems.append(f"'{name}' must be between {FIRST_DAY} and {LAST_DAY}, not {day}.")
+    if query.updated_since is not None:
+        try:
+            query.updated_since.astimezone(UTC)
+        except OverflowError:
+            problems.append(
+                "'updated_since' is out of range; give a time between years 1 and 9999."
+            )
+    return problems
+
+
+def parse_args(kind: str, *, ignore: tuple[str, ...] = ()) -> RecordQuery | Response:
+    """The request's query string as a RecordQuery (the HTML listing's parser), or a 400."""
+    refused = query_string_problem()
+    if refused is not None:
+        return refused
+    try:
+        query = parse_query(
+            kind, request.args, default_limit=current_app.config["PAGE_SIZE"], ignore=ignore
+        )
+    except QueryError as exc:
+        count = len(exc.problems)
+        return problem(400, f"The query has {count} problem{'s' * (count > 1)}.", exc.problems)
+    out_of_range = _out_of_range(query)
+    if out_of_range:
+        return problem(400, out_of_range[0], out_of_range)
+    if query.updated_since is not None:
+        # A changes feed must carry withdrawals too, or a mirror would keep withdrawn records.
+        query = replace(query, include_withdrawn=True)
+    return query
+
+
+def links(kind: str, record_id: str, publisher_id: str, base: str) -> dict[str, str]:
+    """Where to find a record and what follows it."""
+    try:
+        publisher_kind = kind_of_id(publisher_id).name
+    except UnknownKind:
+        publisher_kind = "departments"
+    feed = (
+        f"{base}/feeds/{kind}/{record_id}.atom"
+        if kind in FEEDS_PER_RECORD
+        else f"{base}/feeds/{kind}.atom"
+    )
+    return {
+        "self": f"{base}/api/v1/{kind}/{record_id}",
+        "html": f"{base}/{kind}/{record_id}",
+        "history": f"{base}/api/v1/{kind}/{record_id}/history",
+        "feed": feed,
+        "publisher": f"{base}/api/v1/{publisher_kind}/{publisher_id}",
+    }
+
+
+def item_json(item: RecordPublic, base: str) -> bytes:
+    """One record as JSON bytes with its links (pydantic writes the record, in one pass)."""
+    record = item.model_dump_json().encode()
+    extra = json.dumps(links(item.kind, item.id, item.publisher_id, base), separators=(",", ":"))
+    return record[:-1] + b',"links":' + extra.encode() + b"}"
+
+
+def page_json(items: list[bytes], total: int, next_url: str | None) -> bytes:
+    """The listing shape: {"items": [...], "total": N, "next": URL or null}."""
+    tail = json.dumps({"total": total, "next": next_url}, separators=(",", ":"))
+    return b'{"items":[' + b",".join(items) + b"]," + tail[1:].encode()
+
+
+def _json(body: bytes) -> Response:
+    return Response(body, mimetype="application/json")
+
+
+def alternates(kind: str, query: RecordQuery, base: str) -> list[tuple[str, str, str | None]]:
+    """The same query as a page for people and as downloads."""
+    qs = urlencode(query.filters())
+    suffix = f"?{qs}" if qs else ""
+    return [
+        (f"{base}/{kind}{suffix}", "alternate", "text/html"),
+        (f"{base}/api/v1/{kind}.csv{suffix}", "alternate", "text/csv"),
+        (f"{base}/api/v1/{kind}.ndjson{suffix}", "alternate", "application/x-ndjson"),
+    ]
+
+
+def _page_view(kind: str) -> Callable[[], Response]:
+    def view() -> Response:
+        query = parse_args(kind)
+        if isinstance(query, Response):
+            return query
+        session = request_session(current_app)
+        base = base_url()
+        total, newest, revisions = freshness(session, query)
+        tag = validator("page", repr(query), total, newest, revisions, base)
+        cached = not_modified(tag, newest)
+        if cached is not None:
+            return cached
+        page = run(session, query, with_total=False)
+        items = to_public(session, KINDS[kind], page.rows)
+        next_url = None
+        if page.next_cursor is not None:
+            args = {**request.args.to_dict(), "cursor": page.next_cursor.encode()}
+            next_url = f"{base}/api/v1/{kind}?{urlencode(args)}"
+        body = page_json([item_json(i, base) for i in items], total, next_url)
+        response = stamp(_json(body), tag, newest)
+        rels = alternates(kind, query, base)
+        if next_url:
+            rels.insert(0, (next_url, "next", None))
+        response.headers["Link"] = link_header(rels)
+        return response
+
+    view.__name__ = f"list_{kind}"
+    return view
+
+
+def _find(kind: str, record_id: str) -> RecordPublic | Response:
+    """The record, or a 404 that says where it might be instead."""
+    refused = no_args()
+    if refused is not None:
+        return refused
+    wanted = record_id.upper()
+    item = None
+    if len(wanted) <= ID_MAX and ID_RE.match(wanted):
+        item = get_record(request_session(current_app), wanted)
+    if item is None:
+        return problem(404, f"There is no record {record_id[:60]} among the {kind}.")
+    if item.kind != kind:
+        return problem(
+            404,
+            f"{item.id} is not among the {kind}; it is at /api/v1/{item.kind}/{item.id}.",
+        )
+    return item
+
+
+def tombstone(item: RecordPublic, base: str) -> Response:
+    """410 with who withdrew the record, when and why."""
+    assert item.withdrawn_at is not None
+    body = Gone(
+        title="Gone",
+        status=410,
+        detail=f"{item.id} was withdrawn by {item.withdrawn_by} on "
+        f"{item.withdrawn_at.date().isoformat()}: {item.withdrawal_reason}",
+        tombstone=Tombstone(
+            id=item.id,
+            kind=item.kind,
+            revision=item.revision,
+            withdrawn_at=item.withdrawn_at,
+            withdrawn_by=item.withdrawn_by or "",
+            withdrawal_reason=item.withdrawal_reason or "",
+            history=f"{base}/api/v1/{item.kind}/{item.id}/history",
+        ),
+    )
+    return problem(410, body.detail, body=body)
+
+
+def _record_view(kind: str) -> Callable[..., Response]:
+    def view(path: RecordPath) -> Response:
+        item = _find(kind, path.record_id)
+        if isinstance(item, Response):
+            return item
+        base = base_url()
+        if item.withdrawn_at is not None:
+            return tombstone(item, base)
+        tag = validator("record", item.id, item.revision, item.updated_at, base)
+        cached = not_modified(tag, item.updated_at)
+        if cached is not None:
+            return cached
+        response = stamp(_json(item_json(item, base)), tag, item.updated_at)
+        response.headers["Link"] = link_header(
+            [(f"{base}/{kind}/{item.id}", "alternate", "text/html")]
+        )
+        return response
+
+    view.__name__ = f"get_{kind[:-1]}"
+    return view
+
+
+def _history_view(kind: str) -> Callable[..., Response]:
+    def view(path: RecordPath) -> Response:
+        item = _find(kind, path.record_id)
+        if isinstance(item, Response):
+            return item
+        tag = validator("history", item.id, item.revision, item.updated_at)
+        cached = not_modified(tag, item.updated_at)
+        if cached is not None:
+            return cached
+        revisions = history(request_session(current_app), item.id)
+        body = {
+            "items": [r.model_dump(mode="json") for r in revisions],
+            "total": len(revisions),
+            "next": None,
+        }
+        return stamp(json_response(body), tag, item.updated_at)
+
+    view.__name__ = f"{kind[:-1]}_history"
+    return view
+
+
+NOT_FOUND = problem_response("Not Found: no record of this kind has that id.")
+
+for _kind in PUBLIC_KINDS:
+    bp.get(
+        f"/{_kind}",
+        tags=[TAGS["records"]],
+        summary=f"List {_kind}",
+        description=f"A page of {_kind}, newest first, filtered by the same query string as "
+        f"the /{_kind} page. `next` (and the Link header) carries the keyset cursor; `limit` "
+        "is capped at 1,000. Answers 304 to If-None-Match / If-Modified-Since.",
+        responses={200: PAGES[_kind], 304: NOT_MODIFIED},
+        openapi_extensions={"parameters": query_parameters(filter_model(_kind, "page"))},
+    )(_page_view(_kind))
+    bp.get(
+        f"/{_kind}/<record_id>",
+        tags=[TAGS["records"]],
+        summary=f"One of the {_kind}",
+        description="The record with its nested parts and links. A withdrawn record answers "
+        "410 with its tombstone: who withdrew it, when and why.",
+        responses={
+            200: ITEMS[_kind],
+            304: NOT_MODIFIED,
+            404: NOT_FOUND,
+            410: problem_response("Gone: the record was withdrawn.", Gone),
+        },
+    )(_record_view(_kind))
+    bp.get(
+        f"/{_kind}/<record_id>/history",
+        tags=[TAGS["records"]],
+        summary=f"History of one of the {_kind}",
+        description="Every revision, oldest first, with its author, reason and the fields that "
+        "changed. Withdrawn records keep their history (200).",
+        responses={200: History, 304: NOT_MODIFIED, 404: NOT_FOUND},
+    )(_history_view(_kind))

@@ -1,0 +1,183 @@
+"""Full-text search as JSON: GET /api/v1/search, the /search page's twin."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Response, current_app, request
+from pydantic import BaseModel, Field
+
+from portal.api.blueprint import TAGS, bp, problem_response
+from portal.api.http import base_url, json_response, link_header, query_string_problem
+from portal.api.problems import problem
+from portal.records import QueryError
+from portal.search import IndexUnavailable, SearchResult, parse_search, service_of
+from portal.search.query import FILTERS, MAX_PAGE_SIZE, MAX_QUERY, SORTS
+
+
+class SearchHit(BaseModel):
+    """One ranked record."""
+
+    id: str
+    kind: str
+    title: str = Field(description="In the language asked for (`lang`), else the other.")
+    title_zh: str
+    title_en: str
+    url: str = Field(description="The record as JSON.")
+    html: str = Field(description="The record's page.")
+    snippet: str = Field(description="HTML: escaped text with matched words in <mark>.")
+    matched: list[str] = Field(description="Fields that matched: title, names, text.")
+    score: float
+    date: datetime | None
+
+
+class FacetValue(BaseModel):
+    """How many results have one value of a facet."""
+
+    value: str
+    count: int
+
+
+class SearchPage(BaseModel):
+    """A page of hits with facet counts."""
+
+    items: list[SearchHit]
+    total: int
+    next: str | None
+    facets: dict[str, list[FacetValue]]
+    suggestion: str | None = Field(None, description="Did you mean: when nothing matched.")
+    any_word: bool = Field(description="True when no record had all the words.")
+
+
+def _parameters() -> list[dict[str, Any]]:
+    text = {"type": "string", "maxLength": MAX_QUERY}
+    params: list[dict[str, Any]] = [
+        {
+            "name": "q",
+            "in": "query",
+            "required": False,
+            "schema": text,
+            "description": 'Words, "quoted phrases" and -exclusions, in Chinese or English.',
+            "example": "cadmium Hechi",
+        },
+        {
+            "name": "sort",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "string", "enum": list(SORTS), "default": "relevance"},
+        },
+        {
+            "name": "page",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "integer", "minimum": 1, "maximum": 10_000, "default": 1},
+        },
+        {
+            "name": "limit",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": 20},
+        },
+        {
+            "name": "lang",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "string", "enum": ["zh", "en"], "default": "zh"},
+        },
+    ]
+    for name in FILTERS:
+        params.append(
+            {
+                "name": name,
+                "in": "query",
+                "required": False,
+                "schema": {"type": "string", "maxLength": 500},
+                "description": "A listing filter (docs/records.md).",
+            }
+        )
+    return params
+
+
+def _body(result: SearchResult, lang: str, base: str) -> dict[str, Any]:
+    items = []
+    for hit in result.hits:
+        title = (hit.title_en if lang == "en" and hit.title_en else hit.title_zh) or hit.id
+        items.append(
+            SearchHit(
+                id=hit.id,
+                kind=hit.kind,
+                title=title,
+                title_zh=hit.title_zh,
+                title_en=hit.title_en,
+                url=f"{base}/api/v1/{hit.kind}/{hit.id}",
+                html=f"{base}/{hit.kind}/{hit.id}",
+                snippet=hit.snippet,
+                matched=hit.matched,
+                score=hit.score,
+                date=hit.date,
+            ).model_dump(mode="json")
+        )
+    next_url = None
+    if result.query.page < result.pages:
+        args = {
+            **result.query.args(),
+            "page": str(result.query.page + 1),
+            "limit": str(result.query.limit),
+        }
+        next_url = f"{base}/api/v1/search?{urlencode(args)}"
+    facets = {
+        name: [{"value": v, "count": c} for v, c in values]
+        for name, values in result.facets.items()
+    }
+    return {
+        "items": items,
+        "total": result.total,
+        "next": next_url,
+        "facets": facets,
+        "suggestion": result.suggestion,
+        "any_word": result.any_word,
+    }
+
+
+@bp.get(
+    "/search",
+    tags=[TAGS["records"]],
+    summary="Search every record",
+    description="Ranked hits across kinds in Chinese and English, with highlighted snippets, "
+    "the fields that matched and facet counts. Takes the listings' filters. 503 while the "
+    "index is being rebuilt.",
+    responses={200: SearchPage, 503: problem_response("The search index is being rebuilt.")},
+    openapi_extensions={"parameters": _parameters()},
+)
+def search() -> Response:
+    """GET /api/v1/search."""
+    refused = query_string_problem()
+    if refused is not None:
+        return refused
+    lang = request.args.get("lang", "zh")
+    if lang not in ("zh", "en"):
+        return problem(400, "'lang' must be zh or en.", ["'lang' must be zh or en."])
+    try:
+        query = parse_search(request.args, ignore=("lang",))
+    except QueryError as exc:
+        count = len(exc.problems)
+        return problem(400, f"The query has {count} problem{'s' * (count > 1)}.", exc.problems)
+    try:
+        result = service_of(current_app).search(query, lang=lang)
+    except IndexUnavailable as exc:
+        response = problem(
+            503,
+            f"Search is unavailable for a moment: {exc}. Retry shortly; "
+            "the listings work meanwhile.",
+        )
+        response.headers["Retry-After"] = "30"
+        return response
+    base = base_url()
+    response = json_response(_body(result, lang, base))
+    rels: list[tuple[str, str, str | None]] = [
+        (f"{base}/search?{urlencode(query.args())}", "alternate", "text/html")
+    ]
+    response.headers["Link"] = link_header(rels)
+    return response

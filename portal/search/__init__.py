@@ -1,0 +1,253 @@
+"""Full-text search behind a narrow interface: sync (index what changed), search, rebuild, check.
+
+One `SearchService` per index folder and database. Records written anywhere reach the index
+through the revision log: the process that commits catches up at once (see `install_hook`),
+and every search first absorbs what other processes wrote.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session as OrmSession
+from sqlmodel import Session
+from whoosh.index import Index
+from whoosh.searching import Searcher
+
+from portal.db import get_engine
+from portal.records.listing import department_subtree
+from portal.records.write import WRITTEN
+from portal.search import index as store
+from portal.search.analysis import load_user_words
+from portal.search.index import CheckReport, IndexUnavailable
+from portal.search.query import SearchQuery, SearchResult, parse_search, run_search
+from portal.search.schema import STATE_ID
+
+log = logging.getLogger(__name__)
+LIVE_LIMIT = 2000  # records one commit or one request indexes before leaving the rest
+REQUEST_LIMIT = 200
+
+__all__ = [
+    "CheckReport",
+    "IndexUnavailable",
+    "SearchQuery",
+    "SearchResult",
+    "SearchService",
+    "parse_search",
+]
+
+
+class SearchService:
+    """The search index of one database, as one process uses it."""
+
+    def __init__(self, index_dir: Path, database_url: str) -> None:
+        self.path = Path(index_dir)
+        self.database_url = database_url
+        self._local = threading.local()
+        self._rebuilding = threading.Event()
+        self._ready = threading.Event()
+
+    @property
+    def engine(self) -> Any:
+        """The database engine."""
+        return get_engine(self.database_url)
+
+    @property
+    def lock_path(self) -> Path:
+        """Held by the one process rebuilding the index."""
+        return self.path.with_name(self.path.name + ".rebuild.lock")
+
+    # -- state --------------------------------------------------------------------------
+    def available(self) -> bool:
+        """True when the index can be searched."""
+        try:
+            store.open_index(self.path)
+        except IndexUnavailable:
+            return False
+        return True
+
+    def rebuilding(self) -> bool:
+        """True while some process rebuilds the index."""
+        return self._rebuilding.is_set() or _lock_alive(self.lock_path)
+
+    # -- writing ------------------------------------------------------------------------
+    def sync(self, limit: int | None = LIVE_LIMIT) -> int:
+        """Index what was written since the index last caught up."""
+        load_user_words(self.path / store.USER_WORDS)
+        return store.catch_up(self.path, self.engine, limit=limit)
+
+    def rebuild(self, progress: Callable[[int], None] | None = None, procs: int = 2) -> int:
+        """Rebuild the whole index from the database (one process at a time)."""
+        if not _take_lock(self.lock_path):
+            raise IndexUnavailable("another process is rebuilding the search index")
+        self._rebuilding.set()
+        try:
+            return store.rebuild(self.path, self.engine, procs=procs, progress=progress)
+        finally:
+            self._rebuilding.clear()
+            self.lock_path.unlink(missing_ok=True)
+            self._ready.set()
+
+    def rebuild_in_background(self) -> threading.Thread | None:
+        """Start rebuilding a missing or unreadable index; None if another process does."""
+        if _lock_alive(self.lock_path):
+            return None
+        thread = threading.Thread(target=self._rebuild_quietly, name="search-rebuild", daemon=True)
+        self._rebuilding.set()
+        thread.start()
+        return thread
+
+    def _rebuild_quietly(self) -> None:
+        try:
+            count = self.rebuild(procs=1)
+            log.info("search index rebuilt: %d records", count)
+        except Exception:
+            log.exception("search index rebuild failed")
+        finally:
+            self._rebuilding.clear()
+
+    def wait_ready(self, timeout: float) -> bool:
+        """Wait for a background rebuild started by this process."""
+        return self._ready.wait(timeout)
+
+    def check(self) -> CheckReport:
+        """Compare the index with the database."""
+        return store.check(self.path, self.engine)
+
+    # -- reading ------------------------------------------------------------------------
+    def _searcher(self) -> Searcher:
+        """This thread's searcher, reopened when the index changed.
+
+        Not `Searcher.refresh()`: it reuses the readers of unchanged segments and with them
+        their old deletions, so a corrected record would show its old text too."""
+        cached = getattr(self._local, "searcher", None)
+        identity = _identity(self.path)
+        if cached is not None and self._local.identity == identity and cached.up_to_date():
+            return cached
+        if cached is not None:
+            cached.close()
+        ix: Index = store.open_index(self.path)
+        load_user_words(self.path / store.USER_WORDS)
+        searcher = ix.searcher()
+        self._local.searcher, self._local.identity = searcher, identity
+        return searcher
+
+    def close(self) -> None:
+        """Close this thread's searcher (its files)."""
+        cached = getattr(self._local, "searcher", None)
+        if cached is not None:
+            cached.close()
+            self._local.searcher = None
+
+    def search(
+        self, query: SearchQuery, *, lang: str = "zh", with_facets: bool = True
+    ) -> SearchResult:
+        """Run a search, first absorbing recent writes; IndexUnavailable when it cannot."""
+        if self.rebuilding():
+            raise IndexUnavailable("the search index is being rebuilt")
+        searcher = self._searcher()
+        stored = searcher.document(id=STATE_ID)
+        if int(stored["last_revision"] if stored else 0) < store.last_revision_in_db(self.engine):
+            try:
+                self.sync(limit=REQUEST_LIMIT)
+            except Exception:  # a busy writer must not fail a reader; the next one catches up
+                log.warning("search index could not catch up before a search", exc_info=True)
+            searcher = self._searcher()
+        with Session(self.engine) as session:
+            return run_search(
+                searcher,
+                query,
+                lang=lang,
+                with_facets=with_facets,
+                subtree=lambda root: department_subtree(session, root),
+            )
+
+
+def start(index_dir: Path, database_url: str, *, rebuild_if_missing: bool = True) -> SearchService:
+    """The search service of a process: index after its commits, and rebuild a missing or
+    unreadable index in the background (the rest of the portal answers meanwhile)."""
+    service = SearchService(Path(index_dir), database_url)
+    register(service)
+    if rebuild_if_missing and not service.available():
+        service.rebuild_in_background()
+    return service
+
+
+def service_of(app: Any) -> SearchService:
+    """The search service an app was given by create_app."""
+    service: SearchService = app.extensions["search"]
+    return service
+
+
+def _identity(path: Path) -> tuple[int, int]:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return (0, 0)
+    return (stat.st_ino, stat.st_dev)
+
+
+def _take_lock(lock: Path) -> bool:
+    """Create the rebuild lock with this process's id; False when a live process holds it."""
+    if _lock_alive(lock):
+        return False
+    lock.unlink(missing_ok=True)
+    try:
+        fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        return False
+    with os.fdopen(fd, "w") as handle:
+        handle.write(str(os.getpid()))
+    return True
+
+
+def _lock_alive(lock: Path) -> bool:
+    """True when the lock exists and the process that wrote it is still running."""
+    try:
+        pid = int(lock.read_text().strip() or 0)
+    except (FileNotFoundError, ValueError):
+        return False
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+# -- keeping the index in step with commits -------------------------------------------------
+
+_SERVICES: dict[Any, SearchService] = {}
+
+
+def register(service: SearchService) -> None:
+    """Index after every commit that wrote records to this service's database."""
+    _SERVICES[service.engine] = service
+
+
+@event.listens_for(OrmSession, "after_commit")
+def _after_commit(session: OrmSession) -> None:
+    if not session.info.pop(WRITTEN, False):
+        return
+    service = _SERVICES.get(session.get_bind().engine)
+    if service is None or not service.available():
+        return
+    try:
+        service.sync()
+    except Exception:
+        # The record is published; `portal check` will show the gap, `portal reindex` fills it.
+        log.exception("indexing after commit failed")
+
+
+@event.listens_for(OrmSession, "after_rollback")
+def _after_rollback(session: OrmSession) -> None:
+    session.info.pop(WRITTEN, None)

@@ -1,0 +1,310 @@
+"""The index on disk, kept in step with the database through the revision log.
+
+Every write to a record adds a revision row with an increasing id. The index remembers the last
+revision it has absorbed (in a state document committed with the records it indexed), so any
+process can bring it up to date: read the revisions after that id, re-index or remove those
+records, commit. Whoosh allows one writer at a time; `ix.writer(timeout=...)` waits its turn,
+and a second process that finds the work done does nothing.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import shutil
+import time
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+from sqlmodel import Session, col
+from whoosh import index as whoosh_index
+from whoosh.index import Index
+from whoosh.writing import IndexWriter
+
+from portal import records
+from portal.models import Department, Enterprise, Revision
+from portal.records.kinds import KINDS, kind_of_id
+from portal.search.analysis import load_user_words, save_user_words
+from portal.search.schema import SEARCHED_KINDS, STATE_ID, document, make_schema
+
+log = logging.getLogger(__name__)
+WRITE_TIMEOUT = 30.0  # seconds a writer waits for another process's lock
+BATCH = 500
+USER_WORDS = "userwords.txt"
+
+
+class IndexUnavailable(RuntimeError):
+    """The index is missing, corrupt or being rebuilt; the database still answers."""
+
+
+@dataclass
+class CheckReport:
+    """How the index and the database differ."""
+
+    records: int = 0
+    indexed: int = 0
+    missing: list[str] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)
+    behind: int = 0  # revisions not yet absorbed
+
+    @property
+    def ok(self) -> bool:
+        """True when every published record is indexed at its current revision."""
+        return not (self.missing or self.stale or self.extra or self.behind)
+
+
+def open_index(path: Path) -> Index:
+    """Open the index at path, or raise IndexUnavailable saying why."""
+    with warnings.catch_warnings():
+        # On a damaged index whoosh leaves its table of contents open; it is closed when the
+        # exception goes, and that is not worth a warning.
+        warnings.simplefilter("ignore", ResourceWarning)
+        try:
+            if not whoosh_index.exists_in(str(path)):
+                raise IndexUnavailable(f"there is no search index in {path}")
+            return whoosh_index.open_dir(str(path))
+        except IndexUnavailable:
+            raise
+        except Exception as exc:  # whoosh raises many kinds on a damaged index
+            problem = f"the search index in {path} cannot be read: {exc}"
+        gc.collect()
+    raise IndexUnavailable(problem)
+
+
+def create_index(path: Path) -> Index:
+    """A new, empty index at path (replacing nothing: the folder must hold no index)."""
+    path.mkdir(parents=True, exist_ok=True)
+    return whoosh_index.create_in(str(path), make_schema())
+
+
+def last_revision_in_db(engine: Engine) -> int:
+    """The id of the newest revision in the database (0 when there is none)."""
+    with Session(engine) as session:
+        newest = session.scalars(select(func.max(col(Revision.id)))).one()
+        return int(newest or 0)
+
+
+def last_revision_in_index(ix: Index) -> int:
+    """The newest revision the index has absorbed."""
+    with ix.searcher() as searcher:
+        stored = searcher.document(id=STATE_ID)
+    return int(stored["last_revision"]) if stored else 0
+
+
+def _names_in(docs: Iterable[dict[str, Any]]) -> set[str]:
+    """Chinese names worth teaching jieba: titles of enterprises, departments, and places."""
+    out: set[str] = set()
+    for doc in docs:
+        if doc["kind"] in ("enterprises", "departments"):
+            out.add(doc.get("title_zh", ""))
+        out.update(line for line in doc.get("names", "").splitlines() if not line.isascii())
+    return out
+
+
+def documents_for(session: Session, ids: Sequence[str]) -> tuple[list[dict[str, Any]], list[str]]:
+    """Index documents of the given record ids; and the ids to remove (withdrawn or gone)."""
+    docs: list[dict[str, Any]] = []
+    gone: list[str] = []
+    by_kind: dict[str, list[str]] = {}
+    for record_id in ids:
+        by_kind.setdefault(kind_of_id(record_id).name, []).append(record_id)
+    for kind_name, kind_ids in by_kind.items():
+        if kind_name not in SEARCHED_KINDS:
+            continue
+        table = KINDS[kind_name].table
+        rows = list(session.scalars(select(table).where(table.id.in_(kind_ids))))
+        found = {r.id for r in rows}
+        gone += [i for i in kind_ids if i not in found]
+        live = [r for r in rows if r.withdrawn_at is None]
+        gone += [r.id for r in rows if r.withdrawn_at is not None]
+        public = records.to_public(session, KINDS[kind_name], live)
+        mentioned = {
+            i
+            for p in public
+            for i in [
+                p.publisher_id,
+                getattr(p, "enterprise_id", None),
+                *(r.enterprise_id for r in getattr(p, "responsible", [])),
+                *(u.department_id for u in getattr(p, "updates", [])),
+            ]
+            if i
+        }
+        names = records.names(session, sorted(mentioned))
+        places = _enterprise_places(session, [i for i in mentioned if i.startswith("ENT-")])
+        docs += [document(p, names, places) for p in public]
+    return docs, gone
+
+
+def _enterprise_places(session: Session, ids: list[str]) -> dict[str, dict[str, str]]:
+    """Sector, province and city of enterprises, which their inspections and disclosures share."""
+    out: dict[str, dict[str, str]] = {}
+    for start in range(0, len(ids), BATCH):
+        rows = session.execute(
+            select(
+                col(Enterprise.id),
+                col(Enterprise.sector),
+                col(Enterprise.province),
+                col(Enterprise.city_zh),
+                col(Enterprise.city_en),
+            ).where(col(Enterprise.id).in_(ids[start : start + BATCH]))
+        )
+        for rid, sector, province, city_zh, city_en in rows:
+            out[rid] = {
+                "sector": sector,
+                "province": province,
+                "city_zh": city_zh or "",
+                "city_en": city_en or "",
+            }
+    return out
+
+
+def _write(writer: IndexWriter, docs: list[dict[str, Any]], gone: list[str]) -> None:
+    for record_id in gone:
+        writer.delete_by_term("id", record_id)
+    for doc in docs:
+        writer.update_document(**doc)
+
+
+def _changed_since(session: Session, after: int, upto: int) -> Iterator[tuple[list[str], int]]:
+    """Record ids with revisions in (after, upto], in batches, with the last revision of each.
+
+    An id in two batches is indexed twice, which is harmless; nothing grows with the log."""
+    last = after
+    while True:
+        rows = session.execute(
+            select(col(Revision.id), col(Revision.record_id))
+            .where(col(Revision.id) > last, col(Revision.id) <= upto)
+            .order_by(col(Revision.id))
+            .limit(BATCH)
+        ).all()
+        if not rows:
+            return
+        last = rows[-1][0]
+        yield list(dict.fromkeys(record_id for _, record_id in rows)), last
+
+
+def catch_up(path: Path, engine: Engine, *, limit: int | None = None) -> int:
+    """Absorb the revisions the index has not seen; return how many records were re-indexed.
+
+    With `limit`, stop after about that many records (a web request must not rebuild half the
+    index); the next call goes on from the revision reached."""
+    ix = open_index(path)
+    target = last_revision_in_db(engine)
+    if last_revision_in_index(ix) >= target:
+        return 0
+    writer = ix.writer(timeout=WRITE_TIMEOUT, delay=0.05)
+    try:
+        with writer.searcher() as searcher:
+            stored = searcher.document(id=STATE_ID)
+        done = int(stored["last_revision"]) if stored else 0
+        count = 0
+        with Session(engine) as session:
+            for ids, reached in _changed_since(session, done, target):
+                docs, gone = documents_for(session, ids)
+                if save_user_words(path / USER_WORDS, _names_in(docs)):
+                    load_user_words(path / USER_WORDS)
+                _write(writer, docs, gone)
+                done, count = reached, count + len(ids)
+                if limit is not None and count >= limit:
+                    break
+        if count == 0:
+            writer.cancel()  # another process did the work while this one waited
+            return 0
+        writer.update_document(id=STATE_ID, kind="__state__", last_revision=done)
+        writer.commit()
+        return count
+    except BaseException:
+        writer.cancel()
+        raise
+
+
+def rebuild(
+    path: Path, engine: Engine, *, procs: int = 2, progress: Callable[[int], None] | None = None
+) -> int:
+    """Build a fresh index from the database beside the old one, then swap it in.
+
+    Readers keep the old index until the swap. Returns the number of records indexed."""
+    target = last_revision_in_db(engine)
+    fresh = path.with_name(path.name + f".building-{int(time.time())}")
+    if fresh.exists():
+        shutil.rmtree(fresh)
+    ix = create_index(fresh)
+    with Session(engine) as session:
+        names: set[str] = set()
+        names.update(session.scalars(select(col(Department.name_zh))))
+        names.update(session.scalars(select(col(Enterprise.name_zh))))
+        for column in ("river_zh", "place_zh", "city_zh"):
+            table = KINDS["incidents"].table
+            names.update(n for n in session.scalars(select(getattr(table, column))) if n)
+        save_user_words(fresh / USER_WORDS, names)
+        load_user_words(fresh / USER_WORDS)
+        writer = ix.writer(procs=procs, limitmb=256, multisegment=procs > 1)
+        count = 0
+        try:
+            for kind_name in SEARCHED_KINDS:
+                query = records.RecordQuery(kind=kind_name, limit=BATCH)
+                while True:
+                    page = records.run(session, query, with_total=False)
+                    docs, _ = documents_for(session, [r.id for r in page.rows])
+                    for doc in docs:
+                        writer.add_document(**doc)
+                    count += len(page.rows)
+                    if progress:
+                        progress(len(page.rows))
+                    if page.next_cursor is None:
+                        break
+                    query = query.next_page(page.next_cursor)
+            writer.add_document(id=STATE_ID, kind="__state__", last_revision=target)
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            shutil.rmtree(fresh, ignore_errors=True)
+            raise
+    _swap(fresh, path)
+    catch_up(path, engine)  # what was published while the rebuild ran
+    return count
+
+
+def _swap(fresh: Path, path: Path) -> None:
+    old = path.with_name(path.name + f".old-{int(time.time() * 1000)}")
+    keep = [p for p in path.iterdir() if p.name == "README.md"] if path.exists() else []
+    if path.exists():
+        path.rename(old)
+    fresh.rename(path)
+    for extra in keep:
+        shutil.copy2(old / extra.name, path / extra.name)
+    if old.exists():
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def check(path: Path, engine: Engine) -> CheckReport:
+    """Compare the index with the database: missing, stale and extra records, revisions behind."""
+    report = CheckReport()
+    ix = open_index(path)
+    indexed: dict[str, int] = {}
+    with ix.searcher() as searcher:
+        for fields in searcher.all_stored_fields():
+            if fields.get("id") != STATE_ID:
+                indexed[fields["id"]] = int(fields.get("revision", 0))
+    report.indexed = len(indexed)
+    report.behind = max(0, last_revision_in_db(engine) - last_revision_in_index(ix))
+    live: set[str] = set()
+    with Session(engine) as session:
+        for kind_name in SEARCHED_KINDS:
+            table = KINDS[kind_name].table
+            for rid, revision in session.execute(
+                select(table.id, table.revision).where(table.withdrawn_at.is_(None))
+            ):
+                live.add(rid)
+                if rid not in indexed:
+                    report.missing.append(rid)
+                elif indexed[rid] != revision:
+                    report.stale.append(rid)
+    report.records = len(live)
+    report.extra = sorted(set(indexed) - live)
+    return report

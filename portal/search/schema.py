@@ -1,0 +1,174 @@
+"""The index schema: one document per public record, and how a record becomes a document."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+
+from portal.models import vocab
+from portal.records.query import CHINA
+from portal.search.analysis import chinese_analyzer, english_analyzer
+
+STATE_ID = "__state__"  # the document that remembers the last revision indexed
+
+# Which text of each kind is its title and its body (zh, en).
+TITLES: dict[str, tuple[str, str]] = {
+    "enterprises": ("name_zh", "name_en"),
+    "departments": ("name_zh", "name_en"),
+    "incidents": ("title_zh", "title_en"),
+    "disclosures": ("title_zh", "title_en"),
+    "inspections": ("", ""),  # made from the enterprise, date and outcome
+}
+BODIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "enterprises": (
+        ("description_zh", "park_zh", "county_zh"),
+        ("description_en", "park_en", "county_en"),
+    ),
+    "departments": (("description_zh", "formerly_zh"), ("description_en", "formerly_en")),
+    "incidents": (("summary_zh",), ("summary_en",)),
+    "disclosures": (("text_zh",), ("text_en",)),
+    "inspections": (
+        ("findings_zh", "measures_zh", "follow_up_zh"),
+        ("findings_en", "measures_en", "follow_up_en"),
+    ),
+}
+SEARCHED_KINDS = tuple(TITLES)
+KIND_BOOST = {"enterprises": 3.0, "departments": 3.0, "incidents": 1.5}
+
+
+def make_schema() -> Schema:
+    """The schema; titles and names weigh more than body text."""
+    zh, en = chinese_analyzer(), english_analyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        kind=ID(stored=True),
+        revision=STORED,
+        last_revision=STORED,  # only on the state document
+        label_zh=STORED,  # what a hit shows as its title
+        label_en=STORED,
+        title_zh=TEXT(analyzer=zh, stored=True, field_boost=3.0),
+        title_en=TEXT(analyzer=en, stored=True, field_boost=3.0),
+        names=TEXT(analyzer=zh, field_boost=2.0),
+        text_zh=TEXT(analyzer=zh, stored=True),
+        text_en=TEXT(analyzer=en, stored=True, spelling=True),
+        enterprise=KEYWORD(commas=True, scorable=False),
+        department=KEYWORD(commas=True, scorable=False),
+        province=ID(stored=True),
+        city=KEYWORD(commas=True, lowercase=True),
+        pollutant=KEYWORD(commas=True, stored=True),
+        sector=KEYWORD(commas=True),
+        outcome=ID,
+        status=ID,
+        category=ID,
+        sample=BOOLEAN(stored=True),
+        date=DATETIME(stored=True, sortable=True),
+        year=ID(stored=True),
+    )
+
+
+def _date(value: date | datetime) -> datetime:
+    """As whoosh keeps it: naive UTC. A date is the start of that day in China."""
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, time.min, CHINA)
+    return value.astimezone(UTC).replace(tzinfo=None)
+
+
+def _join(record: Any, fields: tuple[str, ...]) -> str:
+    return "\n".join(str(v) for f in fields if (v := getattr(record, f, None)))
+
+
+def document(
+    record: Any,
+    names: Mapping[str, tuple[str, str | None]],
+    places: Mapping[str, Mapping[str, str]],
+) -> dict[str, Any]:
+    """The document of one public record.
+
+    `names` gives (zh, en) names of the ids it mentions; `places` the sector, province and city
+    of the enterprises it mentions, which an inspection or disclosure is filtered by."""
+    kind = record.kind
+    date_field = {"incidents": "began_at", "inspections": "inspected_on"}.get(kind, "published_at")
+    moment = getattr(record, date_field)
+    when = _date(moment)
+    local_year = (moment.astimezone(CHINA) if isinstance(moment, datetime) else moment).year
+    mentioned = [record.publisher_id]
+    enterprises = [i for i in (getattr(record, "enterprise_id", None),) if i]
+    departments = [record.publisher_id] if record.publisher_id.startswith("DEP-") else []
+    for r in getattr(record, "responsible", []):
+        enterprises.append(r.enterprise_id)
+    for u in getattr(record, "updates", []):
+        departments.append(u.department_id)
+    if kind == "departments":
+        departments.append(record.id)
+    mentioned = list(dict.fromkeys(mentioned + enterprises + departments))
+    zh_title, en_title = TITLES[kind]
+    title_zh = getattr(record, zh_title, None) if zh_title else None
+    title_en = getattr(record, en_title, None) if en_title else None
+    label_zh, label_en = title_zh, title_en
+    if kind == "inspections":
+        # Shown as a title, but not indexed as one: the enterprise's name is in `names`, and a
+        # search for a name should find the enterprise before its inspections.
+        ent_zh, ent_en = names.get(record.enterprise_id, (record.enterprise_id, None))
+        label_zh = f"{ent_zh} · {record.inspected_on} 检查"
+        label_en = f"{ent_en or ent_zh} · inspection {record.inspected_on}"
+    place_names = [
+        getattr(record, f, None)
+        for f in ("river_zh", "river_en", "place_zh", "place_en", "city_zh", "city_en")
+    ]
+    pollutant_codes = list(getattr(record, "pollutants", []) or [])
+    sector_values = {places[e]["sector"] for e in enterprises if e in places}
+    if kind == "enterprises":
+        sector_values.add(record.sector)
+    province_code = getattr(record, "province", None) or ""
+    cities = [c for c in (getattr(record, "city_zh", None), getattr(record, "city_en", None)) if c]
+    if kind in ("inspections", "disclosures") and record.enterprise_id in places:
+        own = places[record.enterprise_id]
+        province_code = own["province"]
+        cities = [c for c in (own["city_zh"], own["city_en"]) if c]
+    name_text = [n for i in mentioned for n in names.get(i, ("", None)) if n]
+    if kind in ("enterprises", "departments"):
+        name_text += [n for n in (record.name_zh, record.name_en) if n]
+    province = vocab.provinces().get(province_code)
+    if province:
+        name_text += [province.short_zh, province.name_en]
+    body_zh, body_en = BODIES[kind]
+    text_zh = _join(record, body_zh)
+    text_en = _join(record, body_en)
+    for part in getattr(record, "readings", []) + getattr(record, "figures", []):
+        text_zh += f"\n{part.site_zh}"
+        if part.site_en:
+            text_en += f"\n{part.site_en}"
+    for update in getattr(record, "updates", []):
+        text_zh += f"\n{update.text_zh}"
+        if update.text_en:
+            text_en += f"\n{update.text_en}"
+    doc: dict[str, Any] = {
+        "id": record.id,
+        "kind": kind,
+        "revision": record.revision,
+        "title_zh": title_zh or "",
+        "title_en": title_en or "",
+        "label_zh": label_zh or "",
+        "label_en": label_en or "",
+        "names": "\n".join(str(n) for n in [*name_text, *place_names] if n),
+        "text_zh": text_zh,
+        "text_en": text_en,
+        "enterprise": ",".join(sorted(set(enterprises))),
+        "department": ",".join(sorted(set(departments))),
+        "province": province_code,
+        "city": ",".join(c.replace(",", " ") for c in cities),
+        "pollutant": ",".join(sorted(set(pollutant_codes))),
+        "sector": ",".join(sorted(sector_values)),
+        "outcome": getattr(record, "outcome", None) or "",
+        "status": getattr(record, "status", None) or "",
+        "category": getattr(record, "category", None) or "",
+        "sample": bool(record.sample),
+        "date": when,
+        "year": str(local_year),
+    }
+    # A record that *is* what a name names should come before the records that mention it.
+    doc["_boost"] = KIND_BOOST.get(kind, 1.0)
+    return {k: v for k, v in doc.items() if v != ""}

@@ -1,0 +1,42 @@
+"""Analysis: counted positions (so phrases work), single-character metals kept, names whole."""
+
+from portal.search.analysis import chinese_analyzer, english_analyzer, teach
+
+
+def tokens(text: str) -> list[tuple[str, int]]:
+    return [(t.text, t.pos) for t in chinese_analyzer()(text, positions=True)]
+
+
+def test_positions_count_words_not_characters() -> None:
+    got = tokens("镉污染超标")
+    assert [p for _, p in got] == sorted(p for _, p in got)
+    assert max(p for _, p in got) < 5  # jieba's own analyzer would report character offsets
+
+
+def test_single_character_pollutants_are_kept() -> None:
+    words = {t for t, _ in tokens("河水中镉、铅、砷超标")}
+    assert {"镉", "铅", "砷"} <= words
+
+
+def test_names_taught_to_jieba_keep_their_parts_at_one_position() -> None:
+    teach(["龙江河"])
+    got = tokens("广西龙江河镉污染")
+    positions = {t: p for t, p in got}
+    assert positions["龙江河"] == positions["龙江"] == positions["江河"]
+    assert positions["镉"] == positions["龙江河"] + 1
+
+
+def test_unknown_parts_of_names_are_indexed() -> None:
+    teach(["河池栎泉矿业有限公司"])
+    words = {t for t, _ in tokens("河池栎泉矿业有限公司")}
+    assert {"河池栎泉矿业有限公司", "河池", "矿业", "栎泉", "栎", "泉"} <= words
+
+
+def test_english_is_stemmed_the_same_in_both_analyzers() -> None:
+    zh = [t.text for t in chinese_analyzer()("Heavy metals exceeded")]
+    en = [t.text for t in english_analyzer()("Heavy metals exceeded")]
+    assert zh == en == ["heavi", "metal", "exceed"]
+
+
+def test_chinese_function_words_are_dropped() -> None:
+    assert "的" not in {t for t, _ in tokens("企业的废水")}

@@ -1,0 +1,52 @@
+"""GET /api/v1/search: the same search as JSON, with facets, next links and problem+json."""
+
+from flask.testing import FlaskClient
+
+
+def test_search_json_shape(sample_client: FlaskClient) -> None:
+    response = sample_client.get("/api/v1/search?q=cadmium%20Hechi&lang=en&limit=5")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert set(body) >= {"items", "total", "next", "facets", "suggestion", "any_word"}
+    assert body["total"] > 5 and len(body["items"]) == 5
+    first = body["items"][0]
+    assert set(first) >= {"id", "kind", "title", "url", "html", "snippet", "score", "date"}
+    assert first["url"].endswith(f"/api/v1/{first['kind']}/{first['id']}")
+    assert "page=2" in body["next"]
+    assert {f["value"] for f in body["facets"]["kind"]} >= {"incidents"}
+    assert 'rel="alternate"' in response.headers["Link"]
+
+
+def test_next_page_continues(sample_client: FlaskClient) -> None:
+    first = sample_client.get("/api/v1/search?q=镉&limit=10").get_json()
+    second = sample_client.get(first["next"]).get_json()
+    assert not {i["id"] for i in first["items"]} & {i["id"] for i in second["items"]}
+
+
+def test_filters_match_the_listing(sample_client: FlaskClient) -> None:
+    found = sample_client.get("/api/v1/search?q=镉&kind=incidents&province=Guangxi&limit=50")
+    ids = {i["id"] for i in found.get_json()["items"]}
+    listing = sample_client.get("/api/v1/incidents?province=45&pollutant=Cd&limit=100").get_json()
+    assert ids <= {i["id"] for i in listing["items"]} | {"INC-2012-0001"}
+    assert "INC-2012-0001" in ids
+
+
+def test_bad_arguments_are_problems(sample_client: FlaskClient) -> None:
+    for query in (
+        "q=" + "x" * 10_000,
+        "q=镉&page=0",
+        "q=镉&limit=1000",
+        "q=镉&colour=red",
+        "q=镉&lang=fr",
+        "q=镉&kind=ships",
+    ):
+        response = sample_client.get(f"/api/v1/search?{query}")
+        assert 400 <= response.status_code < 500, query
+        assert response.mimetype == "application/problem+json"
+        assert response.get_json()["detail"]
+
+
+def test_missing_index_is_503_with_retry_after(client: FlaskClient) -> None:
+    response = client.get("/api/v1/search?q=镉")
+    assert response.status_code == 503 and response.headers["Retry-After"] == "30"
+    assert response.mimetype == "application/problem+json"
