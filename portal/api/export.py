@@ -9,7 +9,6 @@ import csv
 import io
 import json
 from collections.abc import Iterator
-from dataclasses import replace
 from enum import StrEnum
 from functools import cache
 from typing import Any
@@ -17,7 +16,8 @@ from typing import Any
 from sqlmodel import Session
 
 from portal.models.common import RecordPublic
-from portal.records import KINDS, RecordQuery, run, to_public
+from portal.records import KINDS, RecordQuery, to_public
+from portal.records.read import whole_set
 
 BATCH = 1000
 PARTS_BATCH = 200  # records with nested parts (an incident's readings) weigh more: fewer a batch
@@ -46,17 +46,12 @@ def consistent_read(session: Session) -> None:
 def batches(
     session: Session, query: RecordQuery, size: int | None = None
 ) -> Iterator[list[RecordPublic]]:
-    """The query's whole set in order, a batch of public models at a time (keyset pages)."""
+    """The query's whole set in order, a batch of public models at a time (keyset batches)."""
     kind = KINDS[query.kind]
     size = size or (PARTS_BATCH if kind.parts else BATCH)
-    page_query = replace(query, cursor=None, limit=size)
-    while True:
-        page = run(session, page_query, with_total=False)
-        yield to_public(session, kind, page.rows)
+    for rows in whole_set(session, query, size):
+        yield to_public(session, kind, rows)
         session.expunge_all()  # keep the identity map from growing with the set
-        if page.next_cursor is None:
-            return
-        page_query = page_query.next_page(page.next_cursor)
 
 
 @cache

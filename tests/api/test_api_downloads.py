@@ -134,3 +134,12 @@ def test_the_data_package_validates_with_every_download(
         (tmp_path / res["path"]).write_bytes(sample_client.get(f"/api/v1/{res['path']}").data)
     report = frictionless.validate(str(tmp_path / "datapackage.json"))
     assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "note"])[:10]
+
+
+def test_a_download_keeps_the_listing_order_in_both_directions(
+    sample_client: FlaskClient, small_batches: None
+) -> None:
+    for sort in ("newest", "oldest"):
+        listed = sample_client.get(f"/api/v1/inspections?limit=1000&sort={sort}").get_json()
+        rows = _csv(sample_client, f"/api/v1/inspections.csv?sort={sort}")
+        assert [r["id"] for r in rows] == [i["id"] for i in listed["items"]]
