@@ -16,12 +16,12 @@ ID_MAX = 40
 
 # Control characters (Unicode category Cc) other than tab and newlines, lone surrogates, and the
 # two noncharacters that XML and most tools refuse.
-_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def _clean_text(value: str) -> str:
     """Refuse control characters (tab and newline aside) that no reader can see or print."""
-    found = _INVISIBLE.search(value)
+    found = INVISIBLE.search(value)
     if found:
         raise ValueError(
             f"character {found.start() + 1} is an invisible control character "

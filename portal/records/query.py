@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from enum import StrEnum
 from typing import Any
 
-from portal.models.common import ID_RE
+from portal.models.common import ID_RE, INVISIBLE
 from portal.models.disclosure import DisclosureCategory
 from portal.models.enterprise import EnterpriseStatus, Sector
 from portal.models.incident import IncidentStatus
@@ -21,6 +21,7 @@ from portal.records.kinds import Kind, kind_named
 
 CHINA = timezone(timedelta(hours=8), "CST")
 MAX_LIMIT = 1000
+FIRST_DAY, LAST_DAY = date(1, 1, 2), date(9999, 12, 30)
 MAX_TEXT = 500
 
 
@@ -183,6 +184,8 @@ def parse_value(kind: Kind | None, name: str, raw: str) -> Any:
     `kind` None (a search across kinds) accepts the statuses of every kind."""
     if len(raw) > MAX_TEXT:
         raise ValueError(f"'{name}' is longer than {MAX_TEXT} characters.")
+    if INVISIBLE.search(raw):
+        raise ValueError(f"'{name}' holds an invisible control character; remove it.")
     if name in ("department", "enterprise"):
         if not ID_RE.match(raw.upper()):
             raise ValueError(f"'{name}' takes a record id such as DEP-MEE or ENT-0001.")
@@ -213,9 +216,13 @@ def parse_value(kind: Kind | None, name: str, raw: str) -> Any:
             raise ValueError(f"'{name}' must be one of {_choices(enum)}.") from None
     if name in ("from", "to"):
         try:
-            return date.fromisoformat(raw)
+            day = date.fromisoformat(raw)
         except ValueError:
             raise ValueError(f"'{name}' must be a date as YYYY-MM-DD, not '{raw}'.") from None
+        # Days are compared in China time and UTC: keep a day's margin from datetime's limits.
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise ValueError(f"'{name}' must be between {FIRST_DAY} and {LAST_DAY}, not {day}.")
+        return day
     if name == "updated_since":
         try:
             moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))

@@ -164,8 +164,10 @@ def test_unknown_pages_are_404(client: FlaskClient, filled: dict, url: str) -> N
     [
         ("?outcome=guilty", "must be one of"),
         ("?limit=-1", "from 1 to 1000"),
-        ("?cursor=%00", "not one this portal made"),
+        ("?cursor=bm90LWEtY3Vyc29y", "not one this portal made"),
         ("?colour=red", "Unknown parameter"),
+        ("?to=9999-12-31", "must be between"),
+        ("?text=%00", "invisible control character"),
     ],
 )
 def test_bad_filters_are_400_with_a_sentence(
