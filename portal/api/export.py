@@ -9,6 +9,7 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from enum import StrEnum
 from functools import cache
 from typing import Any
@@ -16,8 +17,7 @@ from typing import Any
 from sqlmodel import Session
 
 from portal.models.common import RecordPublic
-from portal.records import KINDS, RecordQuery, to_public
-from portal.records.read import whole_set
+from portal.records import KINDS, RecordQuery, run, to_public
 
 BATCH = 1000
 PARTS_BATCH = 200  # records with nested parts (an incident's readings) weigh more: fewer a batch
@@ -49,9 +49,14 @@ def batches(
     """The query's whole set in order, a batch of public models at a time (keyset batches)."""
     kind = KINDS[query.kind]
     size = size or (PARTS_BATCH if kind.parts else BATCH)
-    for rows in whole_set(session, query, size):
-        yield to_public(session, kind, rows)
+    page_query = replace(query, cursor=None, limit=size)
+    while True:
+        page = run(session, page_query, with_total=False)
+        yield to_public(session, kind, page.rows)
         session.expunge_all()  # keep the identity map from growing with the set
+        if page.next_cursor is None:
+            return
+        page_query = page_query.next_page(page.next_cursor)
 
 
 @cache

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from portal.models.common import RecordPublic
@@ -17,7 +17,7 @@ from portal.models.response import Response
 from portal.models.revision import RecordPollutant, Revision, RevisionPublic
 from portal.records.kinds import KINDS, PUBLIC_KINDS, Kind, UnknownKind, kind_of_id
 from portal.records.listing import Page, filtered, run
-from portal.records.query import RecordQuery, Sort
+from portal.records.query import RecordQuery
 
 _PART_PUBLIC: dict[str, Any] = {
     "readings": ReadingPublic.judge,
@@ -85,33 +85,6 @@ def freshness(session: Session, query: RecordQuery) -> tuple[int, datetime | Non
         )
     ).one()
     return int(count), newest, int(revisions)
-
-
-def whole_set(session: Session, query: RecordQuery, size: int) -> Iterator[list[Any]]:
-    """Every row of a listing query in its order, `size` table rows at a time (downloads).
-
-    The order and keyset of run(), from the first row, with the next batch's condition written
-    so that the date index can seek to it (date <= last, then the tie on id): each batch costs
-    the same however deep it is, where an OR alone makes SQLite scan from the top every time.
-    """
-    kind = KINDS[query.kind]
-    table = kind.table
-    date_col = getattr(table, kind.date_field)
-    newest = query.sort == Sort.newest
-    order = (date_col.desc(), table.id.desc()) if newest else (date_col.asc(), table.id.asc())
-    ordered = filtered(session, query).order_by(*order)
-    stmt = ordered
-    while True:
-        rows = list(session.scalars(stmt.limit(size)))
-        yield rows
-        if len(rows) < size:
-            return
-        value, last_id = getattr(rows[-1], kind.date_field), rows[-1].id
-        if newest:
-            after = [date_col <= value, or_(date_col < value, table.id < last_id)]
-        else:
-            after = [date_col >= value, or_(date_col > value, table.id > last_id)]
-        stmt = ordered.where(*after)
 
 
 def history(session: Session, record_id: str) -> list[RevisionPublic]:
