@@ -30,6 +30,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         BASE_URL=settings.base_url,
         REDIS_URL=settings.redis_url,
         SNAPSHOT_DIR=settings.snapshot_dir,
+        FEED_TAG_AUTHORITY=settings.feed_tag_authority,
         JSON_AS_ASCII=False,
     )
     if test_config:
@@ -49,6 +50,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(web.bp)
     web.register_errors(app)
+
+    from portal import feeds
+
+    app.register_blueprint(feeds.bp)
 
     from portal import api
 

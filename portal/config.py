@@ -64,6 +64,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Folder of the dated snapshots that `portal snapshot` writes and /api/v1/snapshots "
         "lists and serves.",
     ),
+    Setting(
+        "PORTAL_FEED_TAG_AUTHORITY",
+        "",
+        "Domain in the tag URIs that identify feed entries (tag:example.org,2026:INC-2012-0001). "
+        "Set it once and never change it; empty means the host of PORTAL_BASE_URL, else "
+        "localhost.",
+    ),
 )
 
 
@@ -78,6 +85,7 @@ class Settings:
     page_size: int
     redis_url: str = ""
     snapshot_dir: str = str(DATA_DIR / "snapshots")
+    feed_tag_authority: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -105,4 +113,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         page_size=page_size,
         redis_url=values["PORTAL_REDIS_URL"],
         snapshot_dir=values["PORTAL_SNAPSHOT_DIR"],
+        feed_tag_authority=values["PORTAL_FEED_TAG_AUTHORITY"],
     )

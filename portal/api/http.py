@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import time
-from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
 import pydantic_core
 from flask import Flask, Response, current_app, request
 
 from portal.api.problems import is_api_request, problem
-from portal.config import DATA_DIR
+from portal.conditional import base_url, not_modified, stamp, validator
+
+__all__ = ["base_url", "json_response", "link_header", "not_modified", "stamp", "validator"]
 
 CORS_EXPOSED = (
     "ETag, Link, Retry-After, Content-Disposition, X-Total-Count, "
@@ -23,49 +22,9 @@ MAX_QUERY_BYTES = 8000
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def base_url() -> str:
-    """The portal's public address: PORTAL_BASE_URL, or the address this request came to."""
-    configured: str = current_app.config.get("BASE_URL") or ""
-    return configured or request.host_url.rstrip("/")
-
-
 def json_response(payload: Any, status: int = 200) -> Response:
     """Serialise plain data (already in JSON form) as UTF-8 JSON, Chinese unescaped."""
     return Response(pydantic_core.to_json(payload), status=status, mimetype="application/json")
-
-
-@lru_cache(maxsize=1)
-def standards_version() -> str:
-    """A digest of the standards file: exceedance factors change with it, so validators must."""
-    return hashlib.sha256((DATA_DIR / "standards.csv").read_bytes()).hexdigest()[:16]
-
-
-def validator(*parts: object) -> str:
-    """An opaque entity tag from the facts that determine a response."""
-    text = "\x1f".join(str(p) for p in (*parts, standards_version()))
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
-
-
-def not_modified(tag: str, last_modified: datetime | None) -> Response | None:
-    """304 when the client's copy is current (If-None-Match first, else If-Modified-Since)."""
-    fresh = False
-    if request.if_none_match:
-        fresh = request.if_none_match.contains_weak(tag)
-    elif last_modified is not None and request.if_modified_since is not None:
-        fresh = last_modified.replace(microsecond=0) <= request.if_modified_since
-    if not fresh:
-        return None
-    response = Response(status=304)
-    return stamp(response, tag, last_modified)
-
-
-def stamp(response: Response, tag: str, last_modified: datetime | None) -> Response:
-    """Give a response its validators; clients may keep it but must revalidate."""
-    response.set_etag(tag, weak=True)
-    if last_modified is not None:
-        response.last_modified = last_modified
-    response.headers["Cache-Control"] = "public, no-cache"
-    return response
 
 
 def query_string_problem() -> Response | None:

@@ -7,6 +7,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 API_PATH = "/api/v1/"
+FEEDS_PATH = "/feeds/"
 DOWNLOAD_SUFFIXES = (".csv", ".ndjson")
 
 # Settings a deployment (or a test) may override in the app config.
@@ -21,8 +22,8 @@ DEFAULTS = {
 
 
 def _exempt() -> bool:
-    """Only the versioned API counts; the docs reader and its assets do not."""
-    return not request.path.startswith(API_PATH) or request.method == "OPTIONS"
+    """The versioned API and the feeds count; the docs reader and its assets do not."""
+    return not request.path.startswith((API_PATH, FEEDS_PATH)) or request.method == "OPTIONS"
 
 
 def _cost() -> int:

@@ -16,6 +16,7 @@ from portal.db import DatabaseUnavailable
 
 PROBLEM_JSON = "application/problem+json"
 API_PREFIX = "/api/"
+FEEDS_PREFIX = "/feeds/"  # feed readers are programs too: their errors are problem+json
 
 # What a person can do about each status, when the code that raised it said nothing better.
 _ADVICE = {
@@ -30,8 +31,8 @@ _ADVICE = {
 
 
 def is_api_request() -> bool:
-    """True when the request is for the API (its errors are problem+json)."""
-    return request.path == "/api" or request.path.startswith(API_PREFIX)
+    """True when the request is for the API or a feed (their errors are problem+json)."""
+    return request.path == "/api" or request.path.startswith((API_PREFIX, FEEDS_PREFIX))
 
 
 def problem(

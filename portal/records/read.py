@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
 from sqlmodel import Session, col
 
 from portal.models.common import RecordPublic
@@ -85,6 +86,54 @@ def freshness(session: Session, query: RecordQuery) -> tuple[int, datetime | Non
         )
     ).one()
     return int(count), newest, int(revisions)
+
+
+class Change(NamedTuple):
+    """Which revision of a record a reader last saw, and when it was made."""
+
+    id: str
+    updated_at: datetime
+    revision: int
+
+
+def recent_changes(session: Session, query: RecordQuery, limit: int) -> list[Change]:
+    """The records a query matches, most recently changed first, withdrawn ones included (a
+    feed keeps a withdrawal as an entry that says so). Keys only: cheap enough to decide a 304."""
+    table = KINDS[query.kind].table
+    stmt = (
+        filtered(session, replace(query, include_withdrawn=True))
+        .with_only_columns(table.id, table.updated_at, table.revision)
+        .order_by(table.updated_at.desc(), table.id.desc())
+        .limit(limit)
+    )
+    return [Change(*row) for row in session.execute(stmt)]
+
+
+def get_records(session: Session, ids: Iterable[str]) -> dict[str, RecordPublic]:
+    """Public models of records of any kinds by id, one query per kind and part."""
+    by_kind: dict[str, list[str]] = defaultdict(list)
+    for record_id in ids:
+        try:
+            by_kind[kind_of_id(record_id).name].append(record_id)
+        except UnknownKind:
+            continue
+    out: dict[str, RecordPublic] = {}
+    for kind_name, wanted in by_kind.items():
+        kind = KINDS[kind_name]
+        rows = list(session.scalars(select(kind.table).where(kind.table.id.in_(wanted))))
+        out.update((item.id, item) for item in to_public(session, kind, rows))
+    return out
+
+
+def latest_revisions(session: Session, changes: Iterable[Change]) -> dict[str, RevisionPublic]:
+    """The revision each record is at (what a correction or withdrawal changed, and why)."""
+    pairs = [(c.id, c.revision) for c in changes]
+    if not pairs:
+        return {}
+    rows = session.scalars(
+        select(Revision).where(tuple_(col(Revision.record_id), col(Revision.number)).in_(pairs))
+    )
+    return {r.record_id: RevisionPublic.model_validate(r, from_attributes=True) for r in rows}
 
 
 def history(session: Session, record_id: str) -> list[RevisionPublic]:

@@ -8,13 +8,14 @@ from typing import Any
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
 from portal import records, search
+from portal.conditional import base_url
 from portal.db import request_session
 from portal.models import vocab
+from portal.models.labels import label
 from portal.records import PUBLIC_KINDS, QueryError, RecordQuery, parse_query
 from portal.records.query import CHINA
 from portal.search import IndexUnavailable, parse_search
 from portal.web.i18n import current_lang, pick, t
-from portal.web.labels import label
 
 bp = Blueprint("web", __name__)
 KIND_RULE = "any(" + ", ".join(PUBLIC_KINDS) + ")"
@@ -86,6 +87,19 @@ def _pollutant(code: str, lang: str) -> str:
     return (p.name_en if lang == "en" else p.name_zh) if p else code
 
 
+def feed_of(endpoint: str, title: str, **args: Any) -> dict[str, str]:
+    """The Atom and RSS addresses of a page's feed (absolute: readers are given them to copy),
+    and its title, for `<link rel="alternate">` and the Subscribe box."""
+    lang = current_lang()
+    values = {k: v for k, v in args.items() if v not in (None, "") and k not in ("sort", "cursor")}
+    if lang != "zh":
+        values["lang"] = lang
+    base = base_url()
+    out = {fmt: base + url_for(endpoint, fmt=fmt, **values) for fmt in ("atom", "rss")}
+    out["title"] = title
+    return out
+
+
 def _names_for(items: list[Any]) -> dict[str, tuple[str, str | None]]:
     ids: set[str] = set()
     for item in items:
@@ -145,6 +159,9 @@ def listing(kind: str) -> tuple[str, int] | str:
         next_url=next_url,
         filters=query.filters(),
         names=_names_for(items),
+        feed=feed_of(
+            "feeds.kind_feed", t(*KIND_LABELS[kind], current_lang()), kind=kind, **query.filters()
+        ),
     )
 
 
@@ -170,6 +187,13 @@ def record(kind: str, record_id: str) -> str:
     responses = records.responses_to(session, item.id)
     related = records.related_to(session, item)
     everything = [item, *responses, *(r for group in related.values() for r in group)]
+    lang = current_lang()
+    if kind in ("enterprises", "departments"):
+        title = pick(item, "name", lang)[0] or item.id
+        endpoint = {"enterprises": "feeds.enterprise_feed", "departments": "feeds.department_feed"}
+        feed = feed_of(endpoint[kind], title, record_id=item.id)
+    else:
+        feed = feed_of("feeds.kind_feed", t(*KIND_LABELS[kind], lang), kind=kind)
     return render_template(
         "record.html",
         kind=kind,
@@ -177,6 +201,7 @@ def record(kind: str, record_id: str) -> str:
         responses=responses,
         related=related,
         names=_names_for(everything),
+        feed=feed,
     )
 
 
@@ -227,13 +252,26 @@ def search_page() -> tuple[str, int, dict[str, str]] | tuple[str, int] | str:
         for v, _ in values
     ]
     names = records.names(request_session(current_app), ids)
-    return render_template("search.html", query=query, result=result, unavailable=None, names=names)
+    feed = (
+        feed_of("feeds.search_feed", t("检索：", "Search: ", lang) + query.text, **query.args())
+        if (query.text or query.filters)
+        else None
+    )
+    return render_template(
+        "search.html", query=query, result=result, unavailable=None, names=names, feed=feed
+    )
 
 
 @bp.get("/standards")
 def standards() -> str:
     """Every limit the portal compares measurements against, with its source."""
     return render_template("standards.html", limits=vocab.limits())
+
+
+@bp.get("/data")
+def data() -> str:
+    """Feeds, downloads and the API, explained."""
+    return render_template("data.html")
 
 
 @bp.get("/about")

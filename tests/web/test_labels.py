@@ -9,7 +9,7 @@ from portal.models.disclosure import DisclosureCategory, ReportType
 from portal.models.enterprise import EnterpriseStatus, Sector
 from portal.models.incident import IncidentStatus
 from portal.models.inspection import InspectionKind, Outcome
-from portal.web.labels import LABELS, label
+from portal.models.labels import LABELS, label
 
 ENUMS = [
     DepartmentFunction,

@@ -1,0 +1,57 @@
+"""HTTP validators shared by every read surface (API, downloads, feeds): the portal's public
+address, entity tags from the facts that determine a response, and 304 on revalidation."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from functools import lru_cache
+
+from flask import Response, current_app, request
+
+from portal.config import DATA_DIR
+
+
+def base_url() -> str:
+    """The portal's public address: PORTAL_BASE_URL, or the address this request came to."""
+    configured: str = current_app.config.get("BASE_URL") or ""
+    return configured or request.host_url.rstrip("/")
+
+
+@lru_cache(maxsize=1)
+def standards_version() -> str:
+    """A digest of the standards file: exceedance factors change with it, so validators must."""
+    return hashlib.sha256((DATA_DIR / "standards.csv").read_bytes()).hexdigest()[:16]
+
+
+def validator(*parts: object) -> str:
+    """An opaque entity tag from the facts that determine a response."""
+    text = "\x1f".join(str(p) for p in (*parts, standards_version()))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def not_modified(tag: str, last_modified: datetime | None, *, max_age: int = 0) -> Response | None:
+    """304 when the client's copy is current (If-None-Match first, else If-Modified-Since)."""
+    fresh = False
+    if request.if_none_match:
+        fresh = request.if_none_match.contains_weak(tag)
+    elif last_modified is not None and request.if_modified_since is not None:
+        fresh = last_modified.replace(microsecond=0) <= request.if_modified_since
+    if not fresh:
+        return None
+    response = Response(status=304)
+    return stamp(response, tag, last_modified, max_age=max_age)
+
+
+def stamp(
+    response: Response, tag: str, last_modified: datetime | None, *, max_age: int = 0
+) -> Response:
+    """Give a response its validators. With max_age 0 clients keep it but must revalidate;
+    otherwise they may reuse it for max_age seconds first."""
+    response.set_etag(tag, weak=True)
+    if last_modified is not None:
+        response.last_modified = last_modified
+    response.headers["Cache-Control"] = (
+        f"public, max-age={max_age}" if max_age else "public, no-cache"
+    )
+    return response

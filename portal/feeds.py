@@ -1,0 +1,590 @@
+"""Feeds: any record query (a listing, a search, one enterprise, one department) as Atom 1.0 and
+RSS 2.0, built with feedgen.
+
+A feed lists the records its query matches, most recently changed first, so a correction moves
+its entry back to the top with a new `updated` and a paragraph saying what changed and why, and a
+withdrawal stays as an entry saying who withdrew the record and why. Entry ids are tag URIs made
+from the record id alone, so a reader never sees one record as two entries.
+
+Routes are thin: parse the query string into record queries, take the keys of the newest changes
+(cheap), answer 304 when the reader's copy is current, and only then load records and render.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from feedgen.feed import FeedGenerator
+from flask import Blueprint, Response, abort, current_app, request, url_for
+
+from portal import records, search
+from portal.conditional import base_url, not_modified, stamp, validator
+from portal.db import request_session
+from portal.models.common import ID_RE, RecordPublic
+from portal.models.labels import label
+from portal.models.revision import Action, RevisionPublic
+from portal.models.vocab import pollutants, provinces
+from portal.records import KINDS, PUBLIC_KINDS, Change, QueryError, RecordQuery, parse_query
+from portal.records.query import CHINA, MAX_TEXT
+from portal.search import IndexUnavailable, parse_search
+
+bp = Blueprint("feeds", __name__, url_prefix="/feeds")
+
+FORMATS = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
+FEED_KINDS = PUBLIC_KINDS
+ALL_KINDS = (*PUBLIC_KINDS, "responses")
+DEFAULT_LIMIT, MAX_LIMIT = 50, 200
+MAX_AGE = 300  # seconds a reader may reuse a feed before revalidating
+SUMMARY_CHARS = 1200
+TAG_DATE = "2026"  # the date part of every entry's tag URI; never change it
+OWN = ("lang", "limit")  # parameters the feed handles itself; the rest are the query's
+
+# Characters XML 1.0 cannot carry at all (records refuse most of them on the way in already).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+KIND_NAMES = {
+    "enterprises": ("企业", "Enterprises"),
+    "incidents": ("污染事件", "Incidents"),
+    "inspections": ("检查", "Inspections"),
+    "disclosures": ("信息披露", "Disclosures"),
+    "departments": ("部门", "Departments"),
+    "responses": ("企业回应", "Responses"),
+}
+SITE = ("清水", "Clearwater")
+
+
+def xml_text(value: str) -> str:
+    """Text that XML can carry: characters XML 1.0 forbids are dropped (escaping is lxml's)."""
+    return _NOT_XML.sub("", value)
+
+
+def _t(pair: tuple[str, str], lang: str) -> str:
+    return pair[1] if lang == "en" else pair[0]
+
+
+# -- what a feed is ---------------------------------------------------------------------------
+@dataclass
+class Feed:
+    """A feed before rendering: what it follows and the record queries behind it."""
+
+    key: str  # stable part of the feed's id: "incidents", "enterprises/ENT-0001", ...
+    title: tuple[str, str]
+    html_url: str  # the page showing the same records
+    queries: list[RecordQuery] = field(default_factory=list)
+    pinned: list[RecordPublic] = field(default_factory=list)  # the followed record itself
+    filters: dict[str, str] = field(default_factory=dict)
+
+
+def feed_args(args: Mapping[str, str]) -> tuple[dict[str, str], str, int]:
+    """Split a feed's query string into the record query's arguments, the language and the
+    number of entries; QueryError for what a person must fix."""
+    problems = []
+    lang = args.get("lang", "zh") or "zh"
+    if lang not in ("zh", "en"):
+        problems.append("'lang' must be zh or en.")
+    raw_limit = (args.get("limit") or "").strip()
+    limit = DEFAULT_LIMIT
+    if raw_limit:
+        try:
+            limit = int(raw_limit)
+        except ValueError:
+            limit = 0
+        if not 1 <= limit <= MAX_LIMIT:
+            problems.append(f"'limit' must be a whole number from 1 to {MAX_LIMIT}.")
+    for name in ("sort", "cursor"):
+        if name in args:
+            problems.append(
+                f"Feeds always list the most recently changed records first; remove '{name}'."
+            )
+    if problems:
+        raise QueryError(problems)
+    rest = {k: v for k, v in args.items() if k not in (*OWN, "sort", "cursor")}
+    return rest, lang, limit
+
+
+def kind_queries(
+    kinds: Iterable[str], args: Mapping[str, str], fixed: Mapping[str, Any] | None = None
+) -> list[RecordQuery]:
+    """One query per kind that takes every filter given; QueryError when no kind does.
+
+    A record of a kind without a filter's field cannot match it (an enterprise has no
+    inspection outcome), so `outcome=violation` leaves only inspections in the feed."""
+    fixed = dict(fixed or {})
+    taken = [n for n in args if n in fixed or n == "kind"]
+    if taken:
+        raise QueryError(
+            [
+                f"This feed already follows its own {n}; remove '{n}' from the address."
+                for n in taken
+            ]
+        )
+    names = set(args)
+    queries, problems = [], []
+    for kind in kinds:
+        if not names <= KINDS[kind].filters:
+            continue
+        try:
+            queries.append(replace(parse_query(kind, args), **fixed))
+        except QueryError as exc:
+            problems.extend(exc.problems)
+    if not queries:
+        unknown = sorted(n for n in names if not any(n in KINDS[k].filters for k in kinds))
+        for name in unknown:
+            usable = sorted(set().union(*(KINDS[k].filters for k in kinds)))
+            problems.append(
+                f"Unknown filter '{name[:40]}'; this feed takes {', '.join(usable)}, lang "
+                "and limit."
+            )
+        if not problems:
+            problems.append("No kind of record in this feed takes all of these filters together.")
+        raise QueryError(list(dict.fromkeys(problems)))
+    return queries
+
+
+def _describe(filters: Mapping[str, str], lang: str) -> str:
+    """Filters for a feed's title: 广西 · 镉, Guangxi · cadmium."""
+    shown = []
+    for name, value in filters.items():
+        if name == "province" and value in provinces():
+            p = provinces()[value]
+            shown.append(p.name_en if lang == "en" else p.short_zh)
+        elif name == "pollutant" and value in pollutants():
+            p2 = pollutants()[value]
+            shown.append(p2.name_en if lang == "en" else p2.name_zh)
+        elif name in ("sector", "outcome", "status", "category"):
+            shown.append(label(value, lang))
+        else:
+            shown.append(f"{name}={value}")
+    return " · ".join(shown)
+
+
+# -- entries ------------------------------------------------------------------------------------
+def entry_id(record_id: str) -> str:
+    """The tag URI (RFC 4151) of a record's entry: the same in every feed, for ever."""
+    return f"tag:{tag_authority()},{TAG_DATE}:{record_id}"
+
+
+def tag_authority() -> str:
+    """PORTAL_FEED_TAG_AUTHORITY, else the host of PORTAL_BASE_URL, else localhost."""
+    configured: str = current_app.config.get("FEED_TAG_AUTHORITY") or ""
+    if configured:
+        return configured
+    host = urlsplit(current_app.config.get("BASE_URL") or "").hostname
+    return host or "localhost"
+
+
+def record_url(item: RecordPublic, base: str) -> str:
+    """The page of a record; a response is shown on the page of what it answers."""
+    if item.kind == "responses":
+        subject = str(getattr(item, "subject_id", ""))
+        subject_kind = records.kind_of_id(subject).name
+        return f"{base}/{subject_kind}/{subject}#{item.id}"
+    return f"{base}/{item.kind}/{item.id}"
+
+
+def _name(names: Mapping[str, tuple[str, str | None]], record_id: str | None, lang: str) -> str:
+    if not record_id:
+        return ""
+    zh, en = names.get(record_id, (record_id, None))
+    return (en or zh) if lang == "en" else zh
+
+
+def _text(item: Any, stem: str, lang: str) -> str | None:
+    return getattr(item, f"{stem}_{lang}", None) or None
+
+
+def entry_title(item: Any, names: Mapping[str, tuple[str, str | None]], lang: str) -> str:
+    """A record's headline in a feed."""
+    kind = item.kind
+    if kind in ("incidents", "disclosures"):
+        title = (_text(item, "title", lang) or item.title_zh) if lang == "en" else item.title_zh
+    elif kind in ("enterprises", "departments"):
+        title = (_text(item, "name", lang) or item.name_zh) if lang == "en" else item.name_zh
+    elif kind == "inspections":
+        who = _name(names, item.enterprise_id, lang)
+        what, outcome = label(item.inspection_type, lang), label(item.outcome, lang)
+        title = f"{who}: {what}, {outcome}" if lang == "en" else f"{who}：{what}，{outcome}"
+    else:
+        who = _name(names, item.enterprise_id, lang)
+        title = (
+            f"Response from {who} to {item.subject_id}"
+            if lang == "en"
+            else f"{who}对 {item.subject_id} 的回应"
+        )
+    if item.withdrawn_at is not None:
+        title = ("[Withdrawn] " if lang == "en" else "【已撤回】") + title
+    return title
+
+
+_BODY = {
+    "incidents": "summary",
+    "inspections": "findings",
+    "disclosures": "text",
+    "enterprises": "description",
+    "departments": "description",
+    "responses": "text",
+}
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= SUMMARY_CHARS else text[: SUMMARY_CHARS - 1].rstrip() + "…"
+
+
+def _paragraph(text: str, lang: str | None = None) -> str:
+    attr = f' lang="{"zh-CN" if lang == "zh" else "en"}"' if lang else ""
+    return f"<p{attr}>{html.escape(_clip(text))}</p>"
+
+
+def _day(moment: datetime) -> str:
+    return moment.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
+
+
+def _value(value: Any) -> str:
+    text = value if isinstance(value, str) else repr(value) if value is not None else "—"
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
+def change_note(
+    item: Any,
+    revision: RevisionPublic | None,
+    names: Mapping[str, tuple[str, str | None]],
+    lang: str,
+) -> str | None:
+    """What the last correction or the withdrawal did, by whom, when and why (HTML)."""
+    if item.withdrawn_at is not None:
+        who = _name(names, item.withdrawn_by, lang)
+        reason = item.withdrawal_reason or (revision.reason if revision else None) or "—"
+        text = (
+            f"Withdrawn on {_day(item.withdrawn_at)} by {who}. Reason: {reason}"
+            if lang == "en"
+            else f"本记录已于 {_day(item.withdrawn_at)} 由{who}撤回。理由：{reason}"
+        )
+        return f'<p class="withdrawn"><strong>{html.escape(text)}</strong></p>'
+    if revision is None or revision.action != Action.correct:
+        return None
+    changed = []
+    for name, change in sorted(revision.changes.items()):
+        if isinstance(change, dict) and not isinstance(change.get("new"), list | dict):
+            arrow = "→"
+            changed.append(
+                f"{name}: {_value(change.get('old'))} {arrow} {_value(change.get('new'))}"
+            )
+        else:
+            changed.append(name)
+    who = _name(names, revision.author_id, lang)
+    fields = "; ".join(changed) or "—"
+    text = (
+        f"Corrected (revision {revision.number}, {_day(revision.at)}, by {who}): {fields}. "
+        f"Reason: {revision.reason or '—'}"
+        if lang == "en"
+        else f"更正（第 {revision.number} 版，{_day(revision.at)}，{who}）：{fields}。"
+        f"理由：{revision.reason or '—'}"
+    )
+    return f'<p class="correction">{html.escape(text)}</p>'
+
+
+def entry_summary(
+    item: Any,
+    revision: RevisionPublic | None,
+    names: Mapping[str, tuple[str, str | None]],
+    lang: str,
+) -> str:
+    """The entry's summary as HTML: what changed (if anything), then the record's text in the
+    language asked for, with the English beside the Chinese where the record has it."""
+    parts = []
+    note = change_note(item, revision, names, lang)
+    if note:
+        parts.append(note)
+    if item.sample:
+        parts.append(
+            _paragraph(
+                "An illustrative example that shows how the portal works, not a real record."
+                if lang == "en"
+                else "这是说明用途的示例记录，并非真实记录。"
+            )
+        )
+    stem = _BODY[item.kind]
+    zh, en = _text(item, stem, "zh"), _text(item, stem, "en")
+    if lang == "en":
+        if en:
+            parts.append(_paragraph(en, "en"))
+        elif zh:
+            parts.append(_paragraph("(Published in Chinese only.)"))
+            parts.append(_paragraph(zh, "zh"))
+    else:
+        if zh:
+            parts.append(_paragraph(zh, "zh"))
+        if en:
+            parts.append(_paragraph(en, "en"))
+    if item.kind == "inspections" and item.penalty_yuan:
+        fine = (
+            f"Fine: ¥{item.penalty_yuan:,}" if lang == "en" else f"罚款：{item.penalty_yuan:,} 元"
+        )
+        parts.append(_paragraph(fine))
+    return "".join(parts)
+
+
+def _name_ids(items: Iterable[Any], revisions: Iterable[RevisionPublic]) -> list[str]:
+    ids = {r.author_id for r in revisions}
+    for item in items:
+        for attr in ("publisher_id", "enterprise_id", "withdrawn_by"):
+            value = getattr(item, attr, None)
+            if value:
+                ids.add(value)
+    return sorted(ids)
+
+
+# -- rendering ----------------------------------------------------------------------------------
+def render(
+    feed: Feed,
+    items: list[RecordPublic],
+    revisions: Mapping[str, RevisionPublic],
+    names: Mapping[str, tuple[str, str | None]],
+    *,
+    fmt: str,
+    lang: str,
+    self_url: str,
+    base: str,
+) -> bytes:
+    """The feed document: Atom 1.0 or RSS 2.0."""
+    # An Atom title is text; readers take an RSS title as HTML, so there it is escaped once.
+    def plain(text: str) -> str:
+        return xml_text(html.escape(text, quote=False) if fmt == "rss" else text)
+
+    fg = FeedGenerator()
+    fg.load_extension("dc")
+    query = urlencode(sorted(feed.filters.items()))
+    fg.id(f"tag:{tag_authority()},{TAG_DATE}:feeds/{feed.key}" + (f"?{query}" if query else ""))
+    described = _describe(feed.filters, lang)
+    title = f"{_t(SITE, lang)} · {_t(feed.title, lang)}" + (f" · {described}" if described else "")
+    fg.title(plain(title))
+    fg.subtitle(
+        xml_text(
+            "Records published, corrected or withdrawn, newest change first."
+            if lang == "en"
+            else "发布、更正或撤回的记录，按最近变动排列。"
+        )
+    )
+    fg.link(href=self_url, rel="self", type=FORMATS[fmt])
+    fg.link(href=feed.html_url, rel="alternate", type="text/html")
+    fg.language("en" if lang == "en" else "zh-CN")
+    fg.generator("Clearwater")
+    fg.rights("CC BY 4.0")
+    fg.author({"name": _t(SITE, lang), "uri": base})
+    newest = max((i.updated_at for i in items), default=None)
+    fg.updated(newest or datetime.now(UTC))
+    for item in items:
+        fe = fg.add_entry(order="append")
+        fe.id(entry_id(item.id))
+        fe.title(plain(entry_title(item, names, lang)))
+        fe.link(href=record_url(item, base), rel="alternate", type="text/html")
+        fe.published(item.published_at)
+        fe.updated(item.updated_at)
+        publisher = xml_text(_name(names, item.publisher_id, lang) or item.publisher_id)
+        fe.author({"name": publisher, "uri": f"{base}/{_publisher_path(item.publisher_id)}"})
+        fe.dc.dc_creator(publisher)
+        fe.category(term=item.kind, scheme=f"{base}/feeds", label=_t(KIND_NAMES[item.kind], lang))
+        for code in getattr(item, "pollutants", None) or []:
+            p = pollutants().get(code)
+            name = (p.name_en if lang == "en" else p.name_zh) if p else code
+            fe.category(term=code, scheme=f"{base}/standards", label=xml_text(name))
+        fe.summary(xml_text(entry_summary(item, revisions.get(item.id), names, lang)), type="html")
+    out: bytes = fg.atom_str(pretty=False) if fmt == "atom" else fg.rss_str(pretty=False)
+    return out
+
+
+def _publisher_path(publisher_id: str) -> str:
+    try:
+        return f"{records.kind_of_id(publisher_id).name}/{publisher_id}"
+    except records.UnknownKind:
+        return ""
+
+
+# -- serving ------------------------------------------------------------------------------------
+def newest_changes(session: Any, feed: Feed, limit: int) -> list[Change]:
+    """The newest `limit` changes across the feed's queries (and its pinned record)."""
+    changes = [Change(p.id, p.updated_at, p.revision) for p in feed.pinned]
+    for query in feed.queries:
+        changes.extend(records.recent_changes(session, query, limit))
+    changes.sort(key=lambda c: (c.updated_at, c.id), reverse=True)
+    return changes[:limit]
+
+
+def serve(feed: Feed, fmt: str, lang: str, limit: int, *, found: list[Any] | None = None) -> Any:
+    """Answer a feed request: 304 when current, else the rendered feed with validators.
+
+    `found`, for a search feed, is the records the search returned, in its order."""
+    session = request_session(current_app)
+    if found is None:
+        changes = newest_changes(session, feed, limit)
+    else:
+        changes = [Change(i.id, i.updated_at, i.revision) for i in found]
+    tag = validator("feed", request.full_path, fmt, lang, *changes)
+    last_modified = max((c.updated_at for c in changes), default=None)
+    cached = not_modified(tag, last_modified, max_age=MAX_AGE)
+    if cached is not None:
+        return cached
+    if found is None:
+        by_id = records.get_records(session, [c.id for c in changes])
+        items = [by_id[c.id] for c in changes if c.id in by_id]
+    else:
+        items = found
+    revisions = records.latest_revisions(session, changes)
+    names = records.names(session, _name_ids(items, revisions.values()))
+    base = base_url()
+    body = render(
+        feed,
+        items,
+        revisions,
+        names,
+        fmt=fmt,
+        lang=lang,
+        self_url=base + request.full_path.rstrip("?"),
+        base=base,
+    )
+    response = Response(body, content_type=f"{FORMATS[fmt]}; charset=utf-8")
+    return stamp(response, tag, last_modified, max_age=MAX_AGE)
+
+
+def _parse() -> tuple[dict[str, str], str, int]:
+    try:
+        return feed_args(request.args)
+    except QueryError as exc:
+        abort(400, description=" ".join(exc.problems))
+
+
+def _queries(kinds: Iterable[str], args: Mapping[str, str], **fixed: Any) -> list[RecordQuery]:
+    try:
+        return kind_queries(kinds, args, fixed)
+    except QueryError as exc:
+        abort(400, description=" ".join(exc.problems))
+
+
+def _page(endpoint: str, args: Mapping[str, str], lang: str, **values: Any) -> str:
+    values = {**values, **args, "lang": lang}
+    return base_url() + url_for(endpoint, **values)
+
+
+FMT = "<any(atom, rss):fmt>"
+
+
+@bp.get(f"/all.{FMT}")
+def all_records(fmt: str) -> Any:
+    """Everything published, corrected or withdrawn, across kinds."""
+    args, lang, limit = _parse()
+    feed = Feed(
+        "all",
+        ("全部记录", "All records"),
+        _page("web.home", {}, lang),
+        queries=_queries(ALL_KINDS, args),
+        filters=args,
+    )
+    return serve(feed, fmt, lang, limit)
+
+
+@bp.get(f"/<any({', '.join(FEED_KINDS)}):kind>.{FMT}")
+def kind_feed(kind: str, fmt: str) -> Any:
+    """One kind's records; every listing filter applies."""
+    args, lang, limit = _parse()
+    feed = Feed(
+        kind,
+        KIND_NAMES[kind],
+        _page("web.listing", args, lang, kind=kind),
+        queries=_queries([kind], args),
+        filters=args,
+    )
+    return serve(feed, fmt, lang, limit)
+
+
+@bp.get(f"/search.{FMT}")
+def search_feed(fmt: str) -> Any:
+    """The newest records a search finds (its filters apply)."""
+    args, lang, limit = _parse()
+    if not (args.get("q") or "").strip() and not any(k != "q" for k in args):
+        abort(400, description="Give the words to follow in 'q' (or follow /feeds/all.atom).")
+    try:
+        query = parse_search(args)
+    except QueryError as exc:
+        abort(400, description=" ".join(exc.problems))
+    if query.sort == "relevance":
+        query = replace(query, sort="newest")
+    query = replace(query, page=1, limit=limit)
+    try:
+        result = search.service_of(current_app).search(query, lang=lang, with_facets=False)
+    except IndexUnavailable:
+        abort(
+            503,
+            description="The search index is being rebuilt; try the feed again in a minute.",
+        )
+    session = request_session(current_app)
+    by_id = records.get_records(session, [h.id for h in result.hits])
+    found = [by_id[h.id] for h in result.hits if h.id in by_id]
+    feed = Feed(
+        "search",
+        ("检索", "Search"),
+        _page("web.search_page", args, lang),
+        filters=args,
+    )
+    return serve(feed, fmt, lang, limit, found=found)
+
+
+def _followed(kind: str, record_id: str) -> Any:
+    if len(record_id) > MAX_TEXT or not ID_RE.match(record_id.upper()):
+        abort(404, description=f"There is no record {record_id[:60]!r} among the {kind}.")
+    item = records.get_record(request_session(current_app), record_id.upper())
+    if item is None or item.kind != kind:
+        abort(404, description=f"There is no record {record_id[:60]!r} among the {kind}.")
+    return item
+
+
+@bp.get(f"/enterprises/<record_id>.{FMT}")
+def enterprise_feed(record_id: str, fmt: str) -> Any:
+    """Everything about one enterprise: its own record, its disclosures and responses, the
+    inspections of it and the incidents naming it."""
+    args, lang, limit = _parse()
+    item = _followed("enterprises", record_id)
+    kinds = ("incidents", "inspections", "disclosures", "responses")
+    feed = Feed(
+        f"enterprises/{item.id}",
+        (str(item.name_zh), str(getattr(item, "name_en", None) or item.name_zh)),
+        _page("web.record", {}, lang, kind="enterprises", record_id=item.id),
+        queries=_queries(kinds, args, enterprise=item.id),
+        pinned=[item] if not args else [],
+        filters=args,
+    )
+    return serve(feed, fmt, lang, limit)
+
+
+@bp.get(f"/departments/<record_id>.{FMT}")
+def department_feed(record_id: str, fmt: str) -> Any:
+    """What one department (and the bureaus under it) published."""
+    args, lang, limit = _parse()
+    item = _followed("departments", record_id)
+    kinds = ("departments", "enterprises", "incidents", "inspections")
+    feed = Feed(
+        f"departments/{item.id}",
+        (str(item.name_zh), str(getattr(item, "name_en", None) or item.name_zh)),
+        _page("web.record", {}, lang, kind="departments", record_id=item.id),
+        queries=_queries(kinds, args, department=item.id),
+        filters=args,
+    )
+    return serve(feed, fmt, lang, limit)
+
+
+@bp.get("/<path:rest>")
+def unknown(rest: str) -> Any:
+    """Any other address under /feeds: say which feeds exist."""
+    abort(
+        404,
+        description=(
+            f"There is no feed at /feeds/{rest[:80]}. Feeds are /feeds/all.atom, "
+            f"/feeds/<kind>.atom (kind: {', '.join(FEED_KINDS)}), /feeds/search.atom?q=..., "
+            "/feeds/enterprises/<id>.atom and /feeds/departments/<id>.atom, each also as .rss."
+        ),
+    )
