@@ -20,16 +20,26 @@ from portal.records.kinds import KINDS, PUBLIC_KINDS, Kind, UnknownKind, kind_of
 from portal.records.listing import Page, filtered, run
 from portal.records.query import RecordQuery
 
+
+def _stored(model: type[Any]) -> Any:
+    """Build a part's public model from its stored row, validated when it was written."""
+    fields = tuple(model.model_fields)
+    return lambda row: model.model_construct(**{name: row.get(name) for name in fields})
+
+
 _PART_PUBLIC: dict[str, Any] = {
     "readings": ReadingPublic.judge,
     "figures": MeasurementPublic.judge,
-    "responsible": lambda row: ResponsibleIn.model_validate(row, from_attributes=True),
-    "updates": lambda row: UpdateIn.model_validate(row, from_attributes=True),
+    "responsible": _stored(ResponsibleIn),
+    "updates": _stored(UpdateIn),
 }
 
 
 def to_public(session: Session, kind: Kind, rows: Sequence[Any]) -> list[RecordPublic]:
-    """Public models for table rows, loading their parts in one query per part (no N+1)."""
+    """Public models for table rows, loading their parts in one query per part (no N+1).
+
+    Parts are read as plain rows (no ORM objects): a page of incidents holds thousands of
+    readings."""
     if not rows:
         return []
     ids = [r.id for r in rows]
@@ -42,11 +52,15 @@ def to_public(session: Session, kind: Kind, rows: Sequence[Any]) -> list[RecordP
         ):
             extra[record_id]["pollutants"].append(code)
     for part in kind.parts:
-        fk = getattr(part.table, part.fk)
-        order = getattr(part.table, "id", fk)
+        table: Any = part.table.__table__  # type: ignore[attr-defined]
+        fk = table.c[part.fk]
+        order = table.c.get("id", fk)
         judged = _PART_PUBLIC[part.name]
-        for child in session.scalars(select(part.table).where(fk.in_(ids)).order_by(order)):
-            extra[getattr(child, part.fk)][part.name].append(judged(child))
+        result = session.execute(select(table).where(fk.in_(ids)).order_by(order))
+        keys = tuple(result.keys())
+        for values in result:
+            child = dict(zip(keys, values, strict=True))
+            extra[child[part.fk]][part.name].append(judged(child))
     out = []
     for row in rows:
         data = {c: getattr(row, c) for c in kind.columns}
@@ -81,7 +95,7 @@ def freshness(session: Session, query: RecordQuery) -> tuple[int, datetime | Non
     """
     table = KINDS[query.kind].table
     count, newest, revisions = session.execute(
-        filtered(session, query).with_only_columns(
+        filtered(session, query, walk=False).with_only_columns(
             func.count(), func.max(table.updated_at), func.coalesce(func.sum(table.revision), 0)
         )
     ).one()
