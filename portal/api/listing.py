@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from flask import Response, current_app, request
 
 from portal.api.blueprint import NOT_MODIFIED, TAGS, bp, problem_response
+from portal.api.cache import records_json
 from portal.api.http import (
     base_url,
     json_response,
@@ -32,6 +33,7 @@ from portal.api.schemas import (
     filter_model,
     query_parameters,
 )
+from portal.conditional import standards_version
 from portal.db import request_session
 from portal.models.common import ID_MAX, ID_RE, RecordPublic
 from portal.records import (
@@ -155,12 +157,17 @@ def _page_view(kind: str) -> Callable[[], Response]:
             return cached
         total = count(session, query)
         page = run(session, query, with_total=False)
-        items = to_public(session, KINDS[kind], page.rows)
+        db = str(session.get_bind().engine.url)
+        items = records_json(
+            page.rows,
+            lambda row: (db, row.id, row.revision, base, standards_version()),
+            lambda rows: [item_json(i, base) for i in to_public(session, KINDS[kind], rows)],
+        )
         next_url = None
         if page.next_cursor is not None:
             args = {**request.args.to_dict(), "cursor": page.next_cursor.encode()}
             next_url = f"{base}/api/v1/{kind}?{urlencode(args)}"
-        body = page_json([item_json(i, base) for i in items], total, next_url)
+        body = page_json(items, total, next_url)
         response = stamp(_json(body), tag, changed_at)
         rels = alternates(kind, query, base)
         if next_url:
