@@ -353,6 +353,7 @@ def render(
     base: str,
 ) -> bytes:
     """The feed document: Atom 1.0 or RSS 2.0."""
+
     # An Atom title is text; readers take an RSS title as HTML, so there it is escaped once.
     def plain(text: str) -> str:
         return xml_text(html.escape(text, quote=False) if fmt == "rss" else text)
