@@ -205,8 +205,163 @@ def import_(
             session.rollback()
             click.echo(f"Dry run: {summary}. Nothing was written.")
             return
+        from portal.records.tokens import audit
+
+        audit(
+            session,
+            action="import",
+            status=200,
+            via="cli",
+            actor_id=as_publisher.upper() if as_publisher else None,
+            detail=f"{file.name}: {summary}",
+        )
     click.echo(f"Imported {summary}.")
     _report_index(service)
+
+
+@main.group()
+def token() -> None:
+    """Publishing tokens: create (the secret is shown once), list, revoke, expire."""
+
+
+@token.command("create")
+@click.argument("publisher")
+@click.option(
+    "--scope",
+    "scopes",
+    multiple=True,
+    help="A kind the token may write (repeat); default: all the publisher may hold.",
+)
+@click.option("--label", help="A note to tell tokens apart, such as a clerk's desk.")
+@click.option("--days", type=int, help="Expire after this many days (default: never).")
+@friendly
+def token_create(
+    publisher: str, scopes: tuple[str, ...], label: str | None, days: int | None
+) -> None:
+    """Make a token for a department or enterprise and print its secret once."""
+    from portal.db import session_scope
+    from portal.records.tokens import TokenError, create_token
+
+    with session_scope(_ready_engine()) as session:
+        try:
+            secret, made = create_token(
+                session, publisher.upper(), scopes=scopes, label=label, days=days
+            )
+        except TokenError as exc:
+            session.rollback()
+            _fail(str(exc))
+            return
+    expires = f", expires {made.expires_at:%Y-%m-%d}" if made.expires_at else ""
+    click.echo(f"Token {made.id} for {made.publisher_id} ({', '.join(made.scopes)}{expires}):")
+    click.echo(secret)
+    click.echo("Keep it secret: it is shown only now. Send it as 'Authorization: Bearer <token>'.")
+
+
+@token.command("list")
+@click.option("--publisher", help="Only this publisher's tokens.")
+@friendly
+def token_list(publisher: str | None) -> None:
+    """Every token, without secrets: id, publisher, scopes, state."""
+    from datetime import UTC, datetime
+
+    from portal.db import session_scope
+    from portal.records.tokens import list_tokens
+
+    with session_scope(_ready_engine()) as session:
+        tokens = list_tokens(session, publisher.upper() if publisher else None)
+    now = datetime.now(UTC)
+    for t in tokens:
+        if t.revoked_at:
+            state = f"revoked {t.revoked_at:%Y-%m-%d}"
+        elif t.expires_at and t.expires_at <= now:
+            state = f"expired {t.expires_at:%Y-%m-%d}"
+        else:
+            state = "active" + (f" until {t.expires_at:%Y-%m-%d}" if t.expires_at else "")
+        used = f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "never used"
+        label = f" {t.label!r}" if t.label else ""
+        click.echo(
+            f"{t.id:>5}  {t.publisher_id:<24} {t.hint}…  {','.join(t.scopes):<40} {state}; "
+            f"{used}{label}"
+        )
+    if not tokens:
+        click.echo("No tokens yet: `portal token create PUBLISHER` makes one.")
+
+
+def _end_token(token_id: int, how: str) -> None:
+    from portal.db import session_scope
+    from portal.records.tokens import TokenError, end_token
+
+    with session_scope(_ready_engine()) as session:
+        try:
+            ended = end_token(session, token_id, how=how)
+        except TokenError as exc:
+            session.rollback()
+            _fail(str(exc))
+            return
+    click.echo(f"Token {ended.id} of {ended.publisher_id} {how}d: it can no longer write.")
+
+
+@token.command("revoke")
+@click.argument("token_id", type=int)
+@friendly
+def token_revoke(token_id: int) -> None:
+    """Revoke a token at once (it was lost or its holder left)."""
+    _end_token(token_id, "revoke")
+
+
+@token.command("expire")
+@click.argument("token_id", type=int)
+@friendly
+def token_expire(token_id: int) -> None:
+    """Expire a token now (its planned end came early)."""
+    _end_token(token_id, "expire")
+
+
+@main.command()
+@click.option("--publisher", help="Only writes by this publisher.")
+@click.option("--record", "record_id", help="Only writes to this record.")
+@click.option("--since", help="Only entries from this date or time (ISO 8601).")
+@click.option("--limit", type=click.IntRange(1, 100_000), default=100, show_default=True)
+@friendly
+def audit(publisher: str | None, record_id: str | None, since: str | None, limit: int) -> None:
+    """The audit log: every write and refused write, newest first (tab-separated)."""
+    from datetime import UTC, datetime
+
+    from portal.db import session_scope
+    from portal.records.tokens import audit_entries
+
+    moment = None
+    if since:
+        try:
+            moment = datetime.fromisoformat(since.replace("Z", "+00:00"))
+        except ValueError:
+            _fail(f"--since must be a date or time in ISO 8601 (2026-03-01), not {since!r}")
+            return
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+    with session_scope(_ready_engine()) as session:
+        entries = audit_entries(
+            session,
+            actor_id=publisher.upper() if publisher else None,
+            record_id=record_id.upper() if record_id else None,
+            since=moment,
+            limit=limit,
+        )
+    click.echo("at\tvia\tactor\ttoken\taction\trecord\trevision\tstatus\tclient\tdetail")
+    for e in entries:
+        fields = (
+            e.at.isoformat(timespec="seconds"),
+            e.via,
+            e.actor_id or "-",
+            str(e.token_id or "-"),
+            e.action,
+            e.record_id or "-",
+            str(e.revision or "-"),
+            str(e.status),
+            e.client or "-",
+            (e.detail or "").replace("\t", " ").replace("\n", " "),
+        )
+        click.echo("\t".join(fields))
 
 
 @main.command()

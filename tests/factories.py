@@ -142,3 +142,12 @@ def basics(session: Session) -> dict[str, str]:
     ent = enterprise()
     publish(session, ent)
     return {"ministry": "DEP-MEE", "bureau": "DEP-GX-EEB", "enterprise": ent["id"]}
+
+
+def publishing_token(app: Any, publisher_id: str, **kw: Any) -> str:
+    """A token for a publisher in the app's database; returns the secret."""
+    from portal.db import get_engine, session_scope
+    from portal.records.tokens import create_token
+
+    with session_scope(get_engine(app.config["DATABASE_URL"])) as session:
+        return create_token(session, publisher_id, **kw)[0]

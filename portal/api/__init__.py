@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Flask
 
-ROUTE_MODULES = ("listing", "downloads", "meta", "search")
+ROUTE_MODULES = ("listing", "downloads", "meta", "search", "write")
 TITLE = "Clearwater open-data API"
 DESCRIPTION = (
     "Records of China's recycled non-ferrous metal industry: enterprises, pollution incidents, "
@@ -30,7 +30,8 @@ def openapi_options() -> dict[str, Any]:
 
     return {
         "info": Info(title=TITLE, version="1.0.0", description=DESCRIPTION),
-        "security_schemes": {},  # none: the document is invalid without the empty mapping
+        # Reading needs no key; writing takes a publisher's token (docs/publishing.md).
+        "security_schemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         "doc_ui": False,  # the reader is ours, at /api/docs
         "validation_error_status": 400,
     }

@@ -116,7 +116,11 @@ def links(kind: str, record_id: str, publisher_id: str, base: str) -> dict[str, 
 def item_json(item: RecordPublic, base: str) -> bytes:
     """One record as JSON bytes with its links (pydantic writes the record, in one pass)."""
     record = item.model_dump_json().encode()
-    extra = json.dumps(links(item.kind, item.id, item.publisher_id, base), separators=(",", ":"))
+    found = links(item.kind, item.id, item.publisher_id, base)
+    subject = getattr(item, "subject_id", None)
+    if item.kind == "responses" and subject:  # shown on the page of what it answers
+        found["html"] = f"{base}/{kind_of_id(subject).name}/{subject}#{item.id}"
+    extra = json.dumps(found, separators=(",", ":"))
     return record[:-1] + b',"links":' + extra.encode() + b"}"
 
 
@@ -275,6 +279,9 @@ for _kind in PUBLIC_KINDS:
         responses={200: PAGES[_kind], 304: NOT_MODIFIED},
         openapi_extensions={"parameters": query_parameters(filter_model(_kind, "page"))},
     )(_page_view(_kind))
+
+# Responses are read one at a time (they show beside what they answer), not listed.
+for _kind in (*PUBLIC_KINDS, "responses"):
     bp.get(
         f"/{_kind}/<record_id>",
         tags=[TAGS["records"]],

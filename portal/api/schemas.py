@@ -126,7 +126,7 @@ ITEMS: dict[str, type[BaseModel]] = {
         __doc__=f"One of the {kind}: its public fields and links.",
         links=(Links, ...),
     )
-    for kind in PUBLIC_KINDS
+    for kind in (*PUBLIC_KINDS, "responses")
 }
 
 PAGES: dict[str, type[BaseModel]] = {

@@ -8,12 +8,15 @@ from portal.models.inspection import Inspection
 from portal.models.response import Response
 from portal.models.revision import RecordPollutant, Revision
 from portal.models.tip import Tip
+from portal.models.token import AuditEntry, IdempotentAnswer, Token
 
 __all__ = [
+    "AuditEntry",
     "Department",
     "Disclosure",
     "DisclosureFigure",
     "Enterprise",
+    "IdempotentAnswer",
     "Incident",
     "IncidentEnterprise",
     "IncidentReading",
@@ -23,4 +26,5 @@ __all__ = [
     "Response",
     "Revision",
     "Tip",
+    "Token",
 ]

@@ -41,6 +41,7 @@ class Revision(RevisionBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     snapshot: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     batch: str | None = Field(default=None, max_length=64)
+    token_id: int | None = None  # the publishing token of an API write; None for imports
 
 
 class RevisionPublic(RevisionBase):

@@ -178,6 +178,7 @@ def apply(
     now: datetime,
     reason: str | None = None,
     batch: str | None = None,
+    token_id: int | None = None,
 ) -> int:
     """Write planned publications and corrections with their revisions; return how many changed.
 
@@ -212,6 +213,7 @@ def apply(
             "changes": changed_fields(p.old_snapshot or {}, p.snapshot) if p.old_snapshot else {},
             "snapshot": p.snapshot,
             "batch": batch,
+            "token_id": token_id,
         }
         for p in plans
         if p.action is not None
@@ -237,6 +239,7 @@ def publish(
     *,
     author_id: str,
     now: datetime | None = None,
+    token_id: int | None = None,
 ) -> str:
     """Publish one new record (revision 1); its id must be new. Returns the id."""
     moment = now or now_utc()
@@ -248,7 +251,7 @@ def publish(
         raise RecordError(
             [Problem(0, "id", f"{plans[0].record_id} is already published")], status="conflict"
         )
-    apply(session, kind, plans, author_id=author_id, now=moment)
+    apply(session, kind, plans, author_id=author_id, now=moment, token_id=token_id)
     session.flush()
     return plans[0].record_id
 
@@ -274,6 +277,7 @@ def correct(
     author_id: str,
     expected_revision: int | None = None,
     now: datetime | None = None,
+    token_id: int | None = None,
 ) -> int:
     """Correct fields of a record: a new revision keeps the old values and the reason.
 
@@ -285,18 +289,7 @@ def correct(
         raise RecordError(
             [Problem(0, "id", f"{record_id} was withdrawn and cannot change")], "gone"
         )
-    if expected_revision is not None and expected_revision != revision:
-        raise RecordError(
-            [
-                Problem(
-                    0,
-                    "revision",
-                    f"{record_id} is at revision {revision}, not "
-                    f"{expected_revision}; read it again and reapply your correction",
-                )
-            ],
-            status="conflict",
-        )
+    _check_revision(record_id, revision, expected_revision)
     try:
         checked = kind.correction.model_validate({**changes, "reason": reason})
     except ValidationError as exc:
@@ -311,9 +304,33 @@ def correct(
         raise RecordError(problems)
     planned = Planned(Action.correct, record_id, item, snapshot, old, revision)
     reason_text: str = checked.reason  # type: ignore[attr-defined]
-    apply(session, kind, [planned], author_id=author_id, now=moment, reason=reason_text)
+    apply(
+        session,
+        kind,
+        [planned],
+        author_id=author_id,
+        now=moment,
+        reason=reason_text,
+        token_id=token_id,
+    )
     session.flush()
     return revision + 1
+
+
+def _check_revision(record_id: str, revision: int, expected: int | None) -> None:
+    """Optimistic concurrency: a change names the revision it was made against."""
+    if expected is not None and expected != revision:
+        raise RecordError(
+            [
+                Problem(
+                    0,
+                    "revision",
+                    f"{record_id} is at revision {revision}, not {expected}; read it again "
+                    "and reapply your change",
+                )
+            ],
+            status="conflict",
+        )
 
 
 def withdraw(
@@ -323,12 +340,15 @@ def withdraw(
     reason: str,
     author_id: str,
     now: datetime | None = None,
+    token_id: int | None = None,
+    expected_revision: int | None = None,
 ) -> int:
     """Withdraw a record: it stays readable as a tombstone saying who, when and why."""
     moment = now or now_utc()
     kind, revision, withdrawn_at, old = _load_current(session, record_id)
     if withdrawn_at is not None:
         raise RecordError([Problem(0, "id", f"{record_id} is already withdrawn")], status="gone")
+    _check_revision(record_id, revision, expected_revision)
     reason = reason.strip()
     if len(reason) < 3:
         raise RecordError([Problem(0, "reason", "say why the record is withdrawn")])
@@ -360,6 +380,7 @@ def withdraw(
                 "changes": {"withdrawn": {"old": False, "new": True}},
                 "snapshot": old,
                 "batch": None,
+                "token_id": token_id,
             }
         ],
     )
