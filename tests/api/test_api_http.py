@@ -81,15 +81,18 @@ def test_a_huge_query_string_is_414_not_a_crash(sample_client: FlaskClient) -> N
 
 
 def test_wrong_methods_are_405_problems_with_allow(sample_client: FlaskClient) -> None:
-    for method in ["post", "put", "patch", "delete"]:
-        for url in [
-            "/api/v1/incidents",
-            "/api/v1/incidents/INC-2012-0001",
-            "/api/v1/incidents.csv",
-        ]:
+    # POST publishes to a listing and PATCH corrects a record (with a token); nothing else.
+    wrong = {
+        "/api/v1/incidents": ["put", "patch", "delete"],
+        "/api/v1/incidents/INC-2012-0001": ["post", "put", "delete"],
+        "/api/v1/incidents.csv": ["post", "put", "patch", "delete"],
+    }
+    for url, methods in wrong.items():
+        for method in methods:
             response = getattr(sample_client, method)(url)
             _assert_problem(response, 405)
             assert "GET" in response.headers["Allow"]
+    assert sample_client.post("/api/v1/incidents").status_code == 401
 
 
 def test_html_pages_keep_their_html_errors(sample_client: FlaskClient) -> None:
