@@ -94,3 +94,52 @@ def test_help_lists_the_contract_commands() -> None:
 def test_generate_refuses_bad_sizes(records: str, tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["generate", "--records", records, "--out", str(tmp_path)])
     assert result.exit_code == 2 and "--records" in result.output
+
+
+def test_tokens_from_creation_to_revocation(sample_portal, sample_app) -> None:
+    made = sample_portal("token", "create", "dep-gx-hc-eeb", "--label", "执法科", "--days", "30")
+    assert made.exit_code == 0, made.output
+    secret = made.output.splitlines()[1]
+    assert secret.startswith("cw_") and "enterprises, incidents, inspections" in made.output
+    association = sample_portal("token", "create", "DEP-CMRA")
+    assert "tips" in association.output.splitlines()[0]  # the association moderates by default
+    listed = sample_portal("token", "list")
+    assert "DEP-GX-HC-EEB" in listed.output and "active until" in listed.output
+    assert secret not in listed.output and secret[:9] in listed.output  # a hint, never the secret
+    # The token writes; once revoked, it does not.
+    client = sample_app.test_client()
+    body = {"reason": "补充英文名称", "revision": 1, "changes": {"name_en": "Jinhe Mining"}}
+    headers = {"Authorization": f"Bearer {secret}"}
+    ok = client.patch("/api/v1/enterprises/ENT-GX-JINHE", json=body, headers=headers)
+    assert ok.status_code == 200, ok.get_json()
+    token_id = made.output.split()[1]  # "Token 1 for ..."
+    assert sample_portal("token", "revoke", token_id).exit_code == 0
+    body["revision"] = 2
+    assert (
+        client.patch("/api/v1/enterprises/ENT-GX-JINHE", json=body, headers=headers).status_code
+        == 401
+    )
+    again = sample_portal("token", "revoke", token_id)
+    assert again.exit_code == 1 and "already revoked" in again.output
+    log = sample_portal("audit", "--record", "ENT-GX-JINHE")
+    lines = log.output.splitlines()
+    assert lines[0].startswith("at\tvia\tactor")
+    assert any("\tcorrect\tENT-GX-JINHE\t2\t200\t" in line for line in lines)
+    assert any("\t401\t" in line for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("token", "create", "DEP-NOPE"), "no department DEP-NOPE"),
+        (("token", "create", "ENT-0028", "--scope", "inspections"), "may not hold"),
+        (("token", "create", "DEP-MEE", "--scope", "everything"), "Unknown scope"),
+        (("token", "create", "DEP-MEE", "--days", "0"), "--days"),
+        (("token", "create", "TIP-0001"), "not a publisher"),
+        (("token", "revoke", "424242"), "no token 424242"),
+        (("audit", "--since", "yesterday"), "ISO 8601"),
+    ],
+)
+def test_token_mistakes_are_one_line_and_exit_1(sample_portal, args, message) -> None:
+    result = sample_portal(*args)
+    assert result.exit_code == 1 and message in result.output, result.output

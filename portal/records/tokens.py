@@ -25,10 +25,17 @@ from portal.models.enterprise import Enterprise
 from portal.models.token import AuditEntry, IdempotentAnswer, Scope, Token, TokenPublic
 
 PREFIX = "cw_"
-DEPARTMENT_SCOPES = (Scope.departments, Scope.enterprises, Scope.incidents, Scope.inspections)
-ASSOCIATION_SCOPES = (*DEPARTMENT_SCOPES, Scope.tips)
+DEPARTMENT_SCOPES = (
+    Scope.departments,
+    Scope.enterprises,
+    Scope.incidents,
+    Scope.inspections,
+    Scope.tips,
+)
 ENTERPRISE_SCOPES = (Scope.disclosures, Scope.responses)
-NOT_BY_DEFAULT = (Scope.departments,)  # a department publishes other departments only if asked
+# Held only when asked for: publishing other departments; moderating tips, which is the
+# association's by default and a department's when the operator grants it.
+NOT_BY_DEFAULT = (Scope.departments, Scope.tips)
 IDEMPOTENCY_DAYS = 7  # how long a remembered answer is replayed
 
 
@@ -75,8 +82,6 @@ def allowed_scopes(session: Session, publisher_id: str) -> tuple[Scope, ...]:
         dep = session.get(Department, publisher_id)
         if dep is None or dep.withdrawn_at is not None:
             raise TokenError(f"There is no department {publisher_id}; publish it first.")
-        if dep.function == DepartmentFunction.association:
-            return ASSOCIATION_SCOPES
         return DEPARTMENT_SCOPES
     if publisher_id.startswith("ENT-"):
         ent = session.get(Enterprise, publisher_id)
@@ -84,6 +89,16 @@ def allowed_scopes(session: Session, publisher_id: str) -> tuple[Scope, ...]:
             raise TokenError(f"There is no enterprise {publisher_id}; publish it first.")
         return ENTERPRISE_SCOPES
     raise TokenError(f"{publisher_id} is not a publisher: give a DEP-... or ENT-... id.")
+
+
+def default_scopes(session: Session, publisher_id: str) -> tuple[Scope, ...]:
+    """The scopes a token gets when none are asked for."""
+    allowed = allowed_scopes(session, publisher_id)
+    dep = session.get(Department, publisher_id) if publisher_id.startswith("DEP-") else None
+    association = dep is not None and dep.function == DepartmentFunction.association
+    return tuple(
+        s for s in allowed if s not in NOT_BY_DEFAULT or (association and s == Scope.tips)
+    )
 
 
 def create_token(
@@ -100,7 +115,7 @@ def create_token(
     allowed = allowed_scopes(session, publisher_id)
     asked = list(dict.fromkeys(scopes))
     if not asked:
-        asked = [s.value for s in allowed if s not in NOT_BY_DEFAULT]
+        asked = [s.value for s in default_scopes(session, publisher_id)]
     known = {s.value for s in Scope}
     for scope in asked:
         if scope not in known:
