@@ -52,8 +52,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     web.register_errors(app)
 
     from portal import feeds
+    from portal.web import tips
 
     app.register_blueprint(feeds.bp)
+    app.register_blueprint(tips.bp)
 
     from portal import api
 

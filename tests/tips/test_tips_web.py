@@ -1,0 +1,162 @@
+"""A citizen's tip through the web: the form (CSRF, trap, budget), the public tracking page, and
+moderation by a signed-in token holder, from received to accepted."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlmodel import Session, func, select
+
+from factories import department, publish, publishing_token
+from portal.models import Tip
+
+
+def form_token(client: FlaskClient, url: str = "/tips/new") -> str:
+    page = client.get(url).get_data(as_text=True)
+    found = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert found, page[:500]
+    return found.group(1)
+
+
+def tips_kept(session: Session) -> int:
+    session.expire_all()
+    return int(session.exec(select(func.count()).select_from(Tip)).one())
+
+
+@pytest.fixture
+def association(session: Session) -> str:
+    publish(session, department())
+    publish(
+        session,
+        department(
+            id="DEP-CNMIA",
+            name_zh="中国有色金属工业协会再生金属分会",
+            function="association",
+        ),
+    )
+    return "DEP-CNMIA"
+
+
+def test_a_tip_from_the_form_to_accepted(
+    app: Flask, client: FlaskClient, session: Session, association: str
+) -> None:
+    sent = client.post(
+        "/tips?lang=en",
+        data={
+            "csrf": form_token(client),
+            "kind": "pollution",
+            "text": "Yellow water runs into the Longjiang at night below the smelter.",
+            "place": "Jinchengjiang",
+            "province": "45",
+            "contact": "reader@example.org",
+        },
+    )
+    assert sent.status_code == 303
+    tracking = sent.headers["Location"]
+    assert re.search(r"/tips/TIP-\d{4}-[A-Z0-9]{10}", tracking)
+    page = client.get(tracking).get_data(as_text=True)
+    assert "Received" in page and "Yellow water" in page
+    assert "reader@example.org" not in page  # the contact is never public
+
+    # A moderator signs in with the association's token and sees the tip, contact included.
+    mod = app.test_client()
+    secret = publishing_token(app, association)
+    signed = mod.post(
+        "/moderate/login", data={"csrf": form_token(mod, "/moderate"), "token": secret}
+    )
+    assert signed.status_code == 303
+    queue = mod.get("/moderate?lang=en").get_data(as_text=True)
+    tip_id = tracking.split("/tips/")[1].split("?")[0]
+    assert tip_id in queue and "reader@example.org" in queue
+    csrf = re.search(r'name="csrf" value="([^"]+)"', queue).group(1)
+    publish(session, department(id="DEP-GX-EEB", parent_id="DEP-MEE", level="provincial"))
+    decided = mod.post(
+        f"/moderate/{tip_id}",
+        data={
+            "csrf": csrf,
+            "status": "accepted",
+            "linked_record_id": "DEP-GX-EEB",
+            "reason": "Passed to the Guangxi department, which opened a case.",
+        },
+    )
+    assert decided.status_code == 303, decided.get_data(as_text=True)[:500]
+    page = client.get(tracking).get_data(as_text=True)
+    assert "Accepted" in page and "DEP-GX-EEB" in page and "opened a case" in page
+
+
+def test_the_form_refuses_forgeries_programs_and_floods(
+    app: Flask, client: FlaskClient, session: Session
+) -> None:
+    good = {"kind": "pollution", "text": "Dead fish below the outfall."}
+    assert client.post("/tips", data=good).status_code == 400  # no CSRF token
+    assert client.post("/tips", data={**good, "csrf": "forged"}).status_code == 400
+    other = app.test_client()  # a token from another visitor's session is no good here
+    assert client.post("/tips", data={**good, "csrf": form_token(other)}).status_code == 400
+    trapped = client.post("/tips", data={**good, "csrf": form_token(client), "website": "x"})
+    assert trapped.status_code == 400
+    assert tips_kept(session) == 0
+    app.config["TIP_RATE_LIMIT"] = "2 per hour"
+    for _ in range(2):
+        assert client.post("/tips", data={**good, "csrf": form_token(client)}).status_code == 303
+    flooded = client.post("/tips", data={**good, "csrf": form_token(client)})
+    assert flooded.status_code == 429 and int(flooded.headers["Retry-After"]) > 0
+    assert tips_kept(session) == 2
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        ({"kind": "pollution", "text": ""}, "What you saw"),
+        ({"kind": "pollution", "text": "x" * 20_001}, "What you saw"),
+        ({"kind": "pollution", "text": "bad\x00byte"}, "What you saw"),
+        ({"kind": "gossip", "text": "something"}, "Kind"),
+        ({"kind": "pollution", "text": "something", "province": "Atlantis"}, "Province"),
+        ({"kind": "record_error", "text": "wrong", "about_id": "INC-2099-0001"}, "no record"),
+        ({"kind": "record_error", "text": "wrong", "about_id": "<script>"}, "Record id"),
+        (
+            {"kind": "pollution", "text": "<script>alert(1)</script>", "contact": "y" * 300},
+            "Contact",
+        ),
+    ],
+)
+def test_bad_tips_say_what_to_fix_and_keep_nothing(
+    client: FlaskClient, session: Session, data: dict[str, str], words: str
+) -> None:
+    response = client.post("/tips?lang=en", data={**data, "csrf": form_token(client)})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert words in page and "Please fix" in page
+    assert "<script>alert" not in page  # what was typed comes back as text
+    assert tips_kept(session) == 0
+
+
+def test_moderation_needs_a_live_token_with_the_tips_scope(
+    app: Flask, client: FlaskClient, session: Session, association: str
+) -> None:
+    def sign_in(secret: str) -> int:
+        return client.post(
+            "/moderate/login", data={"csrf": form_token(client, "/moderate"), "token": secret}
+        ).status_code
+
+    assert sign_in("cw_nonsense") == 401
+    assert sign_in(publishing_token(app, "DEP-MEE")) == 403  # a department without the scope
+    assert sign_in(publishing_token(app, "DEP-MEE", scopes=["tips"])) == 303  # granted
+    assert "Sign out" in client.get("/moderate?lang=en").get_data(as_text=True)
+    # Revoking the token ends the sign-in at the next request.
+    from portal.db import get_engine, session_scope
+    from portal.records.tokens import end_token, list_tokens
+
+    with session_scope(get_engine(app.config["DATABASE_URL"])) as db:
+        end_token(db, list_tokens(db, "DEP-MEE")[0].id, how="revoke")
+    page = client.get("/moderate?lang=en").get_data(as_text=True)
+    assert "Sign in" in page and "Sign out" not in page
+    decided = client.post("/moderate/TIP-2026-AAAAAAAAAA", data={"status": "rejected"})
+    assert decided.status_code == 401
+
+
+def test_unknown_tips_are_404(client: FlaskClient) -> None:
+    for tip_id in ("TIP-2026-NOPE", "../../etc/passwd", "x" * 300):
+        assert client.get(f"/tips/{tip_id}").status_code == 404
