@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from portal.models.common import RecordPublic
@@ -141,13 +141,23 @@ def get_records(session: Session, ids: Iterable[str]) -> dict[str, RecordPublic]
 
 def latest_revisions(session: Session, changes: Iterable[Change]) -> dict[str, RevisionPublic]:
     """The revision each record is at (what a correction or withdrawal changed, and why)."""
-    pairs = [(c.id, c.revision) for c in changes]
-    if not pairs:
+    wanted = {c.id: c.revision for c in changes}
+    if not wanted:
         return {}
-    rows = session.scalars(
-        select(Revision).where(tuple_(col(Revision.record_id), col(Revision.number)).in_(pairs))
+    # By record id (an index seek; SQLite scans for a row-value IN), the public columns only:
+    # a revision's snapshot is the whole record, never needed here.
+    fields = tuple(RevisionPublic.model_fields)
+    rows = session.execute(
+        select(*(getattr(Revision, f) for f in fields)).where(
+            col(Revision.record_id).in_(list(wanted))
+        )
     )
-    return {r.record_id: RevisionPublic.model_validate(r, from_attributes=True) for r in rows}
+    out = {}
+    for row in rows:
+        data = dict(zip(fields, row, strict=True))
+        if wanted.get(data["record_id"]) == data["number"]:
+            out[data["record_id"]] = RevisionPublic.model_validate(data)
+    return out
 
 
 def history(session: Session, record_id: str) -> list[RevisionPublic]:
