@@ -96,9 +96,7 @@ def default_scopes(session: Session, publisher_id: str) -> tuple[Scope, ...]:
     allowed = allowed_scopes(session, publisher_id)
     dep = session.get(Department, publisher_id) if publisher_id.startswith("DEP-") else None
     association = dep is not None and dep.function == DepartmentFunction.association
-    return tuple(
-        s for s in allowed if s not in NOT_BY_DEFAULT or (association and s == Scope.tips)
-    )
+    return tuple(s for s in allowed if s not in NOT_BY_DEFAULT or (association and s == Scope.tips))
 
 
 def create_token(
