@@ -57,6 +57,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(feeds.bp)
     app.register_blueprint(tips.bp)
 
+    from portal.assistant import web as ask
+
+    app.register_blueprint(ask.bp)
+
     from portal import api
 
     api.init_app(app)

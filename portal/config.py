@@ -71,6 +71,24 @@ SETTINGS: tuple[Setting, ...] = (
         "Set it once and never change it; empty means the host of PORTAL_BASE_URL, else "
         "localhost.",
     ),
+    Setting(
+        "PORTAL_LLM_BASE_URL",
+        "",
+        "Address of an OpenAI-compatible server (Ollama, vLLM, llama.cpp: "
+        "http://127.0.0.1:11434/v1) that the /ask assistant writes its answers with. Empty "
+        "means the offline mode: answers quote the records' own sentences.",
+    ),
+    Setting(
+        "PORTAL_LLM_MODEL",
+        "",
+        "Name of the model on that server (qwen2.5:7b-instruct, say); required with "
+        "PORTAL_LLM_BASE_URL.",
+    ),
+    Setting(
+        "PORTAL_LLM_API_KEY",
+        "",
+        "Key the language-model server asks for, if any (local servers usually ask none).",
+    ),
 )
 
 
@@ -86,6 +104,9 @@ class Settings:
     redis_url: str = ""
     snapshot_dir: str = str(DATA_DIR / "snapshots")
     feed_tag_authority: str = ""
+    llm_base_url: str = ""
+    llm_model: str = ""
+    llm_api_key: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -105,6 +126,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         ) from None
     if not 1 <= page_size <= 1000:
         raise ConfigError("PORTAL_PAGE_SIZE must be between 1 and 1000.")
+    if values["PORTAL_LLM_BASE_URL"] and not values["PORTAL_LLM_MODEL"]:
+        raise ConfigError("PORTAL_LLM_MODEL must name the model when PORTAL_LLM_BASE_URL is set.")
     return Settings(
         database_url=values["PORTAL_DATABASE_URL"],
         index_dir=values["PORTAL_INDEX_DIR"],
@@ -114,4 +137,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         redis_url=values["PORTAL_REDIS_URL"],
         snapshot_dir=values["PORTAL_SNAPSHOT_DIR"],
         feed_tag_authority=values["PORTAL_FEED_TAG_AUTHORITY"],
+        llm_base_url=values["PORTAL_LLM_BASE_URL"].rstrip("/"),
+        llm_model=values["PORTAL_LLM_MODEL"],
+        llm_api_key=values["PORTAL_LLM_API_KEY"],
     )

@@ -1,0 +1,294 @@
+"""A record as the assistant reads it: its title, dates and facts in both languages, and its text
+fields cut into sentences, each kept as a span of the field so a quote is the record's own words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from portal.assistant.text import Span, en_stems, sentences
+from portal.models import vocab
+from portal.models.labels import label
+from portal.records.query import CHINA
+
+KIND_WORDS = {
+    "incidents": ("污染事件 事件", "incident pollution event"),
+    "inspections": ("检查", "inspection"),
+    "disclosures": ("信息披露 披露 报告", "disclosure report"),
+    "enterprises": ("企业 公司", "enterprise company"),
+    "departments": ("部门", "department"),
+}
+# Extra words an outcome is known by, beyond its label.
+OUTCOME_WORDS = {
+    "violation": ("违规 违反 不合格 处罚", "violation violated failed breach"),
+    "rectification_ordered": ("整改 不合格", "rectification ordered rectify failed"),
+    "compliant": ("合格 达标 未发现问题", "compliant passed"),
+}
+# The text fields of each kind, by stem, in reading order; parts are lists of items with a field.
+FIELDS: dict[str, tuple[str, ...]] = {
+    "incidents": ("title", "summary"),
+    "inspections": ("findings", "measures", "follow_up"),
+    "disclosures": ("title", "text"),
+    "enterprises": ("description",),
+    "departments": ("description",),
+}
+PARTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "incidents": (("responsible", "role"), ("updates", "text")),
+}
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of one field of a record, as a span of that field's text."""
+
+    record_id: str
+    field: str  # "summary_en", "updates.3.text_zh"
+    lang: str
+    text: str  # the whole field
+    span: Span
+    position: int  # order within the record (0 = first)
+
+    @property
+    def words(self) -> str:
+        """The sentence itself."""
+        return self.text[self.span.start : self.span.end]
+
+
+@dataclass
+class RecordView:
+    """What the assistant knows of one record."""
+
+    id: str
+    kind: str
+    title_zh: str
+    title_en: str
+    day: date | None
+    updated_at: datetime
+    publisher_id: str
+    facets: str  # names, places, kind, outcome, pollutants and years, in both languages
+    years: frozenset[int]
+    sentences: list[Sentence] = field(default_factory=list)
+    texts: dict[str, str] = field(default_factory=dict)  # every text field by name
+    languages: frozenset[str] = frozenset()  # the languages its sentences are written in
+    # For a part's field ("responsible.0.role_en"): who it is about, shown before a quote of it,
+    # and the words that say what the part is (a responsible party, an update of a day).
+    labels: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def context(self, field_name: str) -> str:
+        """The words a sentence of this field stands in (empty for the record's own fields)."""
+        return self.labels.get(field_name, ("", ""))[1]
+
+    def title(self, lang: str) -> str:
+        """The title in a language, else the other one."""
+        mine, other = (
+            (self.title_en, self.title_zh) if lang == "en" else (self.title_zh, self.title_en)
+        )
+        return mine or other or self.id
+
+    def has_language(self, lang: str) -> bool:
+        """True when some text of the record is written in that language."""
+        return lang in self.languages
+
+    def haystack(self) -> str:
+        """Every word of the record and its facets, for checking that a name is there."""
+        return "\n".join([self.facets, *self.texts.values()])
+
+    def contains(self, passage: str) -> bool:
+        """True when the passage is the record's own words (within one field)."""
+        return any(passage in text for text in self.texts.values())
+
+
+def _day(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.astimezone(CHINA).date()
+    return value if isinstance(value, date) else None
+
+
+def _main_day(record: Any) -> date | None:
+    for name in ("began_at", "inspected_on", "published_at"):
+        value = getattr(record, name, None)
+        if value is not None:
+            return _day(value)
+    return None
+
+
+def _text_fields(record: Any) -> Iterator[tuple[str, str, str]]:
+    """(field name, language, text) of every text field worth quoting, in reading order."""
+    for stem in FIELDS.get(record.kind, ()):
+        for lang in ("zh", "en"):
+            value = getattr(record, f"{stem}_{lang}", None)
+            if value:
+                yield f"{stem}_{lang}", lang, value
+    for part, stem in PARTS.get(record.kind, ()):
+        for i, item in enumerate(getattr(record, part, []) or []):
+            for lang in ("zh", "en"):
+                value = getattr(item, f"{stem}_{lang}", None)
+                if value:
+                    yield f"{part}.{i}.{stem}_{lang}", lang, value
+
+
+RESPONSIBLE_WORDS = "responsible source enterprise 责任方 责任 污染源 企业"
+_HEADING = re.compile(r"^[^。！？.!?；;：:，,]{1,24}$")
+
+
+def _name(names: Mapping[str, tuple[str, str | None]], rid: str, lang: str) -> str:
+    zh, en = names.get(rid, (rid, None))
+    return (en or zh) if lang == "en" else zh
+
+
+def _label(record: Any, field_name: str, lang: str, names: Any) -> tuple[str, str] | None:
+    """Who a part's text is about, and what the part is, for a field like updates.3.text_en."""
+    part, _, rest = field_name.partition(".")
+    if not rest:
+        return None
+    item = getattr(record, part)[int(rest.split(".")[0])]
+    if part == "responsible":
+        name = _name(names, item.enterprise_id, lang)
+        return name, f"{name} {RESPONSIBLE_WORDS}"
+    day = _day(item.at)
+    name = _name(names, item.department_id, lang)
+    shown = f"{name}（{day}）" if lang == "zh" else f"{name}, {day}"
+    return shown, " ".join([name, *date_words(day)])
+
+
+def _years(record: Any, day: date | None) -> frozenset[int]:
+    years = {day.year} if day else set()
+    for name in ("found_at", "period_start", "period_end", "deadline"):
+        value = _day(getattr(record, name, None))
+        if value:
+            years.add(value.year)
+    return frozenset(years)
+
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")  # fmt: skip
+
+
+def date_words(day: date | None) -> list[str]:
+    """A record's day as people write it: 4 June 2024, June 2024, 2024年6月4日."""
+    if day is None:
+        return []
+    month = MONTHS[day.month - 1]
+    return [f"{day.day} {month} {day.year}", f"{month} {day.year}",
+            f"{day.year}年{day.month}月{day.day}日"]  # fmt: skip
+
+
+def _facets(
+    record: Any, names: Mapping[str, tuple[str, str | None]], places: Mapping[str, list[str]]
+) -> str:
+    words: list[str] = date_words(_main_day(record))
+    zh, en = KIND_WORDS.get(record.kind, ("", ""))
+    words += [zh, en]
+    for attr in (
+        "name_zh",
+        "name_en",
+        "title_zh",
+        "title_en",
+        "city_zh",
+        "city_en",
+        "river_zh",
+        "river_en",
+        "place_zh",
+        "place_en",
+        "park_zh",
+        "park_en",
+        "county_zh",
+        "county_en",
+        "formerly_zh",
+        "formerly_en",
+    ):
+        value = getattr(record, attr, None)
+        if value:
+            words.append(value)
+    province = vocab.provinces().get(getattr(record, "province", None) or "")
+    if province:
+        words += [province.short_zh, province.name_zh, province.name_en]
+    for code in getattr(record, "pollutants", []) or []:
+        pollutant = vocab.pollutants().get(code)
+        words += [code] + ([pollutant.name_zh, pollutant.name_en] if pollutant else [])
+    for attr in ("outcome", "status", "sector", "category", "inspection_type", "function"):
+        value = getattr(record, attr, None)
+        if value:
+            words += [label(str(value), "zh"), label(str(value), "en")]
+            words += list(OUTCOME_WORDS.get(str(value), ()))
+    for rid in ids_named(record):
+        if rid in names:
+            zh_name, en_name = names[rid]
+            words += [zh_name, en_name or ""]
+        if rid in places and rid != record.id:
+            words += places[rid]
+    return "\n".join(w for w in words if w)
+
+
+def inspection_title(record: Any, names: Mapping[str, tuple[str, str | None]], lang: str) -> str:
+    """An inspection has no title of its own: the enterprise, the day and the outcome."""
+    zh_name, en_name = names.get(record.enterprise_id, (record.enterprise_id, None))
+    day = record.inspected_on.isoformat()
+    outcome = label(str(record.outcome), lang)
+    if lang == "en":
+        return f"{en_name or zh_name}: inspection of {day} ({outcome})"
+    return f"{zh_name} {day} 检查（{outcome}）"
+
+
+def view(
+    record: Any,
+    names: Mapping[str, tuple[str, str | None]],
+    places: Mapping[str, list[str]] | None = None,
+) -> RecordView:
+    """The assistant's view of a public record. `names` gives the display names (zh, en) of the
+    enterprises and departments it names, `places` the words of where those enterprises are."""
+    if record.kind == "inspections":
+        title_zh, title_en = (inspection_title(record, names, lang) for lang in ("zh", "en"))
+    else:
+        title_zh = getattr(record, "title_zh", None) or getattr(record, "name_zh", None) or ""
+        title_en = getattr(record, "title_en", None) or getattr(record, "name_en", None) or ""
+    day = _main_day(record)
+    out = RecordView(
+        id=record.id,
+        kind=record.kind,
+        title_zh=title_zh,
+        title_en=title_en,
+        day=day,
+        updated_at=record.updated_at,
+        publisher_id=record.publisher_id,
+        facets=_facets(record, names, places or {}),
+        years=_years(record, day),
+    )
+    position = 0
+    for name, lang, text in _text_fields(record):
+        out.texts[name] = text
+        if name.startswith("title_"):
+            continue  # shown as the title; quoting it would say nothing more
+        label = _label(record, name, lang, names)
+        if label:
+            out.labels[name] = label
+        for span in sentences(text):
+            if _HEADING.match(text[span.start : span.end]) and "." not in name:
+                continue  # "三、环境社会责任": a heading, not a statement
+            out.sentences.append(Sentence(record.id, name, lang, text, span, position))
+            position += 1
+    out.languages = frozenset(s.lang for s in out.sentences)
+    en_stems(out.facets)  # warm the cache: every sentence of this record is checked against it
+    return out
+
+
+def ids_named(record: Any) -> list[str]:
+    """The enterprises and departments a record names (for their display names)."""
+    ids = [record.publisher_id, getattr(record, "enterprise_id", None)]
+    ids += [r.enterprise_id for r in getattr(record, "responsible", []) or []]
+    ids += [u.department_id for u in getattr(record, "updates", []) or []]
+    return list(dict.fromkeys(i for i in ids if i))
+
+
+def place_words(enterprise: Any) -> list[str]:
+    """Where an enterprise is, in both languages, and its sector (facts of what names it)."""
+    words = [enterprise.city_zh, enterprise.city_en, enterprise.county_zh, enterprise.county_en]
+    province = vocab.provinces().get(enterprise.province or "")
+    if province:
+        words += [province.short_zh, province.name_zh, province.name_en]
+    words += [label(str(enterprise.sector), "zh"), label(str(enterprise.sector), "en")]
+    return [w for w in words if w]

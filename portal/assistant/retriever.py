@@ -1,0 +1,272 @@
+"""The retriever: record passages for a question, found through the portal's own search index and
+listings (never an index of its own), as LangChain Documents.
+
+Candidates come from three places: records the question names by id, full-text search (once
+for the names the question anchors on, once for all its words), and, when its words amount to
+listing filters (检查 + 河池 + 不合格), the listing those filters select. Each candidate is read
+through `portal.records`, kept only if it mentions every anchor, cut into sentences, and
+returned as windows of consecutive sentences of one field, best first, so a long disclosure
+gives back the passage that answers rather than its opening.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from sqlmodel import Session
+
+from portal import records
+from portal.assistant.passages import RecordView, Sentence, ids_named, place_words, view
+from portal.assistant.question import Question, analyse
+from portal.assistant.scoring import GENERAL, Scored, rarity, score, usable
+from portal.assistant.text import Span, found, sentences
+from portal.records import QueryError, RecordQuery, parse_query
+from portal.search import SearchQuery
+
+WINDOW_SENTENCES = 3
+WINDOW_CHARS = 600
+MAX_WORD_SEARCHES = 6
+TERM_LIMIT = 6
+
+
+def search_filters(question: Question) -> dict[str, Any]:
+    """The cheap search filters the anchors give: the province, or the city."""
+    for anchor in question.anchors:
+        if anchor.kind == "place" and anchor.city:
+            return {"city": anchor.city}
+    for anchor in question.anchors:
+        if anchor.kind == "province":
+            return {"province": anchor.value}
+    return {}
+
+
+def listing_args(question: Question, kind: str) -> dict[str, str]:
+    """The listing filters the question's names and words amount to, for one kind."""
+    allowed = records.KINDS[kind].filters
+    args: dict[str, str] = {}
+    for anchor in question.anchors:
+        if anchor.kind == "province" and "province" in allowed:
+            args.setdefault("province", anchor.value)
+        elif anchor.kind == "pollutant" and "pollutant" in allowed:
+            args.setdefault("pollutant", anchor.value)
+        elif anchor.kind == "place" and anchor.city and "city" in allowed:
+            args.setdefault("city", anchor.city)
+        elif anchor.kind == "years" and "from" in allowed:
+            lo, hi = anchor.years
+            if lo > 1950:
+                args["from"] = f"{lo}-01-01"
+            if hi < 2099:
+                args["to"] = f"{hi}-12-31"
+    if question.status and "status" in allowed and kind == "incidents":
+        args["status"] = question.status
+    return args
+
+
+def listing_queries(question: Question, kind: str, limit: int) -> list[RecordQuery]:
+    """One listing query per outcome the question asks about (or one without)."""
+    args = listing_args(question, kind)
+    outcomes: Iterable[str | None] = question.outcomes if kind == "inspections" else ()
+    queries = []
+    for outcome in list(outcomes) or [None]:
+        wanted = {**args, **({"outcome": outcome} if outcome else {})}
+        try:
+            queries.append(parse_query(kind, wanted, default_limit=limit))
+        except QueryError:
+            continue
+    return queries
+
+
+def named(question: Question, views: list[RecordView]) -> list[RecordView]:
+    """When the question names an enterprise or department as the records write it, only the
+    records that mention that name (a name written some other way filters nothing)."""
+    for term in question.terms:
+        if term.is_name:
+            having = [v for v in views if found(term, v.haystack())]
+            if having:
+                views = having
+    return views
+
+
+class RecordRetriever(BaseRetriever):
+    """Passages of Clearwater's records that bear on a question."""
+
+    search: Any  # portal.search.SearchService
+    engine: Any  # the records database's engine
+    k: int = 8  # passages returned
+    per_record: int = 3
+    search_limit: int = 8
+
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+    ) -> list[Document]:
+        question = analyse(query)
+        with Session(self.engine) as session:
+            priors = self._candidates(session, question)
+            views = self._views(session, priors)
+        views = named(question, [v for v in views if usable(question, v)])
+        rare = rarity(question, views)
+        best: list[tuple[float, Document]] = []
+        for record in views:
+            windows = sorted(
+                self._windows(question, record, priors[record.id], rare),
+                key=lambda w: -w[0],
+            )
+            mine = [w for w in windows if w[1].metadata["lang"] == question.lang]
+            other = [w for w in windows if w[1].metadata["lang"] != question.lang]
+            if mine:  # the question's language first; one passage of the other in reserve
+                best += mine[: self.per_record - 1] + other[:1]
+            else:
+                best += other[: self.per_record]
+        best.sort(key=lambda w: -w[0])
+        return [doc for _, doc in best[: self.k]]
+
+    # -- candidates ------------------------------------------------------------------------
+    def _candidates(self, session: Session, question: Question) -> dict[str, float]:
+        """Record ids and how strongly the searches point at each.
+
+        One search for the names the question anchors on, then one per content word (cheap:
+        a word alone, within the anchored province or city when there is one), so that a rare
+        word such as "weighbridge" finds its record even when common names outrank it in a
+        search for everything at once."""
+        priors: dict[str, float] = {rid: 2.0 for rid in question.ids}
+
+        def add(ids: Iterable[str], weight: float) -> None:
+            for rank, rid in enumerate(ids):
+                priors[rid] = min(2.0, priors.get(rid, 0.0) + weight / (1 + 0.5 * rank))
+
+        def search(text: str, filters: dict[str, Any], limit: int) -> list[str]:
+            result = self.search.search(
+                SearchQuery(text=text, filters=filters, limit=limit), lang=question.lang,
+                with_facets=False,
+            )  # fmt: skip
+            return [hit.id for hit in result.hits]
+
+        anchored = question.keywords(anchors_only=True)
+        if anchored:
+            add(search(anchored, {}, self.search_limit), 0.5)
+        place = search_filters(question)
+        words = [t.text for t in question.terms if t.text.lower() not in GENERAL]
+        words.sort(key=lambda w: -len(w))  # names and long words first: they are the rare ones
+        for word in words[:MAX_WORD_SEARCHES]:
+            add(search(word, place, TERM_LIMIT), 0.4)
+        if not anchored and not words:
+            add(search(question.keywords(), {}, self.search_limit), 0.5)
+        if question.kind and (listing_args(question, question.kind) or question.outcomes):
+            for query in listing_queries(question, question.kind, self.search_limit):
+                page = records.run(session, query, with_total=False)
+                add((row.id for row in page.rows), 0.4)
+        return priors
+
+    def _views(self, session: Session, priors: dict[str, float]) -> list[RecordView]:
+        found = records.get_records(session, list(priors))
+        live = [r for r in found.values() if r.withdrawn_at is None]
+        named = {rid for r in live for rid in ids_named(r)}
+        names = records.names(session, sorted(named))
+        enterprises = records.get_records(session, [i for i in named if i.startswith("ENT-")])
+        places = {rid: place_words(e) for rid, e in enterprises.items()}
+        return [view(r, names, places) for r in live]
+
+    # -- windows ---------------------------------------------------------------------------
+    def _windows(
+        self, question: Question, record: RecordView, prior: float, rare: dict[str, float]
+    ) -> list[tuple[float, Document]]:
+        by_field: dict[str, list[Scored]] = {}
+        for sentence in record.sentences:
+            scored = score(question, record, sentence, prior, rare)
+            by_field.setdefault(sentence.field, []).append(scored)
+        out = []
+        for scored_field in by_field.values():
+            for window in _group(scored_field):
+                top = max(s.score for s in window)
+                out.append((top, _document(record, window, prior, rare)))
+        return out
+
+
+def _group(scored: list[Scored]) -> list[list[Scored]]:
+    """Consecutive sentences of one field in windows of a few sentences."""
+    windows: list[list[Scored]] = []
+    current: list[Scored] = []
+    for s in scored:
+        size = s.sentence.span.end - (current[0].sentence.span.start if current else 0)
+        if current and (len(current) >= WINDOW_SENTENCES or size > WINDOW_CHARS):
+            windows.append(current)
+            current = []
+        current.append(s)
+    if current:
+        windows.append(current)
+    return windows
+
+
+def _document(
+    record: RecordView, window: list[Scored], prior: float, rare: dict[str, float]
+) -> Document:
+    first, last = window[0].sentence, window[-1].sentence
+    text = first.text[first.span.start : last.span.end]
+    return Document(
+        page_content=text,
+        id=f"{record.id}#{first.field}:{first.span.start}",
+        metadata={
+            "id": record.id,
+            "kind": record.kind,
+            "title": record.title(first.lang),
+            "title_zh": record.title_zh,
+            "title_en": record.title_en,
+            "url": f"/api/v1/{record.kind}/{record.id}",
+            "html": f"/{record.kind}/{record.id}",
+            "date": record.day.isoformat() if record.day else None,
+            "publisher": record.publisher_id,
+            "updated_at": record.updated_at.isoformat(),
+            "field": first.field,
+            "label": record.labels.get(first.field, ("", ""))[0],
+            "context": record.context(first.field),
+            "lang": first.lang,
+            "start": first.span.start,
+            "position": first.position,
+            "facets": record.facets,
+            "languages": sorted({s.lang for s in record.sentences}),
+            "score": round(max(s.score for s in window), 3),
+            "prior": prior,
+            "rarity": rare,
+        },
+    )
+
+
+def document_sentences(doc: Document) -> tuple[RecordView, list[Sentence]]:
+    """The record facts and the sentences of a retrieved passage (offsets in the passage)."""
+    meta = doc.metadata
+    day = date.fromisoformat(meta["date"]) if meta.get("date") else None
+    record = RecordView(
+        id=meta["id"],
+        kind=meta["kind"],
+        title_zh=meta["title_zh"],
+        title_en=meta["title_en"],
+        day=day,
+        updated_at=datetime.fromisoformat(meta["updated_at"]),
+        publisher_id=meta["publisher"],
+        facets=meta["facets"],
+        years=frozenset(),
+        texts={meta["field"]: doc.page_content},
+        languages=frozenset(meta.get("languages", [])),
+        labels={meta["field"]: (meta.get("label", ""), meta.get("context", ""))}
+        if meta.get("label")
+        else {},
+    )
+    out = []
+    for i, span in enumerate(sentences(doc.page_content)):
+        out.append(
+            Sentence(
+                record.id,
+                meta["field"],
+                meta["lang"],
+                doc.page_content,
+                Span(span.start, span.end),
+                meta["position"] + i,
+            )
+        )
+    record.sentences = out
+    return record, out
