@@ -51,7 +51,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(web.bp)
     web.register_errors(app)
 
-    from portal import feeds
+    from portal.web import obligations as obligations_page
+
+    app.register_blueprint(obligations_page.bp)
+
+    from portal import feeds, feeds_obligations  # noqa: F401  (adds /feeds/obligations.*)
     from portal.web import tips
 
     app.register_blueprint(feeds.bp)

@@ -1907,6 +1907,7 @@ def temporary_reports() -> list[dict]:
     for i, m in enumerate(cands):
         e, r = m["_ent"], m["row"]
         decision = m["_day"] + timedelta(days=rng.randint(7, 25))
+        r["decided_on"] = iso(decision)  # the penalty decision the temporary report is about
         late = i in (4, 11)
         pub = add_working_days(decision, rng.randint(7, 9) if late else rng.randint(1, 5))
         dep = DEPT[r["publisher_id"]]
@@ -2025,6 +2026,56 @@ def build_disclosures() -> list[dict]:
         rows.append(drop_none(row))
         DISCLOSURES.append(row)
     return rows
+
+
+# --------------------------------------------------------------------------- disclosure duties
+
+# Who must disclose (docs/obligations.md): designations by a department, listed companies and bond
+# issuers, and sanctions beyond the fine, set on a few illustrative records only (the real
+# Longjiang enterprises keep exactly what the sources say). Chosen so that /obligations shows
+# every status; no random numbers are drawn here, so the rest of the set does not move.
+DESIGNATED = [  # enterprise, kind, from, to
+    ("ENT-0001", "key_discharger", 2022, None),
+    ("ENT-0003", "key_discharger", 2022, None),
+    ("ENT-0010", "key_discharger", 2022, None),
+    ("ENT-0024", "key_discharger", 2022, None),
+    ("ENT-0028", "key_discharger", 2022, None),
+    ("ENT-0031", "key_discharger", 2023, None),
+    ("ENT-0034", "cleaner_production_audit", 2022, 2024),
+    ("ENT-0027", "cleaner_production_audit", 2023, 2024),
+]
+LISTED = ["ENT-0010", "ENT-0024", "ENT-0030"]  # ENT-0030: fined ¥99,000 in 2021, not obliged
+BOND_ISSUERS = ["ENT-0018", "ENT-0033"]
+SANCTIONED = {  # inspection: sanctions beyond the fine
+    "INS-2022-0006": ["production_limit"],
+    "INS-2024-0006": ["production_suspension"],
+    "INS-2025-0006": ["daily_penalty"],
+}
+DUTY_NAMES = {"key_discharger": "重点排污单位名录", "cleaner_production_audit": "强制性清洁生产审核企业名单"}
+
+
+def add_disclosure_duties(enterprises: list[dict], inspections: list[dict]) -> None:
+    by_id = {e["id"]: e for e in enterprises}
+    for eid, kind, first, last in DESIGNATED:
+        e = by_id[eid]
+        assert e["sample"], eid
+        dep_id = CITY_EE.get(e["city_zh"]) or f"DEP-{PROVINCE[e['province']][2]}-EE"
+        list_zh = DUTY_NAMES[kind]
+        e.setdefault("designations", []).append(drop_none({
+            "kind": kind, "from_year": first, "to_year": last, "department_id": dep_id,
+            "source": {"title": f"示例：{DEPT[dep_id]['name_zh']}{first}年{list_zh}（说明用途，并非真实文件）",
+                       "published_on": iso(date(first, 3, 31))},
+        }))
+    for eid in LISTED:
+        assert by_id[eid]["sample"], eid
+        by_id[eid]["listed_company"] = True
+    for eid in BOND_ISSUERS:
+        assert by_id[eid]["sample"], eid
+        by_id[eid]["bond_issuer"] = True
+    for row in inspections:
+        if row["id"] in SANCTIONED:
+            assert row["sample"] and row.get("penalty_yuan"), row["id"]
+            row["sanctions"] = SANCTIONED[row["id"]]
 
 
 # --------------------------------------------------------------------------- responses and tips
@@ -2165,7 +2216,8 @@ def build_tips(incidents, inspections, disclosures) -> list[dict]:
 ENTERPRISE_FIELDS = ["id", "publisher_id", "published_at", "sample", "sources", "name_zh", "name_en",
                      "credit_code", "sector", "province", "city_zh", "city_en", "county_zh", "county_en",
                      "park_zh", "park_en", "latitude", "longitude", "permit_number", "status",
-                     "description_zh", "description_en"]
+                     "description_zh", "description_en", "listed_company", "bond_issuer",
+                     "designations"]
 
 
 def csv_cell(value) -> str:
@@ -2212,6 +2264,7 @@ def main() -> None:
     disclosures = build_disclosures()
     responses = build_responses(incidents)
     tips = build_tips(incidents, inspections, disclosures)
+    add_disclosure_duties(enterprises, inspections)
     write_json("01-departments.json", departments)
     write_csv("02-enterprises.csv", enterprises, ENTERPRISE_FIELDS)
     write_json("03-incidents.json", incidents)

@@ -29,7 +29,10 @@ def _list_fields(model: type[BaseModel]) -> tuple[set[str], set[str]]:
             candidate = _bare(candidate)
             if typing.get_origin(candidate) is list:
                 (item,) = typing.get_args(candidate) or (str,)
-                (plain if _bare(item) is str else objects).add(name)
+                item = _bare(item)
+                # Words (str, or an enumeration of words such as sanctions) go as `a;b`.
+                words = isinstance(item, type) and issubclass(item, str)
+                (plain if words else objects).add(name)
     return plain, objects
 
 

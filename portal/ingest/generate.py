@@ -642,6 +642,16 @@ _CATEGORIES: tuple[tuple[str, int, str, str], ...] = (
 
 
 # --- Small helpers. --------------------------------------------------------------------------
+_SANCTIONS = (
+    "production_limit",
+    "daily_penalty",
+    "production_suspension",
+    "permit_revoked",
+    "detention",
+    "criminal_liability",
+)
+
+
 def _weighted(items: Sequence[tuple[Any, int]]) -> list[Any]:
     """Expand (value, weight) pairs into a list to index uniformly."""
     return [value for value, weight in items for _ in range(weight)]
@@ -1107,6 +1117,7 @@ class _Generator:
             row["latitude"] = round(lat + (r() - 0.5) * 0.5, 5)
             row["longitude"] = round(lon + (r() - 0.5) * 0.5, 5)
             row["status"] = self.status_pick[int(r() * len(self.status_pick))]
+            row.update(self.disclosure_duties(i, row["publisher_id"]))
             if r() < 0.85:
                 product = self.pick(s[3])
                 material = self.pick(s[4])
@@ -1123,6 +1134,29 @@ class _Generator:
                 if en:
                     row["description_en"] = en_text
             yield row
+
+    def disclosure_duties(self, i: int, publisher: str) -> dict[str, Any]:
+        """Who must disclose (docs/obligations.md), from the row number alone: no draw, so the
+        rest of a seed's set stays as it was. One in four is designated, one in nine listed."""
+        out: dict[str, Any] = {}
+        if i % 4 == 0:
+            kind = "key_discharger" if i % 8 == 0 else "cleaner_production_audit"
+            since = 2022 + i % 3
+            what = "重点排污单位名录" if kind == "key_discharger" else "强制性清洁生产审核企业名单"
+            title = f"{self.dep_short[publisher][0]}{since}年{what}（自动生成的虚构样例）"
+            out["designations"] = [
+                {
+                    "kind": kind,
+                    "from_year": since,
+                    "department_id": publisher,
+                    "source": {"title": title},
+                }
+            ]
+        if i % 9 == 0:
+            out["listed_company"] = True
+        if i % 13 == 0:
+            out["bond_issuer"] = True
+        return out
 
     # Incidents --------------------------------------------------------------------------------
     def incident_rows(self) -> Iterator[dict[str, Any]]:
@@ -1353,6 +1387,11 @@ class _Generator:
             if outcome != "compliant":
                 if r() < (0.7 if outcome == "violation" else 0.25):
                     row["penalty_yuan"] = int(math.exp(9.2 + 5.3 * r())) // 1000 * 1000 + 1000
+                    # The decision some days after the visit; every seventh with a sanction
+                    # (from the row number: no draw).
+                    row["decided_on"] = (on + timedelta(days=7 + k % 21)).isoformat()
+                    if k % 7 == 0:
+                        row["sanctions"] = [_SANCTIONS[k // 7 % len(_SANCTIONS)]]
                 first = self.pick(self.measures)
                 measures = _compose(r, (first[0], first[1][1:]), [self.measures], 20, mtop)
                 row["measures_zh"] = measures[0]

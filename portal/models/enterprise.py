@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
-from pydantic import field_validator
-from sqlalchemy import String
+from pydantic import BaseModel, ConfigDict, field_serializer, field_validator, model_validator
+from sqlalchemy import JSON, String
 from sqlmodel import Field, SQLModel
 
 from portal.models.common import (
@@ -13,8 +14,10 @@ from portal.models.common import (
     Name,
     PublishedFields,
     RecordColumns,
+    RecordId,
     RecordPublic,
     Short,
+    Source,
     enum_column,
 )
 from portal.models.credit_code import validate_credit_code
@@ -44,6 +47,49 @@ class EnterpriseStatus(StrEnum):
     closed = "closed"
 
 
+class DesignationKind(StrEnum):
+    """Why a department says an enterprise must disclose (MEE Order No. 24)."""
+
+    key_discharger = "key_discharger"
+    cleaner_production_audit = "cleaner_production_audit"
+
+
+class Designation(BaseModel):
+    """A department's designation of an enterprise, for the years it applies, with its source.
+
+    A key pollutant-discharging unit, or an enterprise under mandatory cleaner-production audit,
+    must publish the annual disclosure report for each of these years (docs/obligations.md)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: DesignationKind
+    from_year: int = Field(ge=2000, le=2100, description="The first year it applies.")
+    to_year: int | None = Field(
+        default=None, ge=2000, le=2100, description="The last year it applies; null: until changed."
+    )
+    department_id: RecordId = Field(description="The department that made the designation.")
+    source: Source = Field(description="Where the department published it.")
+
+    @model_validator(mode="after")
+    def _years(self) -> Designation:
+        if not self.department_id.startswith("DEP-"):
+            raise ValueError(
+                "a designation is made by a department: department_id starts with DEP-"
+            )
+        if self.to_year is not None and self.to_year < self.from_year:
+            raise ValueError("to_year is before from_year")
+        return self
+
+    @field_serializer("source")
+    def _source_as_json(self, source: Source) -> dict[str, Any]:
+        # Stored in a JSON column: dates as text, whatever the dump mode.
+        return source.model_dump(mode="json")
+
+    def applies_in(self, year: int) -> bool:
+        """True when the designation covers this year."""
+        return self.from_year <= year and (self.to_year is None or year <= self.to_year)
+
+
 class EnterpriseBase(SQLModel):
     """An enterprise's identity, place and permit."""
 
@@ -64,6 +110,16 @@ class EnterpriseBase(SQLModel):
     status: EnterpriseStatus = Field(default=EnterpriseStatus.operating, sa_type=enum_column())
     description_zh: Body | None = Field(default=None, sa_type=String(20000))
     description_en: Body | None = Field(default=None, sa_type=String(20000))
+    listed_company: bool = Field(
+        default=False, description="Its shares are listed on a stock exchange."
+    )
+    bond_issuer: bool = Field(default=False, description="It has issued bonds.")
+    designations: list[Designation] = Field(
+        default_factory=list,
+        sa_type=JSON,
+        max_length=50,
+        description="Departments' designations that oblige it to disclose, by year.",
+    )
 
     @field_validator("credit_code", mode="before")
     @classmethod

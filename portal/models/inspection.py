@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import model_validator
-from sqlalchemy import String
+from pydantic import AfterValidator, WithJsonSchema, model_validator
+from sqlalchemy import JSON, String
 from sqlmodel import Field, SQLModel
 
 from portal.models.common import Body, PublishedFields, RecordColumns, RecordPublic, enum_column
@@ -31,6 +32,41 @@ class Outcome(StrEnum):
     rectification_ordered = "rectification_ordered"
 
 
+class Sanction(StrEnum):
+    """What a penalty decision imposed beyond a fine (the fine is `penalty_yuan`).
+
+    These are the penalties MEE Order No. 24 names for listed companies and bond issuers
+    besides a fine of ¥100,000 or more (docs/obligations.md)."""
+
+    daily_penalty = "daily_penalty"  # 按日连续处罚
+    production_limit = "production_limit"  # 限制生产
+    production_suspension = "production_suspension"  # 停产整治
+    permit_revoked = "permit_revoked"  # 吊销许可证
+    detention = "detention"  # 行政拘留 of managers or staff
+    criminal_liability = "criminal_liability"  # 追究刑事责任
+
+
+def _unique(values: list[Sanction]) -> list[Sanction]:
+    return sorted(set(values))
+
+
+# Stored as a JSON list of words; written `daily_penalty;production_limit` in a CSV cell.
+Sanctions = Annotated[
+    list[Sanction],
+    AfterValidator(_unique),
+    WithJsonSchema(
+        {
+            "type": "array",
+            "items": {"type": "string", "enum": [s.value for s in Sanction]},
+            "uniqueItems": True,
+            "description": "Sanctions beyond the fine: "
+            + ", ".join(s.value for s in Sanction)
+            + ".",
+        }
+    ),
+]
+
+
 class InspectionBase(SQLModel):
     """One visit by one department to one enterprise."""
 
@@ -46,6 +82,10 @@ class InspectionBase(SQLModel):
     deadline: date | None = None
     follow_up_zh: Body | None = Field(default=None, sa_type=String(20000))
     follow_up_en: Body | None = Field(default=None, sa_type=String(20000))
+    sanctions: Sanctions = Field(default_factory=list, sa_type=JSON)
+    decided_on: date | None = Field(
+        default=None, description="The date of the penalty decision, when it is not the visit's."
+    )
 
 
 class InspectionParts(SQLModel):
@@ -61,8 +101,10 @@ class InspectionCreate(InspectionBase, InspectionParts, PublishedFields):
     def _coherent(self) -> InspectionCreate:
         if self.deadline and self.deadline < self.inspected_on:
             raise ValueError("deadline is before inspected_on: a deadline follows the inspection")
-        if self.outcome == Outcome.compliant and self.penalty_yuan:
+        if self.outcome == Outcome.compliant and (self.penalty_yuan or self.sanctions):
             raise ValueError("a compliant inspection carries no penalty; check outcome")
+        if self.decided_on and self.decided_on < self.inspected_on:
+            raise ValueError("decided_on is before inspected_on: a decision follows the inspection")
         return self
 
 

@@ -1,0 +1,108 @@
+"""The /obligations page: who had to disclose, what was due and whether it was filed.
+
+Thin, as every route: read the query string into an ObligationQuery, ask the records layer
+(portal.records.obligations) and render. The same query string gives /api/v1/obligations and, for
+what became overdue, /feeds/obligations.atom.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, current_app, render_template, request, url_for
+
+from portal.conditional import base_url
+from portal.db import request_session
+from portal.models import vocab
+from portal.models.enterprise import Sector
+from portal.records import names
+from portal.records import obligations as ob
+from portal.web.i18n import current_lang, t
+
+bp = Blueprint("obligations", __name__)
+
+
+def today() -> date:
+    """The day obligations are judged on: the app's OBLIGATIONS_TODAY, else today in China."""
+    return ob.clock(current_app.config.get("OBLIGATIONS_TODAY"))
+
+
+def _problems(exc: ob.ObligationQueryError, lang: str) -> list[str]:
+    """The problems to show, the year before the rules said in the page language."""
+    if exc.before_rules is None:
+        return exc.problems
+    year = exc.before_rules
+    plain = t(
+        f"{year} 年没有企业环境信息依法披露义务：《企业环境信息依法披露管理办法》（生态环境部令"
+        f"第24号）自 {ob.RULES_IN_FORCE.isoformat()} 起施行，要求披露的第一个年度是 "
+        f"{ob.FIRST_YEAR} 年（{ob.FIRST_YEAR + 1} 年 3 月 15 日前披露）。请选择 {ob.FIRST_YEAR} "
+        "年及以后的年份。",
+        ob.before_rules_sentence(year),
+        lang,
+    )
+    return [plain if p == ob.before_rules_sentence(year) else p for p in exc.problems]
+
+
+def _feed(filters: dict[str, str], lang: str) -> dict[str, str]:
+    """The overdue feed with the page's filters (status aside: the feed fixes it)."""
+    values: dict[str, Any] = {k: v for k, v in filters.items() if k != "status"}
+    if lang != "zh":
+        values["lang"] = lang
+    base = base_url()
+    out = {
+        fmt: base + url_for("feeds.obligations_feed", fmt=fmt, **values) for fmt in ("atom", "rss")
+    }
+    out["title"] = t("逾期未披露的企业环境信息", "Overdue environmental disclosures", lang)
+    return out
+
+
+@bp.get("/obligations")
+def page() -> tuple[str, int] | str:
+    """Obligations under the disclosure rules, filtered by year, province, sector and status."""
+    lang = current_lang()
+    day = today()
+    try:
+        query = ob.parse_obligation_query(
+            request.args, day, default_limit=current_app.config["PAGE_SIZE"], ignore=("lang",)
+        )
+    except ob.ObligationQueryError as exc:
+        title = t(
+            "这个地址要求的内容无法显示",
+            "This address asks for something the portal cannot show",
+            lang,
+        )
+        return (
+            render_template("error.html", status=400, title=title, problems=_problems(exc, lang)),
+            400,
+        )
+    session = request_session(current_app)
+    found = ob.select_page(ob.compute(session, day), query)
+    filters: dict[str, Any] = dict(query.filters())
+    next_args: dict[str, Any] | None = None
+    if found.next_cursor is not None:
+        next_args = {**filters, "cursor": found.next_cursor.encode(), "lang": lang}
+        if request.args.get("limit"):
+            next_args["limit"] = str(query.limit)
+    enterprise_name = names(session, [query.enterprise]) if query.enterprise else {}
+    return render_template(
+        "obligations.html",
+        obligations=found.items,
+        total=found.total,
+        counts=found.counts,
+        query=query,
+        filters=filters,
+        as_of=day,
+        years=list(range(day.year, ob.FIRST_YEAR - 1, -1)),
+        provinces=list(vocab.provinces()),
+        sectors=[s.value for s in Sector],
+        statuses=[s.value for s in ob.Status],
+        types=[s.value for s in ob.ObligationType],
+        enterprise_name=enterprise_name.get(query.enterprise or ""),
+        next_args=next_args,
+        first_args={**filters, "lang": lang} if query.cursor else None,
+        rules_in_force=ob.RULES_IN_FORCE,
+        first_year=ob.FIRST_YEAR,
+        feed=_feed(filters, lang),
+        api=url_for("api.list_obligations", **filters),
+    )
