@@ -1,5 +1,7 @@
 """SQLModel tables and their input and public models, one module per record kind."""
 
+from typing import Any
+
 from sqlalchemy import Index
 
 from portal.models.department import Department
@@ -14,11 +16,12 @@ from portal.models.token import AuditEntry, IdempotentAnswer, Token
 
 # Feeds and mirrors read records newest change first: (updated_at, id) is one index walk even
 # when an import gave thousands of records the same updated_at.
-for _table in (Department, Disclosure, Enterprise, Incident, Inspection, Response):
+_TABLES: tuple[Any, ...] = (Department, Disclosure, Enterprise, Incident, Inspection, Response)
+for _table in _TABLES:
     Index(
         f"ix_{_table.__tablename__}_updated_at_id",
-        _table.__table__.c.updated_at,  # type: ignore[attr-defined]
-        _table.__table__.c.id,  # type: ignore[attr-defined]
+        _table.__table__.c.updated_at,
+        _table.__table__.c.id,
     )
 
 __all__ = [
