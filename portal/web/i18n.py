@@ -1,21 +1,43 @@
-"""Language choice and bilingual text picking for pages (zh by default, en on request)."""
+"""The page language: chosen by ?lang=, then Accept-Language, then Chinese; interface text through
+Flask-Babel catalogues (English msgids, a zh_Hans catalogue in portal/web/translations)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from flask import request
+from flask import Flask, g, has_request_context, request
+from flask_babel import Babel
 
 LANGS = ("zh", "en")
+# The catalogue each page language reads: msgids are English, so English needs none.
+LOCALES = {"zh": "zh_Hans", "en": "en"}
+TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 
 
 def current_lang() -> str:
     """The page language: ?lang=, then the browser's Accept-Language, then Chinese."""
-    asked = request.args.get("lang", "")
-    if asked in LANGS:
-        return asked
-    best = request.accept_languages.best_match(LANGS)
-    return best or "zh"
+    if not has_request_context():
+        return "zh"
+    chosen: str | None = g.get("page_lang")
+    if chosen is None:
+        asked = request.args.get("lang", "")
+        chosen = asked if asked in LANGS else request.accept_languages.best_match(LANGS)
+        g.page_lang = chosen = chosen or "zh"
+    return chosen
+
+
+def select_locale() -> str:
+    """Flask-Babel's locale selector: the catalogue of the page language."""
+    return LOCALES[current_lang()]
+
+
+def init_app(app: Flask) -> None:
+    """Give the app Flask-Babel with the portal's catalogues (once per app)."""
+    if "babel" in app.extensions:
+        return
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
+    Babel(app, locale_selector=select_locale, default_locale="zh_Hans", default_timezone="UTC")
 
 
 def pick(record: Any, stem: str, lang: str) -> tuple[str | None, bool]:
@@ -29,5 +51,6 @@ def pick(record: Any, stem: str, lang: str) -> tuple[str | None, bool]:
 
 
 def t(zh: str, en: str, lang: str) -> str:
-    """Interface text in the page language."""
+    """Interface text given in both languages at the call (kept for templates that have not
+    moved to the catalogue, such as the assistant's page)."""
     return en if lang == "en" else zh

@@ -1,90 +1,27 @@
-"""Routes of the HTML pages: each parses its arguments, asks records, and renders."""
+"""Routes of the HTML pages: each parses its arguments, asks records or search, and renders."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections import defaultdict
 from typing import Any
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask_babel import gettext
 
 from portal import records, search
 from portal.conditional import base_url
 from portal.db import request_session
 from portal.models import vocab
-from portal.models.labels import label
-from portal.records import PUBLIC_KINDS, QueryError, RecordQuery, parse_query
-from portal.records.query import CHINA
+from portal.records import PUBLIC_KINDS, QueryError, RecordQuery
 from portal.search import IndexUnavailable, parse_search
-from portal.web.i18n import current_lang, pick, t
+from portal.web import context, recordpage
+from portal.web.facets import facet_counts
+from portal.web.i18n import current_lang, pick
+from portal.web.listing import alternates, form_choices, read_query, run_page
 
 bp = Blueprint("web", __name__)
+context.install(bp)
 KIND_RULE = "any(" + ", ".join(PUBLIC_KINDS) + ")"
-
-KIND_LABELS = {
-    "enterprises": ("企业", "Enterprises"),
-    "incidents": ("污染事件", "Incidents"),
-    "inspections": ("检查", "Inspections"),
-    "disclosures": ("信息披露", "Disclosures"),
-    "departments": ("部门", "Departments"),
-    "responses": ("企业回应", "Responses"),
-}
-
-
-def _china(value: date | datetime | None, fmt: str) -> str:
-    """Show a time in China Standard Time (the records' own time zone); dates as they are."""
-    if value is None:
-        return "—"
-    if isinstance(value, datetime):
-        return value.astimezone(CHINA).strftime(fmt)
-    return value.strftime("%Y-%m-%d")
-
-
-@bp.app_template_filter("day")
-def day_filter(value: date | datetime | None) -> str:
-    """2012-01-15, in China time."""
-    return _china(value, "%Y-%m-%d")
-
-
-@bp.app_template_filter("minute")
-def minute_filter(value: date | datetime | None) -> str:
-    """2012-01-19 17:00, in China time."""
-    return _china(value, "%Y-%m-%d %H:%M")
-
-
-@bp.app_context_processor
-def page_helpers() -> dict[str, Any]:
-    """Helpers every template can call: language, text picking, labels, names."""
-    lang = current_lang()
-
-    def lang_url(code: str) -> str:
-        args: dict[str, Any] = {**request.args.to_dict(), **(request.view_args or {})}
-        args["lang"] = code
-        return url_for(request.endpoint or "web.home", **args)
-
-    return {
-        "lang": lang,
-        "t": lambda zh, en: t(zh, en, lang),
-        "pick": lambda rec, stem: pick(rec, stem, lang),
-        "kind_label": lambda k: t(*KIND_LABELS[k], lang),
-        "kinds": PUBLIC_KINDS,
-        "lang_url": lang_url,
-        "province_name": lambda code: _province(code, lang),
-        "pollutant_name": lambda code: _pollutant(code, lang),
-        "label": lambda value: label(value, lang),
-        "pollutant_list": lambda codes: ("、" if lang == "zh" else ", ").join(
-            _pollutant(c, lang) for c in codes
-        ),
-    }
-
-
-def _province(code: str | None, lang: str) -> str:
-    p = vocab.provinces().get(code or "")
-    return (p.name_en if lang == "en" else p.short_zh) if p else (code or "")
-
-
-def _pollutant(code: str, lang: str) -> str:
-    p = vocab.pollutants().get(code)
-    return (p.name_en if lang == "en" else p.name_zh) if p else code
 
 
 def feed_of(endpoint: str, title: str, **args: Any) -> dict[str, str]:
@@ -101,6 +38,7 @@ def feed_of(endpoint: str, title: str, **args: Any) -> dict[str, str]:
 
 
 def _names_for(items: list[Any]) -> dict[str, tuple[str, str | None]]:
+    """Display names of every department and enterprise the items mention."""
     ids: set[str] = set()
     for item in items:
         for attr in ("publisher_id", "enterprise_id", "parent_id", "withdrawn_by", "author_id"):
@@ -112,6 +50,15 @@ def _names_for(items: list[Any]) -> dict[str, tuple[str, str | None]]:
     return records.names(request_session(current_app), sorted(i for i in ids if i))
 
 
+def _bad_query(problems: list[str]) -> tuple[str, int]:
+    return render_template(
+        "error.html",
+        status=400,
+        title=gettext("This address asks for something the portal cannot show"),
+        problems=problems,
+    ), 400
+
+
 @bp.get("/")
 def home() -> str:
     """What Clearwater is, the documented incidents, the latest records and the figures."""
@@ -119,49 +66,56 @@ def home() -> str:
     documented = records.list_records(
         session, RecordQuery(kind="incidents", sample=False, limit=5)
     )[1]
-    latest_incidents = records.list_records(session, RecordQuery(kind="incidents", limit=5))[1]
+    latest_incidents = records.list_records(session, RecordQuery(kind="incidents", limit=8))[1]
     latest_inspections = records.list_records(session, RecordQuery(kind="inspections", limit=6))[1]
+    mapped = records.list_records(session, RecordQuery(kind="incidents", limit=30))[1]
+    counted = {
+        "violations": RecordQuery(kind="inspections", outcome="violation", limit=1),
+        "ordered": RecordQuery(kind="inspections", outcome="rectification_ordered", limit=1),
+        "investigating": RecordQuery(kind="incidents", status="investigating", limit=1),
+    }
+    figures = {name: records.run(session, q).total for name, q in counted.items()}
     items = documented + latest_incidents + latest_inspections
     return render_template(
         "home.html",
         counts=records.counts(session),
+        figures=figures,
         documented=documented,
         latest_incidents=latest_incidents,
         latest_inspections=latest_inspections,
+        incidents_map=recordpage.incidents_map(mapped, current_lang()),
+        mapped=mapped,
         names=_names_for(items),
     )
 
 
 @bp.get(f"/<{KIND_RULE}:kind>")
 def listing(kind: str) -> tuple[str, int] | str:
-    """One page of a kind's records, filtered by the query string."""
+    """One page of a kind's records, filtered by the query string, with facets and alternates."""
     try:
-        query = parse_query(
-            kind, request.args, default_limit=current_app.config["PAGE_SIZE"], ignore=("lang",)
-        )
+        query, before = read_query(kind, request.args, current_app.config["PAGE_SIZE"])
     except QueryError as exc:
-        return render_template(
-            "error.html",
-            status=400,
-            title=t("查询有误", "Bad query", current_lang()),
-            problems=exc.problems,
-        ), 400
-    page, items = records.list_records(request_session(current_app), query)
-    next_url = None
-    if page.next_cursor:
-        args: dict[str, Any] = {**request.args.to_dict(), "cursor": page.next_cursor.encode()}
-        next_url = url_for("web.listing", kind=kind, **args)
+        return _bad_query(exc.problems)
+    session = request_session(current_app)
+    lang = current_lang()
+    page = run_page(session, query, before, request.args, lang)
+    filters = query.filters()
+    mentioned = [i for i in (query.department, query.enterprise) if i]
+    names = _names_for(page.items)
+    names.update(records.names(session, mentioned))
     return render_template(
         "listing.html",
         kind=kind,
-        page=page,
-        items=items,
-        next_url=next_url,
-        filters=query.filters(),
-        names=_names_for(items),
-        feed=feed_of(
-            "feeds.kind_feed", t(*KIND_LABELS[kind], current_lang()), kind=kind, **query.filters()
-        ),
+        listing=page,
+        items=page.items,
+        query=query,
+        filters=filters,
+        facets=facet_counts(session, query),
+        choices=form_choices(kind),
+        alternates=alternates(kind, filters),
+        incidents_map=recordpage.incidents_map(page.items, lang) if kind == "incidents" else None,
+        names=names,
+        feed=feed_of("feeds.kind_feed", context.kind_label(kind), kind=kind, **filters),
     )
 
 
@@ -170,10 +124,11 @@ def _record_or_404(kind: str, record_id: str) -> Any:
     if item is None or item.kind != kind:
         abort(
             404,
-            description=t(
-                f"没有编号为 {record_id} 的记录。",
-                f"There is no record {record_id} among the {kind}.",
-                current_lang(),
+            description=gettext(
+                "There is no record %(id)s among the %(kind)s. Check the address, or search "
+                "for it.",
+                id=record_id[:60],
+                kind=context.kind_label(kind),
             ),
         )
     return item
@@ -184,38 +139,47 @@ def record(kind: str, record_id: str) -> str:
     """One record with its parts, the replies to it, and what else concerns it."""
     item = _record_or_404(kind, record_id)
     session = request_session(current_app)
-    responses = records.responses_to(session, item.id)
-    related = records.related_to(session, item)
-    everything = [item, *responses, *(r for group in related.values() for r in group)]
     lang = current_lang()
+    responses = records.responses_to(session, item.id)
+    extra: dict[str, Any] = {"related": {}, "map": None, "charts": []}
+    if kind == "enterprises":
+        extra.update(recordpage.enterprise_page(session, item, recordpage.today_in_china(), lang))
+    elif kind == "departments":
+        extra.update(recordpage.department_page(session, item))
+    elif kind == "incidents":
+        extra.update(recordpage.incident_page(session, item, lang))
+    elif kind == "disclosures":
+        extra["charts"] = recordpage.figure_charts(item)
+    related = [r for group in extra["related"].values() for r in group]
+    timeline = [e.item for e in extra.get("timeline", [])]
+    names = _names_for([item, *responses, *related, *timeline, *extra.get("bureaus", [])])
     if kind in ("enterprises", "departments"):
         title = pick(item, "name", lang)[0] or item.id
         endpoint = {"enterprises": "feeds.enterprise_feed", "departments": "feeds.department_feed"}
         feed = feed_of(endpoint[kind], title, record_id=item.id)
     else:
-        feed = feed_of("feeds.kind_feed", t(*KIND_LABELS[kind], lang), kind=kind)
+        feed = feed_of("feeds.kind_feed", context.kind_label(kind), kind=kind)
     return render_template(
-        "record.html",
+        f"record_{kind}.html",
         kind=kind,
         item=item,
         responses=responses,
-        related=related,
-        names=_names_for(everything),
+        names=names,
         feed=feed,
+        **extra,
     )
 
 
 @bp.get(f"/<{KIND_RULE}:kind>/<record_id>/history")
 def record_history(kind: str, record_id: str) -> str:
-    """Every revision of a record, with reasons and what changed."""
+    """Every revision of a record, with reasons and what changed, newest first."""
     item = _record_or_404(kind, record_id)
-    session = request_session(current_app)
-    revisions = records.history(session, item.id)
+    revisions = records.history(request_session(current_app), item.id)
     return render_template(
         "history.html",
         kind=kind,
         item=item,
-        revisions=revisions,
+        revisions=list(reversed(revisions)),
         names=_names_for([item, *revisions]),
     )
 
@@ -227,36 +191,26 @@ def search_page() -> tuple[str, int, dict[str, str]] | tuple[str, int] | str:
     try:
         query = parse_search(request.args, ignore=("lang",))
     except QueryError as exc:
-        return render_template(
-            "error.html", status=400, title=t("查询有误", "Bad query", lang), problems=exc.problems
-        ), 400
+        return _bad_query(exc.problems)
     service = search.service_of(current_app)
     try:
         result = service.search(query, lang=lang) if (query.text or query.filters) else None
     except IndexUnavailable:
-        message = t(
-            "检索索引正在重建，请稍后再试；各类记录列表照常可用。",
-            "The search index is being rebuilt. Try again in a minute; the listings "
-            "work meanwhile.",
-            lang,
+        message = gettext(
+            "The search index is being rebuilt. Try again in a minute; the listings work meanwhile."
         )
         return (
             render_template("search.html", query=query, result=None, unavailable=message, names={}),
             503,
             {"Retry-After": "30"},
         )
-    ids = [
-        v
-        for name, values in (result.facets.items() if result else [])
-        if name == "department"
-        for v, _ in values
-    ]
+    ids = [v for v, _ in (result.facets.get("department", []) if result else [])]
+    ids += [hit.id for hit in (result.hits if result else [])]
     names = records.names(request_session(current_app), ids)
-    feed = (
-        feed_of("feeds.search_feed", t("检索：", "Search: ", lang) + query.text, **query.args())
-        if (query.text or query.filters)
-        else None
-    )
+    feed = None
+    if query.text or query.filters:
+        title = gettext("Search: %(words)s", words=query.text)
+        feed = feed_of("feeds.search_feed", title, **query.args())
     return render_template(
         "search.html", query=query, result=result, unavailable=None, names=names, feed=feed
     )
@@ -264,17 +218,41 @@ def search_page() -> tuple[str, int, dict[str, str]] | tuple[str, int] | str:
 
 @bp.get("/standards")
 def standards() -> str:
-    """Every limit the portal compares measurements against, with its source."""
-    return render_template("standards.html", limits=vocab.limits())
+    """Every limit the portal compares measurements against, by standard, with its source."""
+    by_standard: dict[str, dict[str, dict[str, Any]]] = defaultdict(lambda: defaultdict(dict))
+    classes: dict[str, list[str]] = defaultdict(list)
+    sources: dict[str, str] = {}
+    for row in vocab.limits():
+        by_standard[row.standard][row.pollutant][row.standard_class] = row
+        if row.standard_class not in classes[row.standard]:
+            classes[row.standard].append(row.standard_class)
+        sources[row.standard] = row.source
+    return render_template(
+        "standards.html",
+        standards=by_standard,
+        classes=classes,
+        sources=sources,
+        total=len(vocab.limits()),
+    )
 
 
 @bp.get("/data")
 def data() -> str:
-    """Feeds, downloads and the API, explained."""
+    """Feeds, downloads, snapshots and the API, explained."""
     return render_template("data.html")
 
 
 @bp.get("/about")
 def about() -> str:
     """What the data is, who publishes it, and which records are illustrative."""
-    return render_template("about.html", counts=records.counts(request_session(current_app)))
+    session = request_session(current_app)
+    samples = {
+        kind: records.run(session, RecordQuery(kind=kind, sample=True, limit=1)).total
+        for kind in PUBLIC_KINDS
+    }
+    documented = records.list_records(
+        session, RecordQuery(kind="incidents", sample=False, limit=10)
+    )[1]
+    return render_template(
+        "about.html", counts=records.counts(session), samples=samples, documented=documented
+    )

@@ -1,5 +1,7 @@
 """The pages a citizen sees: real content, both languages, clear errors, escaped text."""
 
+import re
+
 import pytest
 from flask.testing import FlaskClient
 from sqlmodel import Session
@@ -64,7 +66,8 @@ def test_every_listing_answers(client: FlaskClient, filled: dict, kind: str) -> 
 
 def test_incident_page_shows_readings_against_the_limit(client: FlaskClient, filled: dict) -> None:
     page = client.get("/incidents/INC-2012-0001?lang=en").get_data(as_text=True)
-    assert "4.94 ×" in page and "0.005 mg/L" in page and "GB 3838-2002" in page
+    assert "4.94×" in page and "0.005 mg/L" in page and "GB 3838-2002" in page
+    assert '<figure class="chart"' in page  # the readings drawn against the limit
     assert "Cadmium above the limit" in page  # the timeline, in English
     # Times are shown in China time, as published (09:00 and 17:00 +08:00), not in UTC.
     assert "2012-01-15" in page and "2012-01-19 17:00" in page
@@ -192,8 +195,11 @@ def test_listing_pages_follow_the_cursor(
 
 def test_standards_page_lists_every_limit(client: FlaskClient) -> None:
     page = client.get("/standards?lang=en").get_data(as_text=True)
-    assert page.count("<tr>") == 1 + 49
-    assert "GB 8978-1996" in page
+    cells = re.findall(r'<td class="num">([^<]*)</td>', page)
+    assert len([c for c in cells if "mg/L" in c]) == 49
+    for standard in ("GB 3838-2002", "GB 5749-2006", "GB 8978-1996"):
+        assert "<h2 id=" in page and standard in page
+    assert "class III" in page and "0.00005 mg/L" in page
 
 
 def test_database_down_is_a_503_page(tmp_path) -> None:
@@ -204,3 +210,117 @@ def test_database_down_is_a_503_page(tmp_path) -> None:
     )
     response = app.test_client().get("/incidents")
     assert response.status_code == 503 and response.headers["Retry-After"] == "30"
+
+
+PAGES = ["/", "/incidents", "/incidents/INC-2012-0001", "/inspections/INS-W-1", "/about"]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_pages_carry_a_strict_policy_and_no_inline_code(
+    client: FlaskClient, filled: dict, url: str
+) -> None:
+    response = client.get(url)
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "style-src 'self'" in policy and "object-src 'none'" in policy
+    page = response.get_data(as_text=True)
+    assert not re.search(r"\sstyle=", page) and "<style" not in page
+    assert not re.search(r"<script(?![^>]*\ssrc=)", page)
+    assert not re.search(r"\son[a-z]+=", page)
+
+
+def test_the_api_and_feeds_keep_their_own_headers(client: FlaskClient, filled: dict) -> None:
+    assert "Content-Security-Policy" not in client.get("/api/v1/incidents").headers
+    assert "Content-Security-Policy" not in client.get("/feeds/all.atom").headers
+
+
+def test_hostile_source_address_is_never_a_script(
+    client: FlaskClient, session: Session, filled: dict
+) -> None:
+    publish(
+        session,
+        incident(
+            id="INC-W-EVIL",
+            title_zh='<img src=x onerror="alert(1)">',
+            sources=[{"title": "<b>x</b>", "url": 'https://example.org/a"<x>'}],
+        ),
+    )
+    page = client.get("/incidents/INC-W-EVIL").get_data(as_text=True)
+    assert "<img src=x" not in page and "&lt;img src=x onerror=" in page
+    assert 'href="https://example.org/a%22%3Cx%3E"' in page
+
+
+def test_listing_links_its_data_in_every_form(client: FlaskClient, filled: dict) -> None:
+    page = client.get("/inspections?outcome=violation&lang=en").get_data(as_text=True)
+    for address in (
+        "/api/v1/inspections?outcome=violation",
+        "/api/v1/inspections.csv?outcome=violation",
+        "/api/v1/inspections.ndjson?outcome=violation",
+        "/feeds/inspections.atom?outcome=violation",
+    ):
+        assert address in page, address
+    assert client.get("/api/v1/inspections?outcome=violation").get_json()["total"] == 1
+
+
+def test_facet_counts_are_what_the_filter_gives(sample_client: FlaskClient) -> None:
+    page = sample_client.get("/incidents?lang=en").get_data(as_text=True)
+    facets = page[page.index('id="facets-h"') :]
+    pairs = re.findall(
+        r'href="/incidents\?lang=en&amp;province=(\d+)">[^<]+</a> <span class="count">(\d+)', facets
+    )
+    assert len(pairs) >= 3
+    for code, count in pairs[:4]:
+        listing = sample_client.get(f"/incidents?province={code}&lang=en").get_data(as_text=True)
+        assert f"{count} record" in listing, code
+
+
+def test_pages_go_back_as_well_as_forward(sample_client: FlaskClient) -> None:
+    first = sample_client.get("/inspections?limit=10&lang=en").get_data(as_text=True)
+    ids = re.findall(r'<span class="id">(INS-[^<]+)</span>', first)
+    link = re.search(r'rel="next" href="([^"]+)"', first)
+    assert link and 'rel="prev"' not in first
+    second = sample_client.get(link.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    back = re.search(r'rel="prev" href="([^"]+)"', second)
+    assert back
+    again = sample_client.get(back.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    assert re.findall(r'<span class="id">(INS-[^<]+)</span>', again) == ids
+    both = sample_client.get("/inspections?cursor=x&before=y")
+    assert both.status_code == 400
+
+
+def test_error_pages_speak_the_page_language(client: FlaskClient) -> None:
+    zh = client.get("/incidents/INC-NOPE").get_data(as_text=True)
+    en = client.get("/incidents/INC-NOPE?lang=en").get_data(as_text=True)
+    assert "找不到该页面" in zh and "INC-NOPE" in zh
+    assert "Page not found" in en and "There is no record INC-NOPE" in en
+    assert "找不到该页面" in client.get("/nowhere/at/all").get_data(as_text=True)
+
+
+def test_browser_language_picks_the_catalogue(client: FlaskClient) -> None:
+    zh = client.get("/about", headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+    fr = client.get("/about", headers={"Accept-Language": "fr-FR"})
+    en = client.get("/about", headers={"Accept-Language": "en-US,en;q=0.5"})
+    assert "关于清水" in zh.get_data(as_text=True)
+    assert "关于清水" in fr.get_data(as_text=True)  # neither language asked: Chinese
+    assert "About Clearwater" in en.get_data(as_text=True)
+    asked = client.get("/about?lang=en", headers={"Accept-Language": "zh-CN"})
+    assert "About Clearwater" in asked.get_data(as_text=True)  # ?lang= beats the browser
+
+
+def test_templates_with_both_languages_inline_still_render(app) -> None:
+    # The assistant's page still writes t('中文', 'English'); the shim keeps it working.
+    from flask import render_template_string
+
+    with app.test_request_context("/?lang=en"):
+        assert render_template_string("{{ t('你好', 'Hello') }}") == "Hello"
+    with app.test_request_context("/"):
+        assert render_template_string("{{ t('你好', 'Hello') }} {{ _('Search') }}") == "你好 检索"
+
+
+def test_enterprise_page_sums_up_its_record(client: FlaskClient, filled: dict) -> None:
+    page = client.get(f"/enterprises/{filled['enterprise']}?lang=en").get_data(as_text=True)
+    assert "Compliance at a glance" in page
+    assert "¥120,000" in page  # the fines of its inspections
+    timeline = page[page.index('id="timeline-h"') :]
+    # Newest first: the 2023 disclosure and inspection before the 2012 incident.
+    assert timeline.index("INS-W-1") < timeline.index("INC-2012-0001")

@@ -1,0 +1,218 @@
+"""The portal served over HTTP for browser and HTML-checker tests: one server and one Chromium
+per test process, on a copy of the sample data with a correction, a withdrawal and a record
+full of hostile text added. Tests import the fixtures from here (pytest finds them by name)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from sqlmodel import Session
+from werkzeug.serving import make_server
+
+from conftest import Databases, _app, need
+from portal import records
+from portal.cli import main as portal_cli
+from portal.db import dispose_engine, get_engine
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path(os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium"))
+AXE = ROOT / "tests" / "vendor" / "axe.min.js"
+SHOTS = Path(os.environ.get("PORTAL_SCREENSHOT_DIR") or ROOT / "build" / "screenshots")
+HOSTILE = "INC-2099-0666"
+CORRECTED = "INS-2019-0001"
+WITHDRAWN = "INS-2019-0002"
+
+# Every kind of page a reader meets, as (name, path): each is checked in both languages.
+PAGES = [
+    ("home", "/"),
+    ("incidents", "/incidents"),
+    ("incidents-filtered", "/incidents?province=45&pollutant=Cd"),
+    ("enterprises", "/enterprises"),
+    ("inspections", "/inspections?outcome=violation"),
+    ("disclosures", "/disclosures"),
+    ("departments", "/departments"),
+    ("incident", "/incidents/INC-2012-0001"),
+    ("incident-chart", "/incidents/INC-2019-0001"),
+    ("enterprise", "/enterprises/ENT-0028"),
+    ("inspection", f"/inspections/{CORRECTED}"),
+    ("inspection-withdrawn", f"/inspections/{WITHDRAWN}"),
+    ("disclosure", "/disclosures/DIS-2022-0018"),
+    ("department", "/departments/DEP-MEE"),
+    ("history", f"/inspections/{CORRECTED}/history"),
+    ("history-withdrawn", f"/inspections/{WITHDRAWN}/history"),
+    ("hostile", f"/incidents/{HOSTILE}"),
+    ("search", "/search?q=镉"),
+    ("standards", "/standards"),
+    ("data", "/data"),
+    ("about", "/about"),
+    ("not-found", "/incidents/INC-0000-0000"),
+    ("bad-filter", "/inspections?outcome=guilty"),
+]
+
+HOSTILE_TEXT = '<script>alert("title")</script><img src=x onerror=alert(1)>'
+
+
+def _prepare(url: str) -> None:
+    """The sample data plus what only a changed record shows: a correction, a withdrawal, and
+    a record whose every text field is hostile markup."""
+    with Session(get_engine(url), expire_on_commit=False) as session:
+        records.correct(
+            session,
+            CORRECTED,
+            {"penalty_yuan": 80000, "measures_en": "Ordered to complete the signs within 30 days."},
+            reason="The fine was mistyped in the first publication.",
+            author_id="DEP-HN-CZ-EEB",
+        )
+        records.withdraw(
+            session,
+            WITHDRAWN,
+            reason="Published against the wrong enterprise.",
+            author_id="DEP-MEE",
+        )
+        records.publish(
+            session,
+            records.kind_named("incidents"),
+            {
+                "id": HOSTILE,
+                "publisher_id": "DEP-MEE",
+                "sample": True,
+                "title_zh": HOSTILE_TEXT + " 测试事件",
+                "title_en": '<a href="javascript:alert(2)">click</a> test incident',
+                "summary_zh": '"><svg onload=alert(3)> 摘要 {{ 7*7 }}',
+                "summary_en": "javascript:alert(4) <style>body{display:none}</style>",
+                "began_at": "2024-01-01T08:00:00+08:00",
+                "province": "45",
+                "status": "reported",
+                "river_zh": "<b onmouseover=alert(5)>河</b>",
+                "sources": [
+                    {"title": "<script>alert(6)</script>", "url": "https://example.org/?q=<x>"}
+                ],
+            },
+            author_id="DEP-MEE",
+        )
+        session.commit()
+    dispose_engine(url)
+
+
+@dataclass
+class Site:
+    """The served portal: its address and the database behind it."""
+
+    base: str
+    database_url: str
+
+
+_state: dict[str, Any] = {}
+_lock = threading.Lock()
+
+
+def _load_sample(url: str) -> None:
+    result = CliRunner().invoke(portal_cli, ["load-sample"], env={"PORTAL_DATABASE_URL": url})
+    assert result.exit_code == 0, result.output
+
+
+@pytest.fixture(scope="session")
+def site(
+    databases: Databases, sample_index_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Site]:
+    """The portal on the prepared sample data, served by werkzeug on 127.0.0.1 in a thread."""
+    with _lock:
+        if "site" not in _state:
+            root = tmp_path_factory.mktemp("served")
+            url = databases.fresh(databases.template("sample", _load_sample), root)
+            shutil.copytree(sample_index_template, root / "index")
+            _prepare(url)
+            server = make_server("127.0.0.1", 0, _app(url, root / "index"), threaded=True)
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+            _state["site"] = Site(f"http://127.0.0.1:{server.server_port}", url)
+            _state["server"] = server
+    yield _state["site"]
+    with _lock:  # every session fixture ends with the session: the first to end stops it
+        server = _state.pop("server", None)
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright, headless (never a downloaded browser)."""
+    if not CHROMIUM.exists():
+        need("chromium", f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        need("chromium", "the playwright package is not installed (pip install -e '.[test]')")
+    with _lock:
+        if "browser" not in _state:
+            driver = sync_playwright().start()
+            _state["playwright"] = driver
+            _state["browser"] = driver.chromium.launch(executable_path=str(CHROMIUM))
+    yield _state["browser"]
+    with _lock:
+        if "playwright" in _state:
+            _state.pop("browser").close()
+            _state.pop("playwright").stop()
+
+
+class Tab:
+    """One browser page a test process reuses, and what went wrong on it since the last visit."""
+
+    def __init__(self, browser: Any) -> None:
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.page = self.context.new_page()
+        self.problems: list[str] = []
+        self.expected: set[str] = set()
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+        self.page.on("dialog", self._dialog)
+
+    def _console(self, message: Any) -> None:
+        if message.type not in ("error", "warning"):
+            return
+        # The browser reports a 404 or 400 page's own status; the test expected it.
+        if message.location.get("url") in self.expected and "status of 4" in message.text:
+            return
+        self.problems.append(f"console {message.type}: {message.text}")
+
+    def _dialog(self, dialog: Any) -> None:
+        self.problems.append(f"a dialog opened: {dialog.message}")
+        dialog.dismiss()
+
+    def visit(self, url: str, width: int = 1280, status: int = 200) -> Any:
+        """Open an address at a width; the response, after the page has loaded."""
+        self.problems.clear()
+        self.expected = {url} if status != 200 else set()
+        self.page.set_viewport_size({"width": width, "height": 900})
+        response = self.page.goto(url)
+        assert response is not None and response.status == status, (
+            url,
+            response and response.status,
+        )
+        return response
+
+
+@pytest.fixture(scope="session")
+def tab(browser: Any) -> Iterator[Tab]:
+    """The page this test process drives."""
+    with _lock:
+        if "tab" not in _state:
+            _state["tab"] = Tab(browser)
+    yield _state["tab"]
+    with _lock:
+        if "tab" in _state:
+            _state.pop("tab").context.close()
+
+
+def screenshot_dir() -> Path:
+    """Where the tests write their screenshots (PORTAL_SCREENSHOT_DIR, else build/screenshots)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    return SHOTS
