@@ -12,7 +12,7 @@ from portal import records, search
 from portal.conditional import base_url
 from portal.db import request_session
 from portal.models import vocab
-from portal.records import PUBLIC_KINDS, QueryError, RecordQuery
+from portal.records import PUBLIC_KINDS, QueryError, RecordQuery, obligations
 from portal.search import IndexUnavailable, parse_search
 from portal.web import context, recordpage
 from portal.web.facets import facet_counts
@@ -144,6 +144,8 @@ def record(kind: str, record_id: str) -> str:
     extra: dict[str, Any] = {"related": {}, "map": None, "charts": []}
     if kind == "enterprises":
         extra.update(recordpage.enterprise_page(session, item, recordpage.today_in_china(), lang))
+        today = obligations.clock(current_app.config.get("OBLIGATIONS_TODAY"))
+        extra["obligations"] = obligations.for_enterprise(session, item.id, today)
     elif kind == "departments":
         extra.update(recordpage.department_page(session, item))
     elif kind == "incidents":
