@@ -9,9 +9,8 @@ from typing import Any
 from flask import Response, current_app, request
 from flask_limiter.util import get_remote_address
 from flask_openapi3 import Tag
-from flask_openapi3.models import OPENAPI3_REF_TEMPLATE, Schema
 
-from portal.api.blueprint import bp, problem_response
+from portal.api.blueprint import bp, component, problem_response
 from portal.api.http import base_url, json_response, query_string_problem
 from portal.api.problems import problem
 from portal.assistant import MAX_QUESTION, Answer, AskRequest, BadQuestion, check_request
@@ -36,20 +35,12 @@ DESCRIPTION = (
 )
 
 
-def _register(model: type[Any]) -> None:
-    schema = model.model_json_schema(ref_template=OPENAPI3_REF_TEMPLATE)
-    for name, definition in schema.pop("$defs", {}).items():
-        bp.components_schemas[name] = Schema(**definition)
-    bp.components_schemas[model.__name__] = Schema(**schema)
-
-
-_register(AskRequest)
 REQUEST_BODY = {
     "required": True,
     "description": "The question, and the earlier turns when it follows up on them.",
     "content": {
         "application/json": {
-            "schema": {"$ref": OPENAPI3_REF_TEMPLATE.format(model="AskRequest")},
+            "schema": component(AskRequest),
             "example": {"question": EXAMPLE, "history": []},
         }
     },

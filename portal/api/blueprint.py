@@ -45,12 +45,14 @@ TAGS = {
 }
 
 
-def _register_component(model: type[BaseModel]) -> None:
+def component(model: type[BaseModel]) -> dict[str, str]:
+    """Register a model (and the models it uses) in the document; return a $ref to it."""
     schema = model.model_json_schema(ref_template=OPENAPI3_REF_TEMPLATE)
     for name, definition in schema.pop("$defs", {}).items():
         bp.components_schemas[name] = Schema(**definition)
     bp.components_schemas[model.__name__] = Schema(**schema)
+    return {"$ref": OPENAPI3_REF_TEMPLATE.format(model=model.__name__)}
 
 
 for _model in (Problem, Gone):
-    _register_component(_model)
+    component(_model)

@@ -17,13 +17,12 @@ from typing import Any
 from flask import Response, current_app, request
 from flask_limiter.util import get_remote_address
 from flask_openapi3 import Tag
-from flask_openapi3.models import OPENAPI3_REF_TEMPLATE, Schema
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from portal import records
-from portal.api.blueprint import bp, problem_response
+from portal.api.blueprint import bp, component, problem_response
 from portal.api.listing import item_json
 from portal.api.problems import problem
 from portal.api.schemas import ITEMS, RecordPath
@@ -65,22 +64,6 @@ class Withdrawal(BaseModel):
 
     reason: str = Field(description="Why the record is withdrawn; shown publicly.")
     revision: int = Field(description="The revision you read; 409 if the record moved on since.")
-
-
-def _component(model: type[BaseModel]) -> dict[str, str]:
-    schema = model.model_json_schema(ref_template=OPENAPI3_REF_TEMPLATE)
-    for name, definition in schema.pop("$defs", {}).items():
-        bp.components_schemas[name] = Schema(**definition)
-    bp.components_schemas[model.__name__] = Schema(**schema)
-    return {"$ref": OPENAPI3_REF_TEMPLATE.format(model=model.__name__)}
-
-
-def _body_doc(model: type[BaseModel], description: str) -> dict[str, Any]:
-    return {
-        "required": True,
-        "description": description,
-        "content": {"application/json": {"schema": _component(model)}},
-    }
 
 
 REFUSALS: dict[Any, Any] = {
@@ -355,8 +338,8 @@ def _withdraw_view(kind: str) -> Callable[..., Response]:
     return view
 
 
-CORRECTION = _component(Correction)
-WITHDRAWAL = _component(Withdrawal)
+CORRECTION = component(Correction)
+WITHDRAWAL = component(Withdrawal)
 
 for _kind in WRITABLE:
     _create = KINDS[_kind].create
@@ -373,7 +356,7 @@ for _kind in WRITABLE:
         openapi_extensions={
             "requestBody": {
                 "required": True,
-                "content": {"application/json": {"schema": _component(_create)}},
+                "content": {"application/json": {"schema": component(_create)}},
             }
         },
     )(_publish_view(_kind))
