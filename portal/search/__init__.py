@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,11 @@ class SearchService:
         self._local = threading.local()
         self._rebuilding = threading.Event()
         self._ready = threading.Event()
+        # Every searcher still open, closed when the service goes: their files are plain open
+        # files (search/build.py), which must not be left to the garbage collector.
+        self._open: set[Searcher] = set()
+        self._open_lock = threading.Lock()
+        weakref.finalize(self, _close_all, self._open, self._open_lock)
 
     @property
     def engine(self) -> Any:
@@ -131,18 +137,25 @@ class SearchService:
         if cached is not None and self._local.identity == identity and cached.up_to_date():
             return cached
         if cached is not None:
-            cached.close()
+            self._forget(cached)
         ix: Index = store.open_index(self.path)
         load_user_words(self.path / store.USER_WORDS)
         searcher = ix.searcher()
+        with self._open_lock:
+            self._open.add(searcher)
         self._local.searcher, self._local.identity = searcher, identity
         return searcher
+
+    def _forget(self, searcher: Searcher) -> None:
+        with self._open_lock:
+            self._open.discard(searcher)
+        searcher.close()
 
     def close(self) -> None:
         """Close this thread's searcher (its files)."""
         cached = getattr(self._local, "searcher", None)
         if cached is not None:
-            cached.close()
+            self._forget(cached)
             self._local.searcher = None
 
     def search(
@@ -167,6 +180,13 @@ class SearchService:
                 with_facets=with_facets,
                 subtree=lambda root: department_subtree(session, root),
             )
+
+
+def _close_all(searchers: set[Searcher], lock: threading.Lock) -> None:
+    with lock:
+        for searcher in list(searchers):
+            searcher.close()
+        searchers.clear()
 
 
 def start(index_dir: Path, database_url: str, *, rebuild_if_missing: bool = True) -> SearchService:

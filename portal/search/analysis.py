@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,7 @@ def ensure_dictionary() -> None:
 
 
 _LOADED: dict[str, float] = {}  # user dictionary path -> mtime loaded
+_TAUGHT: set[str] = set()  # names added to jieba's dictionary in this process
 
 
 _WORDLIKE = re.compile(r"[^\W_]")
@@ -177,6 +179,77 @@ STOPS = STOP_WORDS | CHINESE_STOPS
 _stem = StemFilter()._stem  # Porter, behind whoosh's cache
 
 
+# --- the same analysis for indexing, without Token objects --------------------------------
+#
+# Building the index runs every word of every record through the analyzers above; these
+# functions give the same terms at the same positions (tests/search/test_analysis.py compares
+# them) as plain dicts, and remember what each distinct word becomes, which is most of the work.
+
+_ZH_WORDS: dict[str, tuple[bool, tuple[str, ...]]] = {}  # jieba word -> (counts?, its terms)
+_EN_WORDS: dict[str, str | None] = {}  # lower-cased English word -> its stem, None if a stop
+_UNKNOWN = ""  # not a stem: no word is empty
+_CACHE_LIMIT = 500_000
+# whoosh's RegexTokenizer default pattern, with a non-capturing group so findall gives words.
+_EN_WORD = re.compile(r"[\w\*]+(?:\.?[\w\*]+)*")
+
+
+def _zh_word(word: str) -> tuple[bool, tuple[str, ...]]:
+    """What ChineseTokenizer(normalize=True) makes of one word of jieba's cut."""
+    if not _is_word(word):
+        return False, ()
+    if word.isascii():
+        word = word.lower()
+        if word in STOPS:
+            return True, ()
+        word = _stem(word)
+    elif word in STOPS:
+        return True, ()
+    return True, tuple(text for text, _ in _with_subwords(word, jieba.get_FREQ))
+
+
+def zh_terms(value: str) -> tuple[dict[str, list[int]], int]:
+    """The terms of Chinese (or mixed) text with their positions, and how many tokens."""
+    ensure_dictionary()
+    if len(_ZH_WORDS) > _CACHE_LIMIT:
+        _ZH_WORDS.clear()
+    known = _ZH_WORDS
+    out: defaultdict[str, list[int]] = defaultdict(list)
+    position = 0
+    for word in jieba.lcut(value, HMM=False):
+        entry = known.get(word)
+        if entry is None:
+            entry = known[word] = _zh_word(word)
+        counts, terms = entry
+        if counts:
+            for term in terms:
+                out[term].append(position)
+            position += 1
+    return out, sum(map(len, out.values()))
+
+
+def en_terms(value: str, spelling: set[str] | None = None) -> tuple[dict[str, list[int]], int]:
+    """The terms of English text with their positions (as english_analyzer gives them), and
+    how many tokens; the unstemmed words go into `spelling` (what whoosh's corrector reads)."""
+    if len(_EN_WORDS) > _CACHE_LIMIT:
+        _EN_WORDS.clear()
+    known = _EN_WORDS
+    if value.isascii():  # lower-casing first cannot change where words begin and end
+        words = _EN_WORD.findall(value.lower())
+    else:
+        words = [w.lower() for w in _EN_WORD.findall(value)]
+    if spelling is not None:
+        spelling.update(words)
+        spelling.difference_update(STOPS)
+    out: defaultdict[str, list[int]] = defaultdict(list)
+    for position, word in enumerate(words):
+        term = known.get(word, _UNKNOWN)
+        if term is _UNKNOWN:
+            term = known[word] = None if word in STOPS else _stem(word)
+        if term is not None:
+            out[term].append(position)
+    return out, sum(map(len, out.values()))
+
+
 def _stops() -> StopFilter:
     # renumber=False keeps the positions the tokenizer counted (sub-words share one).
     return StopFilter(stoplist=STOPS, minsize=1, renumber=False)
@@ -195,8 +268,16 @@ def english_analyzer() -> Analyzer:
 def teach(names: Iterable[str]) -> None:
     """Teach jieba names so that each is one word (and its parts are still indexed)."""
     ensure_dictionary()
-    for name in names:
-        jieba.add_word(name)  # jieba picks a frequency that keeps the name whole
+    with _LOCK:
+        new = [n for n in names if n not in _TAUGHT]
+        for name in new:
+            # jieba picks a frequency that keeps the name whole. Only once: a second add_word
+            # raises its frequency again, and processes that loaded the same names a different
+            # number of times (the one that rebuilt, the web workers) would cut text differently.
+            jieba.add_word(name)
+            _TAUGHT.add(name)
+        if new:
+            _ZH_WORDS.clear()  # their cut and sub-words may differ now
 
 
 def load_user_words(path: Path) -> None:

@@ -26,15 +26,23 @@ from whoosh.index import Index
 from whoosh.writing import IndexWriter
 
 from portal import records
-from portal.models import Department, Enterprise, Revision
-from portal.records.kinds import KINDS, kind_of_id
+from portal.models import Department, Enterprise, RecordPollutant, Revision
+from portal.records.kinds import KINDS, Kind, kind_of_id
+from portal.search import build
 from portal.search.analysis import load_user_words, save_user_words
-from portal.search.schema import SEARCHED_KINDS, STATE_ID, document, make_schema
+from portal.search.schema import (
+    SCHEMA_VERSION,
+    SEARCHED_KINDS,
+    STATE_ID,
+    document,
+    make_schema,
+)
 
 log = logging.getLogger(__name__)
 WRITE_TIMEOUT = 30.0  # seconds a writer waits for another process's lock
 BATCH = 500
 USER_WORDS = "userwords.txt"
+VERSION_FILE = "schema-version"  # SCHEMA_VERSION of the code that built the index
 
 
 class IndexUnavailable(RuntimeError):
@@ -67,6 +75,10 @@ def open_index(path: Path) -> Index:
         try:
             if not whoosh_index.exists_in(str(path)):
                 raise IndexUnavailable(f"there is no search index in {path}")
+            if _version(path) != SCHEMA_VERSION:
+                raise IndexUnavailable(
+                    f"the search index in {path} was built by an older version of the portal"
+                )
             return whoosh_index.open_dir(str(path))
         except IndexUnavailable:
             raise
@@ -74,6 +86,14 @@ def open_index(path: Path) -> Index:
             problem = f"the search index in {path} cannot be read: {exc}"
         gc.collect()
     raise IndexUnavailable(problem)
+
+
+def _version(path: Path) -> int:
+    """The schema version the index at path was built with (0 when unknown)."""
+    try:
+        return int((path / VERSION_FILE).read_text().strip() or 0)
+    except (FileNotFoundError, ValueError):
+        return 0
 
 
 def create_index(path: Path) -> Index:
@@ -107,7 +127,10 @@ def _names_in(docs: Iterable[dict[str, Any]]) -> set[str]:
 
 
 def documents_for(session: Session, ids: Sequence[str]) -> tuple[list[dict[str, Any]], list[str]]:
-    """Index documents of the given record ids; and the ids to remove (withdrawn or gone)."""
+    """Index documents of the given record ids; and the ids to remove (withdrawn or gone).
+
+    Reads table rows as plain mappings (no ORM objects, no public models): a fixed number of
+    queries per kind of record, however many ids."""
     docs: list[dict[str, Any]] = []
     gone: list[str] = []
     by_kind: dict[str, list[str]] = {}
@@ -116,28 +139,67 @@ def documents_for(session: Session, ids: Sequence[str]) -> tuple[list[dict[str, 
     for kind_name, kind_ids in by_kind.items():
         if kind_name not in SEARCHED_KINDS:
             continue
-        table = KINDS[kind_name].table
-        rows = list(session.scalars(select(table).where(table.id.in_(kind_ids))))
-        found = {r.id for r in rows}
+        kind = KINDS[kind_name]
+        table = kind.table.__table__
+        rows = [
+            {**row._mapping, "kind": kind_name}
+            for row in session.execute(select(table).where(table.c.id.in_(kind_ids)))
+        ]
+        found = {r["id"] for r in rows}
         gone += [i for i in kind_ids if i not in found]
-        live = [r for r in rows if r.withdrawn_at is None]
-        gone += [r.id for r in rows if r.withdrawn_at is not None]
-        public = records.to_public(session, KINDS[kind_name], live)
+        live = [r for r in rows if r["withdrawn_at"] is None]
+        gone += [r["id"] for r in rows if r["withdrawn_at"] is not None]
+        _add_parts(session, kind, live)
         mentioned = {
             i
-            for p in public
+            for r in live
             for i in [
-                p.publisher_id,
-                getattr(p, "enterprise_id", None),
-                *(r.enterprise_id for r in getattr(p, "responsible", [])),
-                *(u.department_id for u in getattr(p, "updates", [])),
+                r["publisher_id"],
+                r.get("enterprise_id"),
+                *(p["enterprise_id"] for p in r.get("responsible", ())),
+                *(p["department_id"] for p in r.get("updates", ())),
             ]
             if i
         }
         names = records.names(session, sorted(mentioned))
-        places = _enterprise_places(session, [i for i in mentioned if i.startswith("ENT-")])
-        docs += [document(p, names, places) for p in public]
+        places = _enterprise_places(session, sorted(i for i in mentioned if i.startswith("ENT-")))
+        docs += [document(r, names, places) for r in live]
     return docs, gone
+
+
+# The columns of each part that a document uses.
+_PART_COLUMNS = {
+    "readings": ("site_zh", "site_en"),
+    "figures": ("site_zh", "site_en"),
+    "responsible": ("enterprise_id",),
+    "updates": ("department_id", "text_zh", "text_en"),
+}
+
+
+def _add_parts(session: Session, kind: Kind, rows: list[dict[str, Any]]) -> None:
+    """Give each row its pollutants and parts, one query each for all the rows."""
+    if not rows:
+        return
+    by_id = {r["id"]: r for r in rows}
+    ids = list(by_id)
+    if kind.has_pollutants or kind.pollutant_parts:
+        for row in rows:
+            row["pollutants"] = []
+        for record_id, code in session.execute(
+            select(col(RecordPollutant.record_id), col(RecordPollutant.pollutant))
+            .where(col(RecordPollutant.record_id).in_(ids))
+            .order_by(col(RecordPollutant.pollutant))
+        ):
+            by_id[record_id]["pollutants"].append(code)
+    for part in kind.parts:
+        table: Any = part.table.__table__  # type: ignore[attr-defined]
+        fk = table.c[part.fk]
+        order = table.c.get("id", fk)
+        for row in rows:
+            row[part.name] = []
+        columns = [fk, *(table.c[c] for c in _PART_COLUMNS[part.name])]
+        for child in session.execute(select(*columns).where(fk.in_(ids)).order_by(order)):
+            by_id[child[0]][part.name].append(child._mapping)
 
 
 def _enterprise_places(session: Session, ids: list[str]) -> dict[str, dict[str, str]]:
@@ -228,43 +290,30 @@ def rebuild(
 ) -> int:
     """Build a fresh index from the database beside the old one, then swap it in.
 
-    Readers keep the old index until the swap. Returns the number of records indexed."""
+    `procs` processes analyse the records (search/build.py); readers keep the old index until
+    the swap. Returns the number of records indexed."""
     target = last_revision_in_db(engine)
     fresh = path.with_name(path.name + f".building-{int(time.time())}")
     if fresh.exists():
         shutil.rmtree(fresh)
     ix = create_index(fresh)
-    with Session(engine) as session:
-        names: set[str] = set()
-        names.update(session.scalars(select(col(Department.name_zh))))
-        names.update(session.scalars(select(col(Enterprise.name_zh))))
-        for column in ("river_zh", "place_zh", "city_zh"):
-            table = KINDS["incidents"].table
-            names.update(n for n in session.scalars(select(getattr(table, column))) if n)
+    try:
+        with Session(engine) as session:
+            names: set[str] = set()
+            names.update(session.scalars(select(col(Department.name_zh))))
+            names.update(session.scalars(select(col(Enterprise.name_zh))))
+            for column in ("river_zh", "place_zh", "city_zh"):
+                table = KINDS["incidents"].table
+                names.update(n for n in session.scalars(select(getattr(table, column))) if n)
         save_user_words(fresh / USER_WORDS, names)
         load_user_words(fresh / USER_WORDS)
-        writer = ix.writer(procs=procs, limitmb=256, multisegment=procs > 1)
-        count = 0
-        try:
-            for kind_name in SEARCHED_KINDS:
-                query = records.RecordQuery(kind=kind_name, limit=BATCH)
-                while True:
-                    page = records.run(session, query, with_total=False)
-                    docs, _ = documents_for(session, [r.id for r in page.rows])
-                    for doc in docs:
-                        writer.add_document(**doc)
-                    count += len(page.rows)
-                    if progress:
-                        progress(len(page.rows))
-                    if page.next_cursor is None:
-                        break
-                    query = query.next_page(page.next_cursor)
-            writer.add_document(id=STATE_ID, kind="__state__", last_revision=target)
-            writer.commit()
-        except BaseException:
-            writer.cancel()
-            shutil.rmtree(fresh, ignore_errors=True)
-            raise
+        segments, count = build.build(fresh, engine, procs=procs, progress=progress)
+        state = {"id": STATE_ID, "kind": "__state__", "last_revision": target}
+        build.commit_segments(ix, segments, state)
+        (fresh / VERSION_FILE).write_text(f"{SCHEMA_VERSION}\n")
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
     _swap(fresh, path)
     catch_up(path, engine)  # what was published while the rebuild ran
     return count

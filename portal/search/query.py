@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from whoosh import sorting
 from whoosh.query import (
     And,
     AndNot,
@@ -27,6 +26,7 @@ from whoosh.searching import Searcher
 from portal.records.kinds import Kind
 from portal.records.query import CHINA, FILTER_PARAMS, MAX_TEXT, QueryError, parse_value
 from portal.search.analysis import ChineseTokenizer, chinese_analyzer, english_analyzer
+from portal.search.evaluate import Unsupported, View, view_of
 from portal.search.schema import SEARCHED_KINDS, STATE_ID
 from portal.search.text import equivalents, split_user_text
 
@@ -36,9 +36,11 @@ FIELDS = ZH_FIELDS + EN_FIELDS
 # The listing filters a search takes (not updated_since or text: the words are the text).
 FILTERS = ("kind", *(f for f in FILTER_PARAMS if f not in ("updated_since", "text")))
 FACETS = ("kind", "department", "province", "pollutant", "year", "outcome")
+OVERLAPPING = ("pollutant", "department")  # facets a record can count in more than once
 MAX_PAGE_SIZE = 50
 MAX_DEPTH = 10_000  # page x page size: deeper pages are refused, not computed
 MAX_QUERY = 1000
+MAX_SUGGESTED = 24  # longer words get no did-you-mean: the corrector's cost grows with length
 MAX_POSITIONS = 24  # words a single typed word may segment into before the rest is ignored
 SORTS = ("relevance", "newest", "oldest")
 
@@ -332,72 +334,113 @@ def run_search(
     subtree: Any = None,
     with_facets: bool = True,
 ) -> SearchResult:
-    """Run a search on an open searcher (facet counts cost time on large result sets)."""
+    """Run a search on an open searcher (search/evaluate.py says how)."""
+    view = view_of(searcher)
     whoosh_query, asked = text_query(query.text)
     filt = filter_query(query.filters, subtree)
-    mask = Term("id", STATE_ID)
-    sort: dict[str, Any] = {}
-    if query.sort != "relevance" or not asked:
-        sort = {"sortedby": "date", "reverse": query.sort != "oldest"}
-    facets = {
-        name: sorting.FieldFacet(
-            name, allow_overlap=name in ("pollutant", "department"), maptype=sorting.Count
-        )
-        for name in FACETS
-    }
+    allowed = view.docs(filt) if filt is not None else None
+    hidden = view.deleted | set(view.docs(Term("id", STATE_ID)))
+    by_date = query.sort != "relevance" or not asked
+    wanted = query.page * query.limit
 
-    def search(q: Query) -> Any:
-        return searcher.search(
-            q,
-            limit=query.page * query.limit,
-            filter=filt,
-            mask=mask,
-            groupedby=facets if with_facets else None,
-            terms=True,
-            **sort,
-        )
+    def matching(q: Query) -> set[int]:
+        found = set(view.docs(q))
+        if allowed is not None:
+            found.intersection_update(allowed)
+        found.difference_update(hidden)
+        return found
 
-    results = search(whoosh_query)
+    docs = matching(whoosh_query)
     any_word = False
-    if results.scored_length() == 0 and asked:
+    if not docs and asked:
         whoosh_query, _ = text_query(query.text, any_word=True)
-        results = search(whoosh_query)
-        any_word = results.scored_length() > 0
-    marker = _marker({text for _, text in whoosh_query.iter_all_terms() if text})
+        docs = matching(whoosh_query)
+        any_word = bool(docs)
+    scores: dict[int, float] = {}
+    if by_date:
+        ranked = view.by_date("date", docs, wanted, newest=query.sort != "oldest")
+    else:
+        try:
+            best = view.rank(whoosh_query, docs, wanted)
+            scores = dict(best)
+            ranked = [doc for doc, _ in best]
+        except Unsupported:  # phrases: whoosh ranks what matched
+            results = searcher.search(whoosh_query, limit=wanted, filter=docs)
+            scores = {hit.docnum: hit.score for hit in results}
+            ranked = [hit.docnum for hit in results]
     start = (query.page - 1) * query.limit
-    hits = [_hit(hit, lang, marker) for hit in results[start : start + query.limit]]
-    facet_counts = {
-        name: sorted(
-            ((str(k), int(v)) for k, v in results.groups(name).items() if k),
-            key=lambda kv: (-kv[1], kv[0]),
+    shown = ranked[start : start + query.limit]
+    if by_date and asked and shown:
+        try:
+            scores = view.scores(whoosh_query, set(shown))
+        except Unsupported:
+            scores = {}
+    marker = _marker({text for _, text in whoosh_query.iter_all_terms() if text})
+    leaves = [leaf for leaf, negated in view.leaves_of(whoosh_query) if not negated]
+    hits = [
+        _hit(
+            doc,
+            searcher.stored_fields(doc),
+            scores.get(doc, 0.0),
+            _matched(view, leaves, doc),
+            lang,
+            marker,
         )
-        for name in (FACETS if with_facets else ())
-    }
+        for doc in shown
+    ]
+    facet_counts = {}
+    if with_facets:
+        singles = tuple(name for name in FACETS if name not in OVERLAPPING)
+        overlapping = tuple(name for name in FACETS if name in OVERLAPPING)
+        counted = view.facet_counts(singles, overlapping, docs)
+        for name in FACETS:
+            facet_counts[name] = sorted(
+                ((str(k), int(v)) for k, v in counted[name].items() if k),
+                key=lambda kv: (-kv[1], kv[0]),
+            )
     suggestion = None
-    if results.scored_length() == 0 and asked:
+    if not docs and asked:
         suggestion = _suggest(searcher, query.text)
-    return SearchResult(query, hits, len(results), facet_counts, suggestion, any_word)
+    return SearchResult(query, hits, len(docs), facet_counts, suggestion, any_word)
 
 
-def _hit(hit: Any, lang: str, marker: re.Pattern[str] | None) -> Hit:
+def _matched(view: View, leaves: list[Query], doc: int) -> list[str]:
+    """Which kinds of field (title, names, text) the document matched in."""
+    fields = {leaf.field() for leaf in leaves if leaf.field() in FIELD_LABELS}
+    return sorted(
+        {
+            FIELD_LABELS[field]
+            for field in fields
+            if any(leaf.field() == field and view.contains(leaf, doc) for leaf in leaves)
+        }
+    )
+
+
+def _hit(
+    doc: int,
+    stored: dict[str, Any],
+    score: float,
+    matched: list[str],
+    lang: str,
+    marker: re.Pattern[str] | None,
+) -> Hit:
     order = ("text_en", "text_zh") if lang == "en" else ("text_zh", "text_en")
     text = ""
     for name in order:
-        body = hit.get(name) or ""
+        body = stored.get(name) or ""
         if body and marker and marker.search(body):
             text = body
             break
         text = text or body
-    matched = sorted({FIELD_LABELS[f] for f, _ in (hit.matched_terms() or []) if f in FIELD_LABELS})
     return Hit(
-        id=hit["id"],
-        kind=hit["kind"],
-        title_zh=hit.get("label_zh", ""),
-        title_en=hit.get("label_en", ""),
+        id=stored["id"],
+        kind=stored["kind"],
+        title_zh=stored.get("label_zh", ""),
+        title_en=stored.get("label_en", ""),
         snippet=snippet(text, marker),
         matched=matched,
-        score=round(float(hit.score or 0.0), 3),
-        date=_aware(hit.get("date")),
+        score=round(float(score or 0.0), 3),
+        date=_aware(stored.get("date")),
     )
 
 
@@ -413,7 +456,7 @@ def _suggest(searcher: Searcher, text: str) -> str | None:
     changed = False
     out = []
     for word in user.words:
-        if word.isascii() and word.isalpha() and len(word) > 3:
+        if word.isascii() and word.isalpha() and 3 < len(word) <= MAX_SUGGESTED:
             found = corrector.suggest(word.lower(), limit=1)
             if found and found[0] != word.lower():
                 out.append(found[0])

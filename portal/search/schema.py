@@ -39,8 +39,16 @@ SEARCHED_KINDS = tuple(TITLES)
 KIND_BOOST = {"enterprises": 3.0, "departments": 3.0, "incidents": 1.5}
 
 
+# Bump when the schema or what goes into a document changes: an index written under another
+# version is treated as unreadable, so the portal rebuilds it on start (see index.open_index).
+SCHEMA_VERSION = 2
+
+
 def make_schema() -> Schema:
-    """The schema; titles and names weigh more than body text."""
+    """The schema; titles and names weigh more than body text.
+
+    Only what a hit shows is stored (its labels, body texts for the snippet, date, kind, id and
+    revision); the rest is indexed for matching, filters and facets."""
     zh, en = chinese_analyzer(), english_analyzer()
     return Schema(
         id=ID(stored=True, unique=True),
@@ -49,23 +57,23 @@ def make_schema() -> Schema:
         last_revision=STORED,  # only on the state document
         label_zh=STORED,  # what a hit shows as its title
         label_en=STORED,
-        title_zh=TEXT(analyzer=zh, stored=True, field_boost=3.0),
-        title_en=TEXT(analyzer=en, stored=True, field_boost=3.0),
+        title_zh=TEXT(analyzer=zh, field_boost=3.0),
+        title_en=TEXT(analyzer=en, field_boost=3.0),
         names=TEXT(analyzer=zh, field_boost=2.0),
         text_zh=TEXT(analyzer=zh, stored=True),
         text_en=TEXT(analyzer=en, stored=True, spelling=True),
         enterprise=KEYWORD(commas=True, scorable=False),
         department=KEYWORD(commas=True, scorable=False),
-        province=ID(stored=True),
+        province=ID,
         city=KEYWORD(commas=True, lowercase=True),
-        pollutant=KEYWORD(commas=True, stored=True),
+        pollutant=KEYWORD(commas=True),
         sector=KEYWORD(commas=True),
         outcome=ID,
         status=ID,
         category=ID,
-        sample=BOOLEAN(stored=True),
+        sample=BOOLEAN,
         date=DATETIME(stored=True, sortable=True),
-        year=ID(stored=True),
+        year=ID,
     )
 
 
@@ -76,79 +84,85 @@ def _date(value: date | datetime) -> datetime:
     return value.astimezone(UTC).replace(tzinfo=None)
 
 
-def _join(record: Any, fields: tuple[str, ...]) -> str:
-    return "\n".join(str(v) for f in fields if (v := getattr(record, f, None)))
+def _join(record: Mapping[str, Any], fields: tuple[str, ...]) -> str:
+    return "\n".join(str(v) for f in fields if (v := record.get(f)))
 
 
 def document(
-    record: Any,
+    record: Mapping[str, Any],
     names: Mapping[str, tuple[str, str | None]],
     places: Mapping[str, Mapping[str, str]],
 ) -> dict[str, Any]:
-    """The document of one public record.
+    """The document of one public record: its table row as a mapping, with `kind`,
+    `pollutants` and its parts (`readings`, `figures`, `responsible`, `updates`) as lists of
+    mappings.
 
     `names` gives (zh, en) names of the ids it mentions; `places` the sector, province and city
     of the enterprises it mentions, which an inspection or disclosure is filtered by."""
-    kind = record.kind
+    get = record.get
+    kind = record["kind"]
+    record_id = record["id"]
+    publisher_id = record["publisher_id"]
     date_field = {"incidents": "began_at", "inspections": "inspected_on"}.get(kind, "published_at")
-    moment = getattr(record, date_field)
+    moment = record[date_field]
     when = _date(moment)
     local_year = (moment.astimezone(CHINA) if isinstance(moment, datetime) else moment).year
-    mentioned = [record.publisher_id]
-    enterprises = [i for i in (getattr(record, "enterprise_id", None),) if i]
-    departments = [record.publisher_id] if record.publisher_id.startswith("DEP-") else []
-    for r in getattr(record, "responsible", []):
-        enterprises.append(r.enterprise_id)
-    for u in getattr(record, "updates", []):
-        departments.append(u.department_id)
+    own_enterprise: str = get("enterprise_id") or ""
+    enterprises = [own_enterprise] if own_enterprise else []
+    departments = [publisher_id] if publisher_id.startswith("DEP-") else []
+    responsible = get("responsible") or ()
+    updates = get("updates") or ()
+    for r in responsible:
+        enterprises.append(r["enterprise_id"])
+    for u in updates:
+        departments.append(u["department_id"])
     if kind == "departments":
-        departments.append(record.id)
-    mentioned = list(dict.fromkeys(mentioned + enterprises + departments))
+        departments.append(record_id)
+    mentioned = list(dict.fromkeys([publisher_id, *enterprises, *departments]))
     zh_title, en_title = TITLES[kind]
-    title_zh = getattr(record, zh_title, None) if zh_title else None
-    title_en = getattr(record, en_title, None) if en_title else None
+    title_zh = get(zh_title) if zh_title else None
+    title_en = get(en_title) if en_title else None
     label_zh, label_en = title_zh, title_en
     if kind == "inspections":
         # Shown as a title, but not indexed as one: the enterprise's name is in `names`, and a
         # search for a name should find the enterprise before its inspections.
-        ent_zh, ent_en = names.get(record.enterprise_id, (record.enterprise_id, None))
-        label_zh = f"{ent_zh} · {record.inspected_on} 检查"
-        label_en = f"{ent_en or ent_zh} · inspection {record.inspected_on}"
+        ent_zh, ent_en = names.get(own_enterprise, (own_enterprise, None))
+        label_zh = f"{ent_zh} · {record['inspected_on']} 检查"
+        label_en = f"{ent_en or ent_zh} · inspection {record['inspected_on']}"
     place_names = [
-        getattr(record, f, None)
-        for f in ("river_zh", "river_en", "place_zh", "place_en", "city_zh", "city_en")
+        get(f) for f in ("river_zh", "river_en", "place_zh", "place_en", "city_zh", "city_en")
     ]
-    pollutant_codes = list(getattr(record, "pollutants", []) or [])
+    pollutant_codes = list(get("pollutants") or ())
     sector_values = {places[e]["sector"] for e in enterprises if e in places}
     if kind == "enterprises":
-        sector_values.add(record.sector)
-    province_code = getattr(record, "province", None) or ""
-    cities = [c for c in (getattr(record, "city_zh", None), getattr(record, "city_en", None)) if c]
-    if kind in ("inspections", "disclosures") and record.enterprise_id in places:
-        own = places[record.enterprise_id]
+        sector_values.add(record["sector"])
+    province_code = get("province") or ""
+    cities = [c for c in (get("city_zh"), get("city_en")) if c]
+    if kind in ("inspections", "disclosures") and own_enterprise in places:
+        own = places[own_enterprise]
         province_code = own["province"]
         cities = [c for c in (own["city_zh"], own["city_en"]) if c]
     name_text = [n for i in mentioned for n in names.get(i, ("", None)) if n]
     if kind in ("enterprises", "departments"):
-        name_text += [n for n in (record.name_zh, record.name_en) if n]
+        name_text += [n for n in (record["name_zh"], record["name_en"]) if n]
     province = vocab.provinces().get(province_code)
     if province:
         name_text += [province.short_zh, province.name_en]
     body_zh, body_en = BODIES[kind]
     text_zh = _join(record, body_zh)
     text_en = _join(record, body_en)
-    for part in getattr(record, "readings", []) + getattr(record, "figures", []):
-        text_zh += f"\n{part.site_zh}"
-        if part.site_en:
-            text_en += f"\n{part.site_en}"
-    for update in getattr(record, "updates", []):
-        text_zh += f"\n{update.text_zh}"
-        if update.text_en:
-            text_en += f"\n{update.text_en}"
+    for part in [*(get("readings") or ()), *(get("figures") or ())]:
+        text_zh += f"\n{part['site_zh']}"
+        if part["site_en"]:
+            text_en += f"\n{part['site_en']}"
+    for update in updates:
+        text_zh += f"\n{update['text_zh']}"
+        if update["text_en"]:
+            text_en += f"\n{update['text_en']}"
     doc: dict[str, Any] = {
-        "id": record.id,
+        "id": record_id,
         "kind": kind,
-        "revision": record.revision,
+        "revision": record["revision"],
         "title_zh": title_zh or "",
         "title_en": title_en or "",
         "label_zh": label_zh or "",
@@ -162,10 +176,10 @@ def document(
         "city": ",".join(c.replace(",", " ") for c in cities),
         "pollutant": ",".join(sorted(set(pollutant_codes))),
         "sector": ",".join(sorted(sector_values)),
-        "outcome": getattr(record, "outcome", None) or "",
-        "status": getattr(record, "status", None) or "",
-        "category": getattr(record, "category", None) or "",
-        "sample": bool(record.sample),
+        "outcome": get("outcome") or "",
+        "status": get("status") or "",
+        "category": get("category") or "",
+        "sample": bool(record["sample"]),
         "date": when,
         "year": str(local_year),
     }

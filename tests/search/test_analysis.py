@@ -1,6 +1,6 @@
 """Analysis: counted positions (so phrases work), single-character metals kept, names whole."""
 
-from portal.search.analysis import chinese_analyzer, english_analyzer, teach
+from portal.search.analysis import chinese_analyzer, en_terms, english_analyzer, teach, zh_terms
 
 
 def tokens(text: str) -> list[tuple[str, int]]:
@@ -40,3 +40,21 @@ def test_english_is_stemmed_the_same_in_both_analyzers() -> None:
 
 def test_chinese_function_words_are_dropped() -> None:
     assert "的" not in {t for t, _ in tokens("企业的废水")}
+
+
+def test_indexing_finds_the_words_and_positions_a_search_looks_for() -> None:
+    teach(["台州澄川再生铜业有限公司"])
+    zh = "台州澄川再生铜业有限公司排放口镉、铅超标，Heavy metals exceeded the limit. 的"
+    expected: dict[str, list[int]] = {}
+    for token in chinese_analyzer()(zh, positions=True):
+        expected.setdefault(token.text, []).append(token.pos)
+    found, length = zh_terms(zh)
+    assert dict(found) == expected and length == sum(map(len, expected.values()))
+    en = "Heavy metals exceeded the limit at the Longjiang river; cadmium 0.5 mg/L. Über-limit."
+    expected = {}
+    for token in english_analyzer()(en, positions=True):
+        expected.setdefault(token.text, []).append(token.pos)
+    spelling: set[str] = set()
+    found, length = en_terms(en, spelling)
+    assert dict(found) == expected and length == sum(map(len, expected.values()))
+    assert {"heavy", "metals", "cadmium", "über"} <= spelling and "the" not in spelling

@@ -50,3 +50,15 @@ def test_missing_index_is_503_with_retry_after(client: FlaskClient) -> None:
     response = client.get("/api/v1/search?q=镉")
     assert response.status_code == 503 and response.headers["Retry-After"] == "30"
     assert response.mimetype == "application/problem+json"
+
+
+def test_a_very_long_word_is_searched_without_a_spelling_suggestion(
+    sample_client: FlaskClient,
+) -> None:
+    # Whoosh's corrector costs seconds on a word of hundreds of letters; such a word is
+    # searched as it is and answered without "did you mean".
+    response = sample_client.get("/api/v1/search?q=" + "cadmiun" * 140)
+    assert response.status_code == 200
+    assert response.get_json()["total"] == 0 and response.get_json()["suggestion"] is None
+    short = sample_client.get("/api/v1/search?q=cadmiun").get_json()
+    assert short["suggestion"] == "cadmium"
