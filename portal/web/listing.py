@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import url_for
+from flask_babel import gettext
 from sqlmodel import Session
 
 from portal import records
@@ -55,12 +56,14 @@ def read_query(
     if not raw:
         return query, None
     if query.cursor is not None:
-        raise QueryError(["Give 'cursor' or 'before', not both: follow the page links as given."])
+        raise QueryError(
+            [gettext("Give 'cursor' or 'before', not both: follow the page links as given.")]
+        )
     try:
         return query, Cursor.decode(raw)
     except ValueError:
         raise QueryError(
-            ["'before' is not one this portal made; follow the page links as given."]
+            [gettext("'before' is not one this portal made; follow the page links as given.")]
         ) from None
 
 

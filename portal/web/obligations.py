@@ -19,6 +19,7 @@ from portal.models.enterprise import Sector
 from portal.records import names
 from portal.records import obligations as ob
 from portal.web.i18n import current_lang, t
+from portal.web.problems import in_page_language
 
 bp = Blueprint("obligations", __name__)
 
@@ -31,7 +32,7 @@ def today() -> date:
 def _problems(exc: ob.ObligationQueryError, lang: str) -> list[str]:
     """The problems to show, the year before the rules said in the page language."""
     if exc.before_rules is None:
-        return exc.problems
+        return in_page_language(exc.problems)
     year = exc.before_rules
     plain = t(
         f"{year} 年没有企业环境信息依法披露义务：《企业环境信息依法披露管理办法》（生态环境部令"
@@ -41,7 +42,11 @@ def _problems(exc: ob.ObligationQueryError, lang: str) -> list[str]:
         ob.before_rules_sentence(year),
         lang,
     )
-    return [plain if p == ob.before_rules_sentence(year) else p for p in exc.problems]
+    said = in_page_language(exc.problems)
+    return [
+        plain if p == ob.before_rules_sentence(year) else s
+        for p, s in zip(exc.problems, said, strict=True)
+    ]
 
 
 def _feed(filters: dict[str, str], lang: str) -> dict[str, str]:

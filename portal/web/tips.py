@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,13 +29,15 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlmodel import Session
 from werkzeug.wrappers import Response
 
+from portal import records
 from portal.budget import spend
 from portal.db import request_session
-from portal.models.common import ID_RE
+from portal.models.common import ID_MAX, ID_RE
 from portal.models.tip import TipKind, TipStatus
 from portal.models.token import Scope, Token
 from portal.models.vocab import provinces
-from portal.records import RecordError, get_record
+from portal.records import PUBLIC_KINDS, RecordError, get_record
+from portal.records.kinds import UnknownKind, kind_of_id
 from portal.records.tips import file_tip, moderate, tip_public, tips_to_moderate
 from portal.records.tokens import AuthError, authenticate
 from portal.web.i18n import current_lang, t
@@ -81,17 +84,34 @@ def _lang() -> str:
 
 
 # -- the public form --------------------------------------------------------------------------
-def _form_page(values: dict[str, str], problems: list[str], status: int = 200) -> Any:
-    about = values.get("about_id") or ""
-    subject = None
-    if about and ID_RE.match(about.upper()):
-        subject = get_record(request_session(current_app), about.upper())
+def _subject(about: str) -> Any:
+    """The public record a tip is about, or None (an id of no record, or of no public page)."""
+    about = about.strip().upper()
+    if not about or len(about) > ID_MAX or not ID_RE.match(about):
+        return None
+    found = get_record(request_session(current_app), about)
+    return found if found is not None and found.kind in PUBLIC_KINDS else None
+
+
+def _names_of(subject: Any) -> dict[str, Any]:
+    if subject is None:
+        return {}
+    ids = [i for i in (subject.publisher_id, getattr(subject, "enterprise_id", None)) if i]
+    return records.names(request_session(current_app), ids)
+
+
+def _form_page(
+    values: dict[str, str], problems: list[str], status: int = 200, notice: str | None = None
+) -> Any:
+    subject = _subject(values.get("about_id") or "")
     return (
         render_template(
             "tip_new.html",
             values=values,
             problems=problems,
+            notice=notice,
             subject=subject,
+            names=_names_of(subject),
             tip_kinds=[k.value for k in TipKind],
             provinces=provinces(),
             trap=TRAP,
@@ -102,10 +122,38 @@ def _form_page(values: dict[str, str], problems: list[str], status: int = 200) -
 
 @bp.get("/tips/new")
 def new_tip() -> Any:
-    """The form to report a suspected pollution event or an error in a record."""
-    about = (request.args.get("about") or "")[:60]
-    kind = "record_error" if about else "pollution"
-    return _form_page({"about_id": about, "kind": request.args.get("kind", kind)}, [])
+    """The form to report a suspected pollution event or an error in a record.
+
+    `?about=<record id>` (the "Report an error" link of every record page) fills in the record
+    and names it above the form. An id of no record, or no id at all, is dropped with a
+    sentence saying so: the form still works, tied to no record."""
+    lang = _lang()
+    asked = (request.args.get("about") or "").strip()
+    kind = request.args.get("kind", "")
+    values = {"about_id": "", "kind": kind if kind in {k.value for k in TipKind} else ""}
+    notice = None
+    if asked:
+        values["kind"] = values["kind"] or TipKind.record_error.value
+        shown = asked[:40]
+        if _subject(asked) is not None:
+            values["about_id"] = asked.upper()
+        elif len(asked) > ID_MAX or not ID_RE.match(asked.upper()):
+            notice = t(
+                f"“{shown}”不是记录编号，这条线索不会关联到任何记录。如果知道编号，请填在下面。",
+                f"“{shown}” is not a record id, so this tip is not tied to a record. "
+                "If you know the record's id, give it below.",
+                lang,
+            )
+        else:
+            notice = t(
+                f"没有编号为 {shown.upper()} 的记录，这条线索不会关联到任何记录。"
+                "请核对编号，或在内容中说明是哪条记录。",
+                f"There is no record {shown.upper()}, so this tip is not tied to a record. "
+                "Check the id, or say in your words which record you mean.",
+                lang,
+            )
+    values["kind"] = values["kind"] or TipKind.pollution.value
+    return _form_page(values, [], notice=notice)
 
 
 @bp.post("/tips")
@@ -183,7 +231,44 @@ def tip_page(tip_id: str) -> Any:
         found = tip_public(request_session(current_app), tip_id.upper())
     if found is None:
         abort(404, description=t("没有这条线索。", "There is no such tip.", _lang()))
-    return render_template("tip.html", tip=found, new=request.args.get("new") == "1")
+    return render_template(
+        "tip.html",
+        tip=found,
+        new=request.args.get("new") == "1",
+        record_links=_record_links([found.about_id, found.linked_record_id]),
+    )
+
+
+def _record_links(ids: Iterable[str | None]) -> dict[str, str]:
+    """The page of each record a tip names (ids of kinds with no public page get no link)."""
+    out = {}
+    for record_id in ids:
+        if not record_id:
+            continue
+        try:
+            kind = kind_of_id(record_id).name
+        except UnknownKind:
+            continue
+        if kind in PUBLIC_KINDS:
+            out[record_id] = url_for("web.record", kind=kind, record_id=record_id, lang=_lang())
+    return out
+
+
+def _queue_page(
+    db: Session, token: Token, status: str | None, problems: list[str] | None = None
+) -> str:
+    """The moderation queue: the tips with the status asked for (else those waiting)."""
+    tips = tips_to_moderate(db, status)
+    return render_template(
+        "moderate.html",
+        tips=tips,
+        moderator=token,
+        status=status,
+        statuses=[s.value for s in TipStatus],
+        problems=problems or [],
+        names=records.names(db, [token.publisher_id]),
+        record_links=_record_links(t.about_id for t in tips),
+    )
 
 
 # -- moderation -------------------------------------------------------------------------------
@@ -215,13 +300,7 @@ def moderation() -> Any:
     status = request.args.get("status") or None
     if status is not None and status not in {s.value for s in TipStatus}:
         status = None
-    return render_template(
-        "moderate.html",
-        tips=tips_to_moderate(db, status),
-        moderator=token,
-        status=status,
-        statuses=[s.value for s in TipStatus],
-    )
+    return _queue_page(db, token, status)
 
 
 @bp.post("/moderate/login")
@@ -257,7 +336,15 @@ def moderation_login() -> Any:
 
 @bp.post("/moderate/logout")
 def moderation_logout() -> Response:
-    """Sign out."""
+    """Sign out (a form of this site only: another site cannot sign a moderator out)."""
+    if not csrf_ok():
+        expired = t(
+            "退出表单已过期或不是从本站提交的。请刷新页面后再退出。",
+            "The sign-out form expired or was not sent from this site; reload the page and "
+            "sign out again.",
+            _lang(),
+        )
+        abort(400, description=expired)
     session.pop("moderator", None)
     return redirect(url_for("tips.moderation", lang=_lang()), 303)
 
@@ -286,16 +373,7 @@ def moderation_decide(tip_id: str) -> Any:
     except RecordError as exc:
         db.rollback()
         status = {"not_found": 404, "conflict": 409}.get(exc.status, 422)
-        return (
-            render_template(
-                "moderate.html",
-                tips=tips_to_moderate(db),
-                moderator=token,
-                status=None,
-                statuses=[s.value for s in TipStatus],
-                problems=[f"{tip_id}: {p.message}" for p in exc.problems],
-            ),
-            status,
-        )
+        problems = [f"{tip_id[:40]}: {p.message}" for p in exc.problems]
+        return _queue_page(db, token, None, problems), status
     db.commit()
     return redirect(url_for("tips.moderation", lang=lang), 303)

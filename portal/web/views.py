@@ -18,6 +18,7 @@ from portal.web import context, recordpage
 from portal.web.facets import facet_counts
 from portal.web.i18n import current_lang, pick
 from portal.web.listing import alternates, form_choices, read_query, run_page
+from portal.web.problems import in_page_language
 
 bp = Blueprint("web", __name__)
 context.install(bp)
@@ -50,12 +51,21 @@ def _names_for(items: list[Any]) -> dict[str, tuple[str, str | None]]:
     return records.names(request_session(current_app), sorted(i for i in ids if i))
 
 
-def _bad_query(problems: list[str]) -> tuple[str, int]:
+def _bad_query(problems: list[str], kind: str | None = None) -> tuple[str, int]:
+    """The 400 page of an address whose filters cannot be read: each problem in the page
+    language where it is a known sentence, and a way back to the listing without filters."""
+    back = None
+    if kind is not None:
+        back = (
+            url_for("web.listing", kind=kind, lang=current_lang()),
+            gettext("All %(kind)s, without filters", kind=context.kind_label(kind)),
+        )
     return render_template(
         "error.html",
         status=400,
         title=gettext("This address asks for something the portal cannot show"),
-        problems=problems,
+        problems=in_page_language(problems),
+        back=back,
     ), 400
 
 
@@ -95,7 +105,7 @@ def listing(kind: str) -> tuple[str, int] | str:
     try:
         query, before = read_query(kind, request.args, current_app.config["PAGE_SIZE"])
     except QueryError as exc:
-        return _bad_query(exc.problems)
+        return _bad_query(exc.problems, kind)
     session = request_session(current_app)
     lang = current_lang()
     page = run_page(session, query, before, request.args, lang)

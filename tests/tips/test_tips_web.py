@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import Session, func, select
 
-from factories import department, publish, publishing_token
+from factories import basics, department, inspection, publish, publishing_token
 from portal.models import Tip
 
 
@@ -160,3 +160,69 @@ def test_moderation_needs_a_live_token_with_the_tips_scope(
 def test_unknown_tips_are_404(client: FlaskClient) -> None:
     for tip_id in ("TIP-2026-NOPE", "../../etc/passwd", "x" * 300):
         assert client.get(f"/tips/{tip_id}").status_code == 404
+
+
+def test_a_record_page_links_to_the_form_about_it(client: FlaskClient, session: Session) -> None:
+    ids = basics(session)
+    publish(session, inspection(ids["enterprise"], id="INS-2023-0001"))
+    page = client.get("/inspections/INS-2023-0001?lang=en").get_data(as_text=True)
+    link = re.search(r'<a class="action" href="([^"]+)">Report an error</a>', page)
+    assert link, "the record page has a Report an error link"
+    assert link.group(1) == "/tips/new?about=INS-2023-0001&amp;lang=en"
+
+    form = client.get("/tips/new?about=ins-2023-0001&lang=en")  # any case: ids are upper case
+    assert form.status_code == 200
+    html = form.get_data(as_text=True)
+    assert 'id="about_id" name="about_id" value="INS-2023-0001"' in html
+    assert re.search(r'id="kind-record_error" name="kind" value="record_error" checked', html)
+    assert "You are reporting an error in this record" in html
+    assert 'href="/inspections/INS-2023-0001?lang=en"' in html
+
+    # Sent as it comes, the pre-filled form files a tip about that record.
+    sent = client.post(
+        "/tips?lang=en",
+        data={
+            "csrf": form_token(client, "/tips/new?about=INS-2023-0001"),
+            "kind": "record_error",
+            "about_id": "INS-2023-0001",
+            "text": "The fine is 8,000 yuan in the bureau's notice, not 80,000.",
+        },
+    )
+    assert sent.status_code == 303
+    tracking = client.get(sent.headers["Location"]).get_data(as_text=True)
+    assert "INS-2023-0001" in tracking and "Error in a record" in tracking
+
+
+@pytest.mark.parametrize(
+    ("about", "words"),
+    [
+        ("INC-2099-0001", "There is no record INC-2099-0001"),
+        ("<script>alert(1)</script>", "is not a record id"),
+        ("x" * 500, "is not a record id"),
+        ("TIP-2023-0001", "There is no record TIP-2023-0001"),  # a tip is not a record
+    ],
+)
+def test_the_form_says_when_about_names_no_record(
+    client: FlaskClient, session: Session, about: str, words: str
+) -> None:
+    basics(session)
+    response = client.get("/tips/new", query_string={"about": about, "lang": "en"})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert words in html
+    assert 'name="about_id" value=""' in html  # nothing unusable is carried into the form
+    assert "<script>alert" not in html
+    assert "You are reporting an error in this record" not in html
+    chinese = client.get("/tips/new", query_string={"about": about, "lang": "zh"})
+    assert chinese.status_code == 200
+    assert "这条线索不会关联到任何记录" in chinese.get_data(as_text=True)
+
+
+def test_the_navigation_leads_to_the_obligations(client: FlaskClient) -> None:
+    for lang, words in (("en", "Disclosure obligations"), ("zh", "披露义务")):
+        page = client.get(f"/about?lang={lang}").get_data(as_text=True)
+        nav = page[page.index('<nav class="wrap main-nav"') : page.index("</nav>")]
+        assert f'<a href="/obligations?lang={lang}">{words}</a>' in nav
+        listing = client.get(f"/obligations?lang={lang}").get_data(as_text=True)
+        nav = listing[listing.index('<nav class="wrap main-nav"') : listing.index("</nav>")]
+        assert f'<a href="/obligations?lang={lang}" aria-current="page">{words}</a>' in nav

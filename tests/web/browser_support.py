@@ -5,10 +5,14 @@ full of hostile text added. Tests import the fixtures from here (pytest finds th
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
+import urllib.parse
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from http.cookiejar import CookieJar
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +25,8 @@ from conftest import Databases, _app, need
 from portal import records
 from portal.cli import main as portal_cli
 from portal.db import dispose_engine, get_engine
+from portal.records.tips import file_tip
+from portal.records.tokens import create_token
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium"))
@@ -55,14 +61,36 @@ PAGES = [
     ("about", "/about"),
     ("not-found", "/incidents/INC-0000-0000"),
     ("bad-filter", "/inspections?outcome=guilty"),
+    ("tip-new", "/tips/new"),
+    ("tip-new-about", "/tips/new?about=INC-2012-0001"),
+    ("tip", "/tips/{tip}"),
+    ("moderate-login", "/moderate"),
+    ("moderate", "/moderate"),
+    ("obligations", "/obligations"),
+    ("ask", "/ask"),
 ]
+# Pages seen signed in as a moderator (the harness signs in through the form first).
+SIGNED_IN = {"moderate"}
+# The only scripts a page may load: the assistant's page enhances its form with its own file.
+SCRIPTS = {"ask": ["/static/ask.js"]}
+# A tip filed through the form's own code path, as a citizen would: its page is in PAGES.
+FILED_TIP = {
+    "kind": "record_error",
+    "about_id": "INC-2012-0001",
+    "text": "The timeline gives 2012-01-15 for the first alarm; the county says 2012-01-13.",
+    "place": "Lalang hydropower station, Hechi",
+    "province": "45",
+    "contact": "reader@example.org",
+}
+MODERATOR = "DEP-MEE"
 
 HOSTILE_TEXT = '<script>alert("title")</script><img src=x onerror=alert(1)>'
 
 
-def _prepare(url: str) -> None:
+def _prepare(url: str) -> tuple[str, str]:
     """The sample data plus what only a changed record shows: a correction, a withdrawal, and
-    a record whose every text field is hostile markup."""
+    a record whose every text field is hostile markup; a tip filed as the form files one, and a
+    moderator's token. Returns the tip's id and the token's secret."""
     with Session(get_engine(url), expire_on_commit=False) as session:
         records.correct(
             session,
@@ -98,8 +126,11 @@ def _prepare(url: str) -> None:
             },
             author_id="DEP-MEE",
         )
+        tip_id = file_tip(session, dict(FILED_TIP), client="127.0.0.1")
+        secret, _ = create_token(session, MODERATOR, scopes=["tips"], label="browser tests")
         session.commit()
     dispose_engine(url)
+    return tip_id, secret
 
 
 @dataclass
@@ -108,6 +139,13 @@ class Site:
 
     base: str
     database_url: str
+    tip_id: str
+    moderator_token: str
+
+    def address(self, path: str, lang: str) -> str:
+        """The absolute address of a page of PAGES in a language."""
+        path = path.format(tip=self.tip_id)
+        return f"{self.base}{path}{'&' if '?' in path else '?'}lang={lang}"
 
 
 _state: dict[str, Any] = {}
@@ -129,10 +167,11 @@ def site(
             root = tmp_path_factory.mktemp("served")
             url = databases.fresh(databases.template("sample", _load_sample), root)
             shutil.copytree(sample_index_template, root / "index")
-            _prepare(url)
+            tip_id, secret = _prepare(url)
             server = make_server("127.0.0.1", 0, _app(url, root / "index"), threaded=True)
             threading.Thread(target=server.serve_forever, daemon=True).start()
-            _state["site"] = Site(f"http://127.0.0.1:{server.server_port}", url)
+            base = f"http://127.0.0.1:{server.server_port}"
+            _state["site"] = Site(base, url, tip_id, secret)
             _state["server"] = server
     yield _state["site"]
     with _lock:  # every session fixture ends with the session: the first to end stops it
@@ -210,6 +249,40 @@ def tab(browser: Any) -> Iterator[Tab]:
     with _lock:
         if "tab" in _state:
             _state.pop("tab").context.close()
+
+
+@pytest.fixture(scope="session")
+def moderator_tab(browser: Any, site: Site) -> Iterator[Tab]:
+    """A second page, in its own browser context, signed in as a moderator through the form."""
+    with _lock:
+        if "moderator_tab" not in _state:
+            moderator = Tab(browser)
+            moderator.visit(f"{site.base}/moderate?lang=en")
+            moderator.page.get_by_label("Token").fill(site.moderator_token)
+            moderator.page.get_by_role("button", name="Sign in").click()
+            moderator.page.wait_for_url(re.compile(r"/moderate\?lang=en$"))
+            assert moderator.page.get_by_role("button", name="Sign out").is_visible()
+            _state["moderator_tab"] = moderator
+    yield _state["moderator_tab"]
+    with _lock:
+        moderator = _state.pop("moderator_tab", None)
+        # Each test module has its own copy of these fixtures: when another module's `browser`
+        # ended first, the browser and this context went with it.
+        if moderator is not None and "browser" in _state:
+            moderator.context.close()
+
+
+def signed_in_opener(site: Site) -> urllib.request.OpenerDirector:
+    """An HTTP client (for the HTML checker) with a moderator's session cookie."""
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+    with opener.open(f"{site.base}/moderate?lang=en", timeout=30) as response:
+        form = response.read().decode("utf-8")
+    found = re.search(r'name="csrf" value="([^"]+)"', form)
+    assert found, form[:500]
+    data = urllib.parse.urlencode({"csrf": found.group(1), "token": site.moderator_token})
+    with opener.open(f"{site.base}/moderate/login?lang=en", data.encode(), timeout=30) as response:
+        assert "Sign out" in response.read().decode("utf-8")
+    return opener
 
 
 def screenshot_dir() -> Path:

@@ -7,9 +7,21 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from browser_support import AXE, PAGES, Site, Tab, browser, screenshot_dir, site, tab
+from browser_support import (
+    AXE,
+    PAGES,
+    SCRIPTS,
+    SIGNED_IN,
+    Site,
+    Tab,
+    browser,
+    moderator_tab,
+    screenshot_dir,
+    site,
+    tab,
+)
 
-__all__ = ["browser", "site", "tab"]
+__all__ = ["browser", "moderator_tab", "site", "tab"]
 STATUS = {"not-found": 404, "bad-filter": 400}
 
 
@@ -33,8 +45,11 @@ def serious_violations(page: Any) -> list[dict[str, Any]]:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize(("name", "path"), PAGES, ids=[name for name, _ in PAGES])
-def test_page_in_chromium(tab: Tab, site: Site, name: str, path: str, lang: str) -> None:
-    url = f"{site.base}{path}{'&' if '?' in path else '?'}lang={lang}"
+def test_page_in_chromium(
+    request: pytest.FixtureRequest, site: Site, name: str, path: str, lang: str
+) -> None:
+    url = site.address(path, lang)
+    tab: Tab = request.getfixturevalue("moderator_tab" if name in SIGNED_IN else "tab")
     shots = screenshot_dir()
     response = tab.visit(url, status=STATUS.get(name, 200))
     page = tab.page
@@ -42,7 +57,11 @@ def test_page_in_chromium(tab: Tab, site: Site, name: str, path: str, lang: str)
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
     assert page.locator("html").get_attribute("lang") == ("en" if lang == "en" else "zh-CN")
     assert page.locator("h1").count() == 1
-    assert page.locator("script").count() == 0  # no page needs JavaScript to show itself
+    # No page needs JavaScript to show itself; the assistant's page loads its own file only.
+    scripts = page.locator("script").evaluate_all("s => s.map(e => e.getAttribute('src'))")
+    assert [s.split("?")[0] if s else s for s in scripts] == SCRIPTS.get(name, []), scripts
+    signed_in = page.get_by_role("button", name="退出" if lang == "zh" else "Sign out")
+    assert signed_in.count() == (1 if name in SIGNED_IN else 0)
     page.screenshot(path=str(shots / f"{name}.{lang}.1280.png"), full_page=True)
     assert not (violations := serious_violations(page)), violations
     page.set_viewport_size({"width": 375, "height": 800})

@@ -168,3 +168,24 @@ def test_history_shows_what_changed(tab: Tab, site: Site) -> None:
     assert "The fine was mistyped" in revision.inner_text()
     row = revision.locator("tr", has_text="penalty_yuan")
     assert "80000" in row.locator("td.new").inner_text()
+
+
+def test_report_an_error_from_a_record(tab: Tab, site: Site) -> None:
+    tab.visit(f"{site.base}/incidents/INC-2012-0001?lang=en")
+    page = tab.page
+    page.get_by_role("link", name="Report an error", exact=True).first.click()
+    page.wait_for_url(re.compile(r"/tips/new\?about=INC-2012-0001"))
+    assert page.get_by_label("Id of the record concerned (if any)").input_value() == (
+        "INC-2012-0001"
+    )
+    assert page.get_by_label("An error in a published record").is_checked()
+    assert "Longjiang river cadmium pollution" in page.locator("#about-record").inner_text()
+    page.get_by_label("What did you see, when and where?").fill(
+        "The summary gives the wrong day for the first sample at Lalang."
+    )
+    page.get_by_role("button", name="Send").click()
+    page.wait_for_url(re.compile(r"/tips/TIP-\d{4}-[A-Z0-9]{10}\?"))
+    assert "Your tip was received" in page.locator("main").inner_text()
+    about = page.locator("dl.facts").get_by_role("link", name="INC-2012-0001")
+    assert about.get_attribute("href") == "/incidents/INC-2012-0001?lang=en"
+    assert not tab.problems, tab.problems

@@ -12,7 +12,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
-from browser_support import PAGES, ROOT, Site, site
+from browser_support import PAGES, ROOT, SIGNED_IN, Site, signed_in_opener, site
 
 from conftest import need
 
@@ -23,9 +23,11 @@ VNU = Path(
 )
 
 
-def _fetch(url: str) -> str:
+def _fetch(url: str, opener: urllib.request.OpenerDirector | None = None) -> str:
     try:
-        with urllib.request.urlopen(quote(url, safe=":/?&="), timeout=30) as response:
+        with (opener or urllib.request.build_opener()).open(
+            quote(url, safe=":/?&="), timeout=30
+        ) as response:
             return response.read().decode("utf-8")
     except urllib.error.HTTPError as error:  # the 404 and 400 pages are pages too
         return error.read().decode("utf-8")
@@ -38,12 +40,12 @@ def test_every_page_is_valid_html(site: Site, tmp_path: Path) -> None:
     if not VNU.is_file():
         need("vnu", f"the Nu HTML checker is not at {VNU} (run `npm ci` at the top of the repo)")
     files = []
+    moderator = signed_in_opener(site)
     for name, path in PAGES:
         for lang in ("zh", "en"):
             target = tmp_path / f"{name}.{lang}.html"
-            target.write_text(
-                _fetch(f"{site.base}{path}{'&' if '?' in path else '?'}lang={lang}"), "utf-8"
-            )
+            html = _fetch(site.address(path, lang), moderator if name in SIGNED_IN else None)
+            target.write_text(html, "utf-8")
             files.append(str(target))
     run = subprocess.run(
         [

@@ -1,0 +1,178 @@
+"""The problems of an address (a listing's or a search's filters) in the page language.
+
+The records and search layers say what is wrong with a query in English sentences built with
+the parameter and the value given (`'outcome' must be one of compliant, violation, …`). They
+know nothing of the page language, so the web layer recognises each known sentence by its shape
+and says it again through the catalogue, with the same parameter and value. A sentence this
+module does not know is shown as it came, in English: better than nothing, and a test lists the
+shapes (tests/web/test_web_problems.py) so a new sentence is noticed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from re import Match
+
+from flask_babel import gettext
+
+from portal.web.i18n import current_lang
+
+Say = Callable[[Match[str]], str]
+
+
+def _kind(name: str) -> str:
+    # Imported here: context imports the blueprint's helpers, this module stays a leaf.
+    from portal.web.context import kind_label
+
+    if name in ("search", "obligations"):
+        return {"search": gettext("search"), "obligations": gettext("obligations")}[name]
+    return str(kind_label(name)) if name else name
+
+
+def _list(text: str) -> str:
+    """A list of values as Chinese writes it: 、 between, no final “and”."""
+    return "、".join(part.strip() for part in re.split(r",| and ", text) if part.strip())
+
+
+# (shape of the English sentence, the same sentence through the catalogue). Shapes are matched
+# whole; a parameter name is a word, a value given in the address may be anything.
+_SHAPES: list[tuple[str, Say]] = [
+    (
+        r"The filter '(?P<name>\w+)' does not apply to (?P<kind>\w+)\.",
+        lambda m: gettext(
+            "The filter '%(name)s' does not apply to %(kind)s.",
+            name=m["name"],
+            kind=_kind(m["kind"]),
+        ),
+    ),
+    (
+        r"Unknown parameter '(?P<name>.*)'; (?P<kind>\w+) takes? (?P<usable>.+)\.",
+        lambda m: gettext(
+            "Unknown parameter '%(name)s'; %(kind)s take %(usable)s.",
+            name=m["name"],
+            kind=_kind(m["kind"]),
+            usable=_list(m["usable"]),
+        ),
+    ),
+    (
+        r"'from' is after 'to': give the earlier date first\.",
+        lambda m: gettext("'from' is after 'to': give the earlier date first."),
+    ),
+    (
+        r"'(?P<name>\w+)' is longer than (?P<n>\d+) characters(?P<search>; shorten the search)?\.",
+        lambda m: gettext("'%(name)s' is longer than %(n)s characters.", name=m["name"], n=m["n"]),
+    ),
+    (
+        r"'(?P<name>\w+)' holds an invisible control character; remove it\.",
+        lambda m: gettext(
+            "'%(name)s' holds an invisible control character; remove it.", name=m["name"]
+        ),
+    ),
+    (
+        r"'(?P<name>\w+)' takes a record id such as DEP-MEE or ENT-0001\.",
+        lambda m: gettext(
+            "'%(name)s' takes a record id such as DEP-MEE or ENT-0001.", name=m["name"]
+        ),
+    ),
+    (
+        r"Unknown province '(?P<raw>.*)'; use a name \(广西, Guangxi\) or code \(45\)\.",
+        lambda m: gettext(
+            "Unknown province '%(value)s'; use a name (广西, Guangxi) or code (45).",
+            value=m["raw"],
+        ),
+    ),
+    (
+        r"Unknown pollutant '(?P<raw>.*)'; use a name or symbol such as cadmium, 镉 or Cd "
+        r"\(known: (?P<known>[^()]+)\)\.",
+        lambda m: gettext(
+            "Unknown pollutant '%(value)s'; use a name or symbol such as cadmium, 镉 or Cd "
+            "(known: %(known)s).",
+            value=m["raw"],
+            known=_list(m["known"]),
+        ),
+    ),
+    (
+        r"'(?P<name>\w+)' must be one of (?P<choices>[^']+)\.",
+        lambda m: gettext(
+            "'%(name)s' must be one of %(choices)s.",
+            name=m["name"],
+            choices=_list(m["choices"]),
+        ),
+    ),
+    (
+        r"'(?P<name>\w+)' must be a date as YYYY-MM-DD, not '(?P<raw>.*)'\.",
+        lambda m: gettext(
+            "'%(name)s' must be a date as YYYY-MM-DD, not '%(value)s'.",
+            name=m["name"],
+            value=m["raw"],
+        ),
+    ),
+    (
+        r"'(?P<name>\w+)' must be between (?P<low>[\d-]+) and (?P<high>[\d-]+), "
+        r"not (?P<day>[\d-]+)\.",
+        lambda m: gettext(
+            "'%(name)s' must be between %(low)s and %(high)s, not %(value)s.",
+            name=m["name"],
+            low=m["low"],
+            high=m["high"],
+            value=m["day"],
+        ),
+    ),
+    (
+        r"'updated_since' must be a date or time in ISO 8601, e\.g\. 2024-03-01T00:00:00Z\.",
+        lambda m: gettext(
+            "'updated_since' must be a date or time in ISO 8601, e.g. 2024-03-01T00:00:00Z."
+        ),
+    ),
+    (
+        r"'sample' must be true \(illustrative records only\) or false \(real ones\)\.",
+        lambda m: gettext(
+            "'sample' must be true (illustrative records only) or false (real ones)."
+        ),
+    ),
+    (
+        r"'cursor' is not one this portal made; follow the 'next' link as given\.",
+        lambda m: gettext("'cursor' is not one this portal made; follow the 'next' link as given."),
+    ),
+    (
+        r"'(?P<name>\w+)' must be a whole number from (?P<low>\d+) to (?P<high>[\d,]+)\.",
+        lambda m: gettext(
+            "'%(name)s' must be a whole number from %(low)s to %(high)s.",
+            name=m["name"],
+            low=m["low"],
+            high=m["high"],
+        ),
+    ),
+    (
+        r"'(?P<name>\w+)' must be from (?P<low>\d+) to (?P<high>[\d,]+), not (?P<value>-?\d+)\.",
+        lambda m: gettext(
+            "'%(name)s' must be from %(low)s to %(high)s, not %(value)s.",
+            name=m["name"],
+            low=m["low"],
+            high=m["high"],
+            value=m["value"],
+        ),
+    ),
+    (
+        r"Results go (?P<n>[\d,]+) deep at most; narrow the search instead\.",
+        lambda m: gettext("Results go %(n)s deep at most; narrow the search instead.", n=m["n"]),
+    ),
+]
+SHAPES = [(re.compile(shape, re.S), say) for shape, say in _SHAPES]
+
+
+def in_page_language(problems: Iterable[str]) -> list[str]:
+    """Each problem in the page language where it is a known sentence, else as it came."""
+    if current_lang() == "en":
+        return list(problems)
+    out = []
+    for problem in problems:
+        for shape, say in SHAPES:
+            found = shape.fullmatch(problem)
+            if found is not None:
+                out.append(say(found))
+                break
+        else:
+            out.append(problem)
+    return out
