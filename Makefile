@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 5000
 
-.PHONY: run test lint typecheck pytest bench-import clean
+.PHONY: run test lint typecheck pytest bench-import clean audit
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -37,6 +37,16 @@ typecheck: $(VENV)/.installed-test
 
 pytest: $(VENV)/.installed-test
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+# Security checks (docs/security.md); CI runs this. bandit over the portal's code always;
+# pip-audit of the installed packages with AUDIT_DEPS=1, where PyPI's per-version JSON API or
+# OSV can be reached (not from this project's machines). --strict fails on a package it could
+# not check instead of passing it.
+audit: $(VENV)/.installed-test
+	$(BIN)/bandit -q -c pyproject.toml -r portal
+	@if [ "$(AUDIT_DEPS)" = 1 ]; then \
+		$(BIN)/pip-audit --strict --skip-editable --progress-spinner off $(PIP_AUDIT_ARGS); \
+	else echo "pip-audit skipped: this machine cannot reach a vulnerability database (docs/security.md)"; fi
 
 bench-import: $(VENV)/.installed-run
 	$(BIN)/python bench/import_rate.py $(BENCH_ARGS)

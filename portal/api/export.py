@@ -81,8 +81,13 @@ def columns(kind_name: str) -> tuple[tuple[str, Column], ...]:
 
 
 def neutralise(text: str) -> str:
-    """A leading apostrophe keeps a spreadsheet from running text as a formula."""
-    return "'" + text if text.startswith(FORMULA_START) else text
+    """A leading apostrophe keeps a spreadsheet from running text as a formula.
+
+    Some spreadsheets skip leading spaces before they look for a formula, so the test looks
+    past them too (record text is stored stripped; other cells may not be)."""
+    if text.startswith(FORMULA_START) or text.lstrip().startswith(FORMULA_START):
+        return "'" + text
+    return text
 
 
 def cell(value: Any, how: Column) -> str | int | float:

@@ -82,7 +82,8 @@ def _rate_limit_headers(response: Response) -> None:
 
 
 def decorate(response: Response) -> Response:
-    """CORS for public reads, rate-limit headers, and no content sniffing, on every API answer."""
+    """CORS for public reads and rate-limit headers on every API answer (the security headers of
+    every response are portal/web/security.py's)."""
     if not is_api_request():
         return response
     headers = response.headers
@@ -92,7 +93,6 @@ def decorate(response: Response) -> Response:
         headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
         headers["Access-Control-Allow-Headers"] = "If-None-Match, If-Modified-Since"
         headers["Access-Control-Max-Age"] = "86400"
-    headers.setdefault("X-Content-Type-Options", "nosniff")
     _rate_limit_headers(response)
     return response
 

@@ -139,9 +139,17 @@ def snapshot_file(path: SnapshotPath) -> Response:
     day = dates[0] if path.date == "latest" and dates else path.date
     if not DATE_RE.match(day) or day not in dates:
         return problem(404, f"There is no snapshot {path.date[:20]}; see /api/v1/snapshots.")
-    if not (root / day / path.name).is_file() or path.name.startswith("."):
-        return problem(404, f"The snapshot {day} has no file {path.name[:60]}.")
-    response = send_from_directory(root / day, path.name, conditional=True, max_age=0)
+    # Snapshot files have short plain names; anything else (a name too long for the file
+    # system, a dot file, a NUL) is simply not there, and never reaches the file system.
+    name = path.name
+    if (
+        len(name) > 100
+        or name.startswith(".")
+        or "\x00" in name
+        or not (root / day / name).is_file()
+    ):
+        return problem(404, f"The snapshot {day} has no file {name[:60]}.")
+    response = send_from_directory(root / day, name, conditional=True, max_age=0)
     if path.date == "latest":
         response.headers["Content-Location"] = f"/api/v1/snapshots/{day}/{path.name}"
         response.headers["Cache-Control"] = "public, no-cache"

@@ -24,7 +24,7 @@ from __future__ import annotations
 import gc
 import logging
 import multiprocessing
-import pickle
+import pickle  # nosec B403  # only dumps ints, in Whoosh's format
 import queue
 import traceback
 from array import array
