@@ -40,6 +40,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
 
+    from portal.cache import init_cache
+
+    init_cache(app)
+
     from portal import search, web
 
     app.extensions["search"] = search.start(

@@ -55,8 +55,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "PORTAL_REDIS_URL",
         "",
-        "Redis that keeps the API's rate-limit counters, shared by every worker "
-        "(redis://127.0.0.1:6379/0). Empty means counters in each process's memory.",
+        "Redis that keeps the API's rate-limit counters and the rendered listings and feeds, "
+        "shared by every worker and node (redis://127.0.0.1:6379/0). Empty means counters "
+        "and cache in each process's memory.",
     ),
     Setting(
         "PORTAL_SNAPSHOT_DIR",
@@ -98,7 +99,7 @@ class Settings:
 
     database_url: str
     index_dir: str
-    secret_key: str
+    secret_key: str = field(repr=False)  # keys never show in a log line or traceback
     base_url: str
     page_size: int
     redis_url: str = ""
@@ -106,7 +107,7 @@ class Settings:
     feed_tag_authority: str = ""
     llm_base_url: str = ""
     llm_model: str = ""
-    llm_api_key: str = ""
+    llm_api_key: str = field(default="", repr=False)
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 

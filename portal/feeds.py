@@ -24,6 +24,7 @@ from feedgen.feed import FeedGenerator
 from flask import Blueprint, Response, abort, current_app, request, url_for
 
 from portal import records, search
+from portal.cache import remembered
 from portal.conditional import base_url, not_modified, stamp, validator
 from portal.db import request_session
 from portal.models.common import ID_RE, RecordPublic
@@ -31,6 +32,7 @@ from portal.models.labels import label
 from portal.models.revision import Action, RevisionPublic
 from portal.models.vocab import pollutants, provinces
 from portal.records import KINDS, PUBLIC_KINDS, Change, QueryError, RecordQuery, parse_query
+from portal.records.listing import data_version
 from portal.records.query import CHINA, MAX_TEXT
 from portal.search import IndexUnavailable, parse_search
 
@@ -423,14 +425,34 @@ def serve(feed: Feed, fmt: str, lang: str, limit: int, *, found: list[Any] | Non
     `found`, for a search feed, is the records the search returned, in its order."""
     session = request_session(current_app)
     if found is None:
+        # Listing feeds are kept rendered under the data version (portal/cache.py): a hit costs
+        # one indexed query, and any write moves the version. Search feeds follow the index.
+        version, _ = data_version(session)
+        tag, last_modified, body = remembered(
+            "feed",
+            version,
+            (request.full_path, fmt, lang, base_url(), tag_authority()),
+            lambda: _rendered(session, feed, fmt, lang, limit, None),
+        )
+    else:
+        tag, last_modified, body = _rendered(session, feed, fmt, lang, limit, found)
+    cached = not_modified(tag, last_modified, max_age=MAX_AGE)
+    if cached is not None:
+        return cached
+    response = Response(body, content_type=f"{FORMATS[fmt]}; charset=utf-8")
+    return stamp(response, tag, last_modified, max_age=MAX_AGE)
+
+
+def _rendered(
+    session: Any, feed: Feed, fmt: str, lang: str, limit: int, found: list[Any] | None
+) -> tuple[str, datetime | None, bytes]:
+    """The feed's entity tag, last change and body."""
+    if found is None:
         changes = newest_changes(session, feed, limit)
     else:
         changes = [Change(i.id, i.updated_at, i.revision) for i in found]
     tag = validator("feed", request.full_path, fmt, lang, *changes)
     last_modified = max((c.updated_at for c in changes), default=None)
-    cached = not_modified(tag, last_modified, max_age=MAX_AGE)
-    if cached is not None:
-        return cached
     if found is None:
         by_id = records.get_records(session, [c.id for c in changes])
         items = [by_id[c.id] for c in changes if c.id in by_id]
@@ -449,8 +471,7 @@ def serve(feed: Feed, fmt: str, lang: str, limit: int, *, found: list[Any] | Non
         self_url=base + request.full_path.rstrip("?"),
         base=base,
     )
-    response = Response(body, content_type=f"{FORMATS[fmt]}; charset=utf-8")
-    return stamp(response, tag, last_modified, max_age=MAX_AGE)
+    return tag, last_modified, body
 
 
 def _parse() -> tuple[dict[str, str], str, int]:

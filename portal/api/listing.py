@@ -6,12 +6,15 @@ import json
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date
+from functools import cache
+from typing import Any
 from urllib.parse import urlencode
 
 from flask import Response, current_app, request
+from sqlalchemy import bindparam, select
 
 from portal.api.blueprint import NOT_MODIFIED, TAGS, bp, problem_response
-from portal.api.cache import records_json
+from portal.api.cache import RECORDS, records_json
 from portal.api.http import (
     base_url,
     json_response,
@@ -33,8 +36,9 @@ from portal.api.schemas import (
     filter_model,
     query_parameters,
 )
+from portal.cache import remembered
 from portal.conditional import standards_version
-from portal.db import request_session
+from portal.db import get_engine, request_session
 from portal.models.common import ID_MAX, ID_RE, RecordPublic
 from portal.records import (
     KINDS,
@@ -159,19 +163,30 @@ def _page_view(kind: str) -> Callable[[], Response]:
         cached = not_modified(tag, changed_at)
         if cached is not None:
             return cached
-        total = count(session, query)
-        page = run(session, query, with_total=False)
-        db = str(session.get_bind().engine.url)
-        items = records_json(
-            page.rows,
-            lambda row: (db, row.id, row.revision, base, standards_version()),
-            lambda rows: [item_json(i, base) for i in to_public(session, KINDS[kind], rows)],
+
+        def render() -> tuple[bytes, str | None]:
+            total = count(session, query)
+            page = run(session, query, with_total=False)
+            db = str(session.get_bind().engine.url)
+            items = records_json(
+                page.rows,
+                lambda row: (db, row.id, row.revision, base, standards_version()),
+                lambda rows: [item_json(i, base) for i in to_public(session, KINDS[kind], rows)],
+            )
+            next_url = None
+            if page.next_cursor is not None:
+                args = {**request.args.to_dict(), "cursor": page.next_cursor.encode()}
+                next_url = f"{base}/api/v1/{kind}?{urlencode(args)}"
+            return page_json(items, total, next_url), next_url
+
+        # The rendered page, kept under the data version (portal/cache.py): a write anywhere
+        # moves the version, so the next request renders afresh.
+        body, next_url = remembered(
+            "api-page",
+            version,
+            (repr(query), request.query_string, base, standards_version()),
+            render,
         )
-        next_url = None
-        if page.next_cursor is not None:
-            args = {**request.args.to_dict(), "cursor": page.next_cursor.encode()}
-            next_url = f"{base}/api/v1/{kind}?{urlencode(args)}"
-        body = page_json(items, total, next_url)
         response = stamp(_json(body), tag, changed_at)
         rels = alternates(kind, query, base)
         if next_url:
@@ -223,8 +238,44 @@ def tombstone(item: RecordPublic, base: str) -> Response:
     return problem(410, body.detail, body=body)
 
 
+@cache
+def _revision_of(kind: str) -> Any:
+    """SELECT revision, updated_at of one live record by id (built once per kind)."""
+    table = KINDS[kind].table
+    return select(table.revision, table.updated_at).where(
+        table.id == bindparam("id"), table.withdrawn_at.is_(None)
+    )
+
+
+def _kept(kind: str, record_id: str) -> Response | None:
+    """The record's JSON from the fragments listings keep (portal/api/cache.py), found by one
+    primary-key lookup of its revision; None when it is not kept, withdrawn, of another kind
+    or absent (the full path below answers those)."""
+    if request.args or len(record_id) > ID_MAX or not ID_RE.match(record_id.upper()):
+        return None
+    wanted = record_id.upper()
+    engine = get_engine(current_app.config["DATABASE_URL"])
+    with engine.connect() as conn:  # one lookup: no ORM session to open and close
+        found = conn.execute(_revision_of(kind), {"id": wanted}).first()
+    if found is None:
+        return None
+    revision, updated_at = found
+    base = base_url()
+    db = str(engine.url)
+    body = RECORDS.get((db, wanted, revision, base, standards_version()))
+    if body is None:
+        return None
+    tag = validator("record", wanted, revision, updated_at, base)
+    response = not_modified(tag, updated_at) or stamp(_json(body), tag, updated_at)
+    response.headers["Link"] = link_header([(f"{base}/{kind}/{wanted}", "alternate", "text/html")])
+    return response
+
+
 def _record_view(kind: str) -> Callable[..., Response]:
     def view(path: RecordPath) -> Response:
+        kept = _kept(kind, path.record_id)
+        if kept is not None:
+            return kept
         item = _find(kind, path.record_id)
         if isinstance(item, Response):
             return item
@@ -235,7 +286,10 @@ def _record_view(kind: str) -> Callable[..., Response]:
         cached = not_modified(tag, item.updated_at)
         if cached is not None:
             return cached
-        response = stamp(_json(item_json(item, base)), tag, item.updated_at)
+        db = str(request_session(current_app).get_bind().engine.url)
+        body = item_json(item, base)
+        RECORDS.put((db, item.id, item.revision, base, standards_version()), body)
+        response = stamp(_json(body), tag, item.updated_at)
         response.headers["Link"] = link_header(
             [(f"{base}/{kind}/{item.id}", "alternate", "text/html")]
         )

@@ -165,13 +165,17 @@ def _sort_value(value: date | datetime) -> str:
     return value.isoformat()
 
 
+_NEWEST = select(col(Revision.id), col(Revision.at)).order_by(col(Revision.id).desc()).limit(1)
+
+
 def data_version(session: Session) -> tuple[int, datetime | None]:
     """The newest revision's id and time: every publication, correction and withdrawal moves
-    it, so anything computed from the records stays valid while it stays the same."""
-    row = session.execute(
-        select(col(Revision.id), col(Revision.at)).order_by(col(Revision.id).desc()).limit(1)
-    ).first()
-    return (int(row[0]), row[1]) if row else (0, None)
+    it, so anything computed from the records stays valid while it stays the same.
+
+    Asked on every cached read (portal/cache.py), so it goes to the session's connection
+    directly: the ORM's execution path cost more than the indexed lookup itself."""
+    row = session.connection().execute(_NEWEST).first()
+    return (int(row[0] or 0), row[1]) if row else (0, None)
 
 
 class _Totals:

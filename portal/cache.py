@@ -1,0 +1,95 @@
+"""Rendered listings and feeds, remembered under the data's version (Flask-Caching).
+
+A key holds the version of the data (`records.listing.data_version`: the newest revision's id)
+beside what the response depends on (the query, the portal's address, the standards). Every
+publication, correction and withdrawal, by any process on any node, adds a revision, so the next
+request computes another key and renders afresh: nothing is ever invalidated by hand and a
+write shows at once. Old keys are simply never asked for again and age out.
+
+The store is Flask-Caching's: `SimpleCache` in each worker by default, `RedisCache` shared by
+every worker and node when PORTAL_REDIS_URL is set (the rate limits' Redis). The JSON of single
+records stays in `portal.api.cache.RECORDS` (keyed by each record's own revision, so it outlives
+data versions); the rendered page is built from it and kept here.
+
+A cache that fails (Redis gone) is a miss, logged, never an error: the database still answers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import Flask, current_app
+from flask_caching import Cache
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+cache = Cache()
+
+# Settings a deployment (or a test) may override in the app config.
+DEFAULTS: dict[str, Any] = {
+    "CACHE_DEFAULT_TIMEOUT": 600,  # seconds; a version key is never stale, this only frees room
+    "CACHE_THRESHOLD": 300,  # entries per worker in SimpleCache
+    "CACHE_KEY_PREFIX": "clearwater:",
+    "RENDER_CACHE": True,  # False turns the remembering of rendered pages and feeds off
+    # Larger renderings (a listing with limit=1000) are not kept: with the threshold this bounds
+    # SimpleCache's memory per worker (300 x 512 KiB), whatever addresses a crawler invents.
+    "RENDER_CACHE_MAX_BYTES": 512 * 1024,
+}
+
+
+def init_cache(app: Flask) -> Cache:
+    """SimpleCache per worker, or RedisCache shared by all when PORTAL_REDIS_URL is set."""
+    for key, value in DEFAULTS.items():
+        app.config.setdefault(key, value)
+    redis_url = app.config.get("REDIS_URL") or ""
+    if redis_url:
+        app.config.setdefault("CACHE_TYPE", "RedisCache")
+        app.config.setdefault("CACHE_REDIS_URL", redis_url)
+    else:
+        app.config.setdefault("CACHE_TYPE", "SimpleCache")
+    cache.init_app(app)
+    return cache
+
+
+def key(namespace: str, version: object, *parts: object) -> str:
+    """A short key from everything a rendering depends on; the version comes first."""
+    text = "\x1f".join(str(p) for p in (current_app.config["DATABASE_URL"], version, *parts))
+    return f"{namespace}:{hashlib.sha256(text.encode()).hexdigest()[:40]}"
+
+
+def remembered(
+    namespace: str, version: object, parts: tuple[object, ...], build: Callable[[], T]
+) -> T:
+    """The value kept under (version, parts), else `build()`'s, kept for the next request."""
+    if not current_app.config.get("RENDER_CACHE", True):
+        return build()
+    name = key(namespace, version, *parts)
+    try:
+        found = cache.get(name)
+    except Exception:  # a cache outage is a miss
+        log.warning("cache read failed", exc_info=True)
+        found = None
+    if found is not None:
+        value: T = found
+        return value
+    value = build()
+    if _size(value) > current_app.config["RENDER_CACHE_MAX_BYTES"]:
+        return value
+    try:
+        cache.set(name, value)
+    except Exception:
+        log.warning("cache write failed", exc_info=True)
+    return value
+
+
+def _size(value: object) -> int:
+    """Bytes of the text and bytes in a value (a rendering, or a tuple holding one)."""
+    if isinstance(value, bytes | str):
+        return len(value)
+    if isinstance(value, tuple | list):
+        return sum(_size(v) for v in value)
+    return 0
