@@ -6,13 +6,13 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
+import pydantic_core
 from flask import Response, current_app, request
 from pydantic import BaseModel, Field
 
 from portal.api.blueprint import NOT_MODIFIED, TAGS, bp
 from portal.api.http import (
     base_url,
-    json_response,
     link_header,
     not_modified,
     query_string_problem,
@@ -21,6 +21,7 @@ from portal.api.http import (
 )
 from portal.api.problems import problem
 from portal.api.schemas import ID_PATTERN
+from portal.cache import remembered
 from portal.db import request_session
 from portal.models.enterprise import Sector
 from portal.records import obligations as ob
@@ -190,23 +191,35 @@ def list_obligations() -> Response:
     cached = not_modified(tag, changed_at)
     if cached is not None:
         return cached
-    page = ob.select_page(ob.compute(session, day), query)
-    next_url = None
-    if page.next_cursor is not None:
-        args = {**request.args.to_dict(), "cursor": page.next_cursor.encode()}
-        next_url = f"{base}/api/v1/obligations?{urlencode(args)}"
-    body = {
-        "items": [
-            {**o.model_dump(mode="json"), "links": links(o, base).model_dump(mode="json")}
-            for o in page.items
-        ],
-        "total": page.total,
-        "next": next_url,
-        "counts": page.counts,
-        "as_of": day.isoformat(),
-        "first_year": ob.FIRST_YEAR,
-    }
-    response = stamp(json_response(body), tag, changed_at)
+
+    def render() -> tuple[bytes, str | None]:
+        page = ob.select_page(ob.compute(session, day), query)
+        next_url = None
+        if page.next_cursor is not None:
+            args = {**request.args.to_dict(), "cursor": page.next_cursor.encode()}
+            next_url = f"{base}/api/v1/obligations?{urlencode(args)}"
+        body = {
+            "items": [
+                {**o.model_dump(mode="json"), "links": links(o, base).model_dump(mode="json")}
+                for o in page.items
+            ],
+            "total": page.total,
+            "next": next_url,
+            "counts": page.counts,
+            "as_of": day.isoformat(),
+            "first_year": ob.FIRST_YEAR,
+        }
+        return pydantic_core.to_json(body), next_url
+
+    # The rendered page, kept under the data version and the day (portal/cache.py): reading the
+    # kept computation of every obligation costs more than a kept page.
+    body, next_url = remembered(
+        "api-obligations",
+        version,
+        (repr(query), request.query_string, base, day.isoformat()),
+        render,
+    )
+    response = stamp(Response(body, mimetype="application/json"), tag, changed_at)
     filters = query.filters()
     html_qs = urlencode(filters)
     feed_qs = urlencode({k: v for k, v in filters.items() if k != "status"})

@@ -24,6 +24,25 @@ for _table in _TABLES:
         _table.__table__.c.id,
     )
 
+# Listings filter on one value and show the newest first (ORDER BY date DESC, id DESC LIMIT n):
+# (filter, date, id) walks the matching rows already in order and stops after a page, where an
+# index on the filter alone finds every match and sorts them all (inspections?outcome=violation:
+# 11,341 rows, 30 ms a page, against 0.3 ms). Each replaces the index on the filter alone, which
+# it serves as well (counts, facets). Filters on the enterprise of an inspection or disclosure
+# (province, sector) walk the date index and probe the enterprise; department takes a list of
+# bureaus, which no index returns in date order. EXPLAIN before and after: docs/performance.md.
+_LISTING_INDEXES: tuple[tuple[Any, str, str], ...] = (
+    (Inspection, "outcome", "inspected_on"),
+    (Disclosure, "category", "published_at"),
+    (Enterprise, "province", "published_at"),
+    (Enterprise, "sector", "published_at"),
+    (Incident, "province", "began_at"),
+    (Incident, "status", "began_at"),
+)
+for _table, _filter, _date in _LISTING_INDEXES:
+    _c = _table.__table__.c
+    Index(f"ix_{_table.__tablename__}_{_filter}_{_date}_id", _c[_filter], _c[_date], _c.id)
+
 __all__ = [
     "AuditEntry",
     "Department",

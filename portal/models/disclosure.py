@@ -46,7 +46,7 @@ class DisclosureBase(SQLModel):
     """One disclosure by one enterprise for one reporting period."""
 
     enterprise_id: str = Field(foreign_key="enterprise.id", index=True, max_length=40)
-    category: DisclosureCategory = Field(sa_type=enum_column(), index=True)
+    category: DisclosureCategory = Field(sa_type=enum_column())  # indexed with the date
     report_type: ReportType = Field(sa_type=enum_column())
     period_start: date
     period_end: date

@@ -96,8 +96,8 @@ class EnterpriseBase(SQLModel):
     name_zh: Name = Field(sa_type=String(200), index=True)
     name_en: Name | None = Field(default=None, sa_type=String(200))
     credit_code: str | None = Field(default=None, max_length=18, unique=True)
-    sector: Sector = Field(sa_type=enum_column(), index=True)
-    province: Province = Field(max_length=2, index=True)
+    sector: Sector = Field(sa_type=enum_column())  # indexed with the date (models/__init__.py)
+    province: Province = Field(max_length=2)  # likewise
     city_zh: Name | None = Field(default=None, sa_type=String(200))
     city_en: Name | None = Field(default=None, sa_type=String(200))
     county_zh: Name | None = Field(default=None, sa_type=String(200))
@@ -126,6 +126,8 @@ class EnterpriseBase(SQLModel):
     def _credit_code(cls, value: str | None) -> str | None:
         if value is None or value == "":
             return None
+        if not isinstance(value, str):  # a list or a number from a client: refused, not a 500
+            raise ValueError("a unified social credit code is text of 18 characters")
         return validate_credit_code(value)
 
 

@@ -47,12 +47,12 @@ class IncidentBase(SQLModel):
     river_en: Name | None = Field(default=None, sa_type=String(200))
     place_zh: Name | None = Field(default=None, sa_type=String(200))
     place_en: Name | None = Field(default=None, sa_type=String(200))
-    province: Province = Field(max_length=2, index=True)
+    province: Province = Field(max_length=2)  # indexed with the date (models/__init__.py)
     city_zh: Name | None = Field(default=None, sa_type=String(200))
     city_en: Name | None = Field(default=None, sa_type=String(200))
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
-    status: IncidentStatus = Field(sa_type=enum_column(), index=True)
+    status: IncidentStatus = Field(sa_type=enum_column())  # likewise
 
 
 class ReadingIn(MeasurementBase, Input):

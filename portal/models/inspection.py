@@ -73,7 +73,7 @@ class InspectionBase(SQLModel):
     enterprise_id: str = Field(foreign_key="enterprise.id", index=True, max_length=40)
     inspected_on: date = Field(index=True)
     inspection_type: InspectionKind = Field(sa_type=enum_column())
-    outcome: Outcome = Field(sa_type=enum_column(), index=True)
+    outcome: Outcome = Field(sa_type=enum_column())  # indexed with the date (models/__init__.py)
     findings_zh: Body = Field(sa_type=String(20000))
     findings_en: Body | None = Field(default=None, sa_type=String(20000))
     penalty_yuan: int | None = Field(default=None, ge=0, le=10**12)

@@ -17,6 +17,8 @@ from portal.models.vocab import exceedance, pollutant_code, pollutants
 
 def check_pollutant(value: str) -> str:
     """Normalise a pollutant name or symbol to its code, or refuse it with the known codes."""
+    if not isinstance(value, str):  # a list or a number sent by a client: refused, not a 500
+        raise ValueError("a pollutant is a code or name in text, such as Cd or 镉")
     code = pollutant_code(value)
     if code is None:
         known = ", ".join(sorted(pollutants()))

@@ -15,8 +15,10 @@ Information (MEE Order No. 24, in force 2022-02-08) and the Format Guidelines
 - each obligation is filed on time, filed late (by N calendar days), overdue, or not yet due,
   judged from the enterprise's disclosures (their `published_at`, China time) as of `today`.
 
-Nothing here knows Flask: the API, the page, the feed and the enterprise page all call `compute`
-(or `select_page`) with a clock of their own, so tests can set the day.
+The rules know nothing of Flask: the API, the page and the feed call `compute` (every
+enterprise, kept in the shared cache of portal/cache.py under the data version and the day) and
+`select_page`; an enterprise's page calls `for_enterprise`, which reads that enterprise's rows
+only. Each takes a clock of its own, so tests can set the day.
 """
 
 from __future__ import annotations
@@ -24,8 +26,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -33,10 +33,12 @@ from enum import StrEnum
 from typing import Any
 
 import chinese_calendar
+from flask import has_app_context
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from portal.cache import remembered
 from portal.models.common import ID_RE, INVISIBLE, Source
 from portal.models.department import Department
 from portal.models.disclosure import Disclosure
@@ -257,24 +259,25 @@ def _grounds(penalty_yuan: int | None, sanctions: Sequence[str]) -> list[str]:
     return found + [s for s in _SANCTIONS if s in sanctions]
 
 
-def _gather(session: Session) -> dict[str, _Facts]:
-    """Enterprises that may be obliged, with their penalty decisions and disclosures."""
+def _gather(session: Session, enterprise_id: str | None = None) -> dict[str, _Facts]:
+    """Enterprises that may be obliged, with their penalty decisions and disclosures: every
+    enterprise, or only `enterprise_id` (then every query reads that enterprise's rows only)."""
     facts: dict[str, _Facts] = {}
     conn = session.connection()  # plain rows: no ORM loading for thousands of them
-    rows = conn.execute(
-        select(
-            col(Enterprise.id),
-            col(Enterprise.name_zh),
-            col(Enterprise.name_en),
-            col(Enterprise.province),
-            col(Enterprise.sector),
-            col(Enterprise.sample),
-            col(Enterprise.listed_company),
-            col(Enterprise.bond_issuer),
-            col(Enterprise.designations),
-        ).where(col(Enterprise.withdrawn_at).is_(None))
-    )
-    for row in rows:
+    enterprises = select(
+        col(Enterprise.id),
+        col(Enterprise.name_zh),
+        col(Enterprise.name_en),
+        col(Enterprise.province),
+        col(Enterprise.sector),
+        col(Enterprise.sample),
+        col(Enterprise.listed_company),
+        col(Enterprise.bond_issuer),
+        col(Enterprise.designations),
+    ).where(col(Enterprise.withdrawn_at).is_(None))
+    if enterprise_id is not None:
+        enterprises = enterprises.where(col(Enterprise.id) == enterprise_id)
+    for row in conn.execute(enterprises):
         designations = [Designation.model_validate(d) for d in row.designations or []]
         if designations or row.listed_company or row.bond_issuer:
             facts[row.id] = _Facts(row, designations)
@@ -459,8 +462,8 @@ def _sort_key(o: Obligation) -> tuple[str, str]:
     return (o.due.isoformat(), o.id)
 
 
-def _compute(session: Session, today: date) -> list[Obligation]:
-    facts = _gather(session)
+def _compute(session: Session, today: date, enterprise_id: str | None = None) -> list[Obligation]:
+    facts = _gather(session, enterprise_id)
     wanted = {d.department_id for f in facts.values() for d in f.designations}
     departments = names(session, sorted(wanted))
     out = [o for f in facts.values() for o in _obligations_of(f, today, departments)]
@@ -468,41 +471,24 @@ def _compute(session: Session, today: date) -> list[Obligation]:
     return out
 
 
-class _Remembered:
-    """Computed obligations by database, data version and day: any write moves the version, so a
-    stale answer is never served, and the page, the API and the feed share one computation."""
-
-    def __init__(self, size: int = 16) -> None:
-        self.size = size
-        self._values: OrderedDict[tuple[Any, ...], list[Obligation]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, session: Session, today: date) -> list[Obligation]:
-        version, _ = data_version(session)
-        key = (str(session.get_bind().engine.url), version, today)
-        with self._lock:
-            if key in self._values:
-                self._values.move_to_end(key)
-                return self._values[key]
-        computed = _compute(session, today)
-        with self._lock:
-            self._values[key] = computed
-            while len(self._values) > self.size:
-                self._values.popitem(last=False)
-        return computed
-
-
-REMEMBERED = _Remembered()
-
-
 def compute(session: Session, today: date) -> list[Obligation]:
-    """Every obligation from 2022 to `today`'s year, judged as of `today`, the latest due first."""
-    return REMEMBERED.get(session, today)
+    """Every obligation from 2022 to `today`'s year, judged as of `today`, the latest due first.
+
+    Kept in the shared cache (portal/cache.py: per worker, or Redis for every worker and node)
+    under the data version and the day: any write moves the version, so a stale answer is never
+    served, and the page, the API and the feed share one computation."""
+    if not has_app_context():  # a script or test without an app: nothing to keep it in
+        return _compute(session, today)
+    version, _ = data_version(session)
+    return remembered(
+        "obligations", version, (today.isoformat(),), lambda: _compute(session, today)
+    )
 
 
 def for_enterprise(session: Session, enterprise_id: str, today: date) -> list[Obligation]:
-    """One enterprise's obligations, the latest due first (for its page)."""
-    return [o for o in compute(session, today) if o.enterprise_id == enterprise_id]
+    """One enterprise's obligations, the latest due first (for its page): the same as its slice
+    of `compute`, from its own designations, inspections and disclosures only."""
+    return _compute(session, today, enterprise_id)
 
 
 # -- the query ------------------------------------------------------------------------------------

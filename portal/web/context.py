@@ -9,7 +9,8 @@ from typing import Any
 from urllib.parse import quote
 
 from flask import Blueprint, request, url_for
-from flask_babel import gettext, lazy_gettext
+from flask_babel import get_translations, gettext, lazy_gettext
+from jinja2.ext import _make_new_gettext, _make_new_ngettext
 
 from portal.models import vocab
 from portal.models.labels import label
@@ -165,7 +166,12 @@ def page_helpers() -> dict[str, Any]:
     """Helpers every template can call: language, text picking, labels, names."""
     lang = current_lang()
     separator = "、" if lang == "zh" else ", "
+    # The page's catalogue, looked up once: Flask-Babel's own `_` looks it up again for every
+    # string (about a tenth of the search page's CPU). The same wrapping as Jinja's i18n (newstyle).
+    translations = get_translations()
     return {
+        "gettext": _make_new_gettext(translations.ugettext),
+        "ngettext": _make_new_ngettext(translations.ungettext),
         "lang": lang,
         "html_lang": "en" if lang == "en" else "zh-CN",
         "other_lang": "en" if lang == "zh" else "zh",

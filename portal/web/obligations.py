@@ -12,12 +12,14 @@ from typing import Any
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
+from portal.cache import remembered
 from portal.conditional import base_url
 from portal.db import request_session
 from portal.models import vocab
 from portal.models.enterprise import Sector
 from portal.records import names
 from portal.records import obligations as ob
+from portal.records.listing import data_version
 from portal.web.i18n import current_lang, t
 from portal.web.problems import in_page_language
 
@@ -82,32 +84,44 @@ def page() -> tuple[str, int] | str:
             400,
         )
     session = request_session(current_app)
-    found = ob.select_page(ob.compute(session, day), query)
-    filters: dict[str, Any] = dict(query.filters())
-    next_args: dict[str, Any] | None = None
-    if found.next_cursor is not None:
-        next_args = {**filters, "cursor": found.next_cursor.encode(), "lang": lang}
-        if request.args.get("limit"):
-            next_args["limit"] = str(query.limit)
-    enterprise_name = names(session, [query.enterprise]) if query.enterprise else {}
-    return render_template(
-        "obligations.html",
-        obligations=found.items,
-        total=found.total,
-        counts=found.counts,
-        query=query,
-        filters=filters,
-        as_of=day,
-        years=list(range(day.year, ob.FIRST_YEAR - 1, -1)),
-        provinces=list(vocab.provinces()),
-        sectors=[s.value for s in Sector],
-        statuses=[s.value for s in ob.Status],
-        types=[s.value for s in ob.ObligationType],
-        enterprise_name=enterprise_name.get(query.enterprise or ""),
-        next_args=next_args,
-        first_args={**filters, "lang": lang} if query.cursor else None,
-        rules_in_force=ob.RULES_IN_FORCE,
-        first_year=ob.FIRST_YEAR,
-        feed=_feed(filters, lang),
-        api=url_for("api.list_obligations", **filters),
+    version, _ = data_version(session)
+
+    def render() -> str:
+        found = ob.select_page(ob.compute(session, day), query)
+        filters: dict[str, Any] = dict(query.filters())
+        next_args: dict[str, Any] | None = None
+        if found.next_cursor is not None:
+            next_args = {**filters, "cursor": found.next_cursor.encode(), "lang": lang}
+            if request.args.get("limit"):
+                next_args["limit"] = str(query.limit)
+        enterprise_name = names(session, [query.enterprise]) if query.enterprise else {}
+        return render_template(
+            "obligations.html",
+            obligations=found.items,
+            total=found.total,
+            counts=found.counts,
+            query=query,
+            filters=filters,
+            as_of=day,
+            years=list(range(day.year, ob.FIRST_YEAR - 1, -1)),
+            provinces=list(vocab.provinces()),
+            sectors=[s.value for s in Sector],
+            statuses=[s.value for s in ob.Status],
+            types=[s.value for s in ob.ObligationType],
+            enterprise_name=enterprise_name.get(query.enterprise or ""),
+            next_args=next_args,
+            first_args={**filters, "lang": lang} if query.cursor else None,
+            rules_in_force=ob.RULES_IN_FORCE,
+            first_year=ob.FIRST_YEAR,
+            feed=_feed(filters, lang),
+            api=url_for("api.list_obligations", **filters),
+        )
+
+    # Kept under the data version and the day (portal/cache.py): a write shows at once, and a
+    # page asked again is not filtered out of every obligation again.
+    return remembered(
+        "obligations-page",
+        version,
+        (lang, request.query_string, base_url(), day.isoformat()),
+        render,
     )

@@ -9,10 +9,12 @@ from flask import Blueprint, abort, current_app, render_template, request, url_f
 from flask_babel import gettext
 
 from portal import records, search
+from portal.cache import remembered
 from portal.conditional import base_url
 from portal.db import request_session
 from portal.models import vocab
 from portal.records import PUBLIC_KINDS, QueryError, RecordQuery, obligations
+from portal.records.listing import data_version
 from portal.search import IndexUnavailable, parse_search
 from portal.web import context, recordpage
 from portal.web.facets import facet_counts
@@ -73,30 +75,39 @@ def _bad_query(problems: list[str], kind: str | None = None) -> tuple[str, int]:
 def home() -> str:
     """What Clearwater is, the documented incidents, the latest records and the figures."""
     session = request_session(current_app)
-    documented = records.list_records(
-        session, RecordQuery(kind="incidents", sample=False, limit=5)
-    )[1]
-    latest_incidents = records.list_records(session, RecordQuery(kind="incidents", limit=8))[1]
-    latest_inspections = records.list_records(session, RecordQuery(kind="inspections", limit=6))[1]
-    mapped = records.list_records(session, RecordQuery(kind="incidents", limit=30))[1]
-    counted = {
-        "violations": RecordQuery(kind="inspections", outcome="violation", limit=1),
-        "ordered": RecordQuery(kind="inspections", outcome="rectification_ordered", limit=1),
-        "investigating": RecordQuery(kind="incidents", status="investigating", limit=1),
-    }
-    figures = {name: records.run(session, q).total for name, q in counted.items()}
-    items = documented + latest_incidents + latest_inspections
-    return render_template(
-        "home.html",
-        counts=records.counts(session),
-        figures=figures,
-        documented=documented,
-        latest_incidents=latest_incidents,
-        latest_inspections=latest_inspections,
-        incidents_map=recordpage.incidents_map(mapped, current_lang()),
-        mapped=mapped,
-        names=_names_for(items),
-    )
+    version, _ = data_version(session)
+
+    def render() -> str:
+        documented = records.list_records(
+            session, RecordQuery(kind="incidents", sample=False, limit=5)
+        )[1]
+        latest_incidents = records.list_records(session, RecordQuery(kind="incidents", limit=8))[1]
+        latest_inspections = records.list_records(
+            session, RecordQuery(kind="inspections", limit=6)
+        )[1]
+        mapped = records.list_records(session, RecordQuery(kind="incidents", limit=30))[1]
+        counted = {
+            "violations": RecordQuery(kind="inspections", outcome="violation", limit=1),
+            "ordered": RecordQuery(kind="inspections", outcome="rectification_ordered", limit=1),
+            "investigating": RecordQuery(kind="incidents", status="investigating", limit=1),
+        }
+        figures = {name: records.run(session, q).total for name, q in counted.items()}
+        items = documented + latest_incidents + latest_inspections
+        return render_template(
+            "home.html",
+            counts=records.counts(session),
+            figures=figures,
+            documented=documented,
+            latest_incidents=latest_incidents,
+            latest_inspections=latest_inspections,
+            incidents_map=recordpage.incidents_map(mapped, current_lang()),
+            mapped=mapped,
+            names=_names_for(items),
+        )
+
+    # Everything here changes only with the data: kept under the data version (portal/cache.py),
+    # so a write shows at once and other requests cost one lookup and a cache read.
+    return remembered("home", version, (current_lang(), request.query_string, base_url()), render)
 
 
 @bp.get(f"/<{KIND_RULE}:kind>")

@@ -55,6 +55,24 @@ def test_home_shows_the_documented_incident(client: FlaskClient, filled: dict) -
     assert "有据可查的事件" in page and "龙江镉污染" in page and "INC-2012-0001" in page
 
 
+def test_home_shows_a_new_incident_at_once(
+    client: FlaskClient, session: Session, filled: dict
+) -> None:
+    """The home page is kept between requests (under the data version): a publication must
+    show on the next request all the same, in its latest incidents and its figures."""
+    before = client.get("/?lang=en").get_data(as_text=True)
+    assert "INC-T-NEW1" not in before
+    assert client.get("/?lang=en").get_data(as_text=True) == before  # kept, as it was
+    publish(
+        session,
+        incident(
+            id="INC-T-NEW1", title_en="Lead in the Diaojiang", began_at="2024-05-01T08:00:00+08:00"
+        ),
+    )
+    after = client.get("/?lang=en").get_data(as_text=True)
+    assert "INC-T-NEW1" in after and "Lead in the Diaojiang" in after
+
+
 @pytest.mark.parametrize(
     "kind", ["enterprises", "incidents", "inspections", "disclosures", "departments"]
 )
