@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 from feedgen.feed import FeedGenerator
 from flask import Response, abort, current_app, request
 
+from portal.cache import remembered
 from portal.conditional import base_url, not_modified, stamp, validator
 from portal.db import request_session
 from portal.feeds import FMT, FORMATS, MAX_AGE, SITE, TAG_DATE, bp, feed_args, tag_authority
@@ -262,24 +263,35 @@ def obligations_feed(fmt: str) -> Any:
     session = request_session(current_app)
     version, changed_at = data_version(session)
     tag = validator("obligations-feed", request.full_path, fmt, lang, version, today)
-    items = ob.became_overdue(ob.compute(session, today), query)[:limit]
-    times = [_became_overdue_at(o) for o in items] + ([changed_at] if changed_at else [])
-    last_modified = max(times, default=None)
+    base = base_url()
+
+    def rendered() -> tuple[datetime | None, bytes]:
+        items = ob.became_overdue(ob.compute(session, today), query)[:limit]
+        times = [_became_overdue_at(o) for o in items] + ([changed_at] if changed_at else [])
+        filters = query.filters()
+        html_args = {**filters, "status": "overdue", "lang": lang}
+        body = render(
+            items,
+            filters,
+            today=today,
+            fmt=fmt,
+            lang=lang,
+            self_url=base + request.full_path.rstrip("?"),
+            html_url=f"{base}/obligations?{urlencode(html_args)}",
+            base=base,
+        )
+        return max(times, default=None), body
+
+    # Kept rendered under the data version and the day (portal/cache.py): reading every
+    # obligation back costs far more than one feed, and a revalidation needs only its date.
+    last_modified, body = remembered(
+        "obligations-feed",
+        version,
+        (request.full_path, fmt, lang, today, base, tag_authority()),
+        rendered,
+    )
     cached = not_modified(tag, last_modified, max_age=MAX_AGE)
     if cached is not None:
         return cached
-    base = base_url()
-    filters = query.filters()
-    html_args = {**filters, "status": "overdue", "lang": lang}
-    body = render(
-        items,
-        filters,
-        today=today,
-        fmt=fmt,
-        lang=lang,
-        self_url=base + request.full_path.rstrip("?"),
-        html_url=f"{base}/obligations?{urlencode(html_args)}",
-        base=base,
-    )
     response = Response(body, content_type=f"{FORMATS[fmt]}; charset=utf-8")
     return stamp(response, tag, last_modified, max_age=MAX_AGE)
