@@ -28,6 +28,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# A database that does not answer, or a row another transaction holds, fails a request after a
+# few seconds (a 503 with Retry-After) instead of holding it, and its worker, indefinitely.
+# SQLite's counterpart is its busy_timeout above.
+CONNECT_TIMEOUT = 5  # seconds to open a connection
+LOCK_TIMEOUT_MS = 5000  # waiting for another transaction's lock
+_PG_CONNECT = {
+    "connect_timeout": CONNECT_TIMEOUT,
+    "options": f"-c lock_timeout={LOCK_TIMEOUT_MS}",
+}
+
 _ENGINES: dict[str, Engine] = {}
 _ENGINES_LOCK = threading.Lock()
 
@@ -58,7 +68,7 @@ def _create(url: str) -> Engine:
             engine = create_engine(url, connect_args={"check_same_thread": False})
             event.listen(engine, "connect", _sqlite_pragmas)
         else:
-            engine = create_engine(url, pool_pre_ping=True)
+            engine = create_engine(url, pool_pre_ping=True, connect_args=_PG_CONNECT)
     except (ArgumentError, NoSuchModuleError) as exc:
         raise DatabaseUnavailable(f"The database URL {redact(url)!r} is not usable: {exc}") from exc
     return engine

@@ -30,6 +30,19 @@ _ADVICE = {
 }
 
 
+_BUSY = (
+    "The records database is busy with another write just now and nothing was changed. "
+    "Try again in a few seconds."
+)
+
+
+def _is_lock_wait(exc: Exception) -> bool:
+    """True for a write that gave up waiting for another's lock (SQLite busy, PostgreSQL
+    lock_timeout), as opposed to a database that cannot be reached."""
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    return "database is locked" in text or "lock timeout" in text
+
+
 def is_api_request() -> bool:
     """True when the request is for the API or a feed (their errors are problem+json)."""
     return request.path == "/api" or request.path.startswith((API_PREFIX, FEEDS_PREFIX))
@@ -86,6 +99,8 @@ def install(app: Flask) -> None:
     def database_down(exc: Exception) -> Any:
         if is_api_request():
             app.logger.error("database unavailable: %s", str(exc).splitlines()[0])
+            if _is_lock_wait(exc):
+                return problem(503, _BUSY, headers={"Retry-After": "5"})
             return problem(503, _ADVICE[503], headers={"Retry-After": "30"})
         if previous_db is not None:
             return previous_db(exc)

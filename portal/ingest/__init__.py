@@ -107,7 +107,7 @@ class _SeenIds:
         ids = [p[0] for p in pairs]
         found: dict[str, int] = dict(
             conn.execute(
-                text(f"SELECT id, line FROM {self.name} WHERE id IN :ids").bindparams(  # noqa: S608
+                text(f"SELECT id, line FROM {self.name} WHERE id IN :ids").bindparams(  # noqa: S608  # nosec B608  # the table name is our own uuid
                     _expanding("ids")
                 ),
                 {"ids": ids},
@@ -118,7 +118,7 @@ class _SeenIds:
             first_lines.setdefault(record_id, line)
         fresh = [{"id": i, "line": n} for i, n in first_lines.items() if i not in found]
         if fresh:
-            conn.execute(text(f"INSERT INTO {self.name} (id, line) VALUES (:id, :line)"), fresh)  # noqa: S608
+            conn.execute(text(f"INSERT INTO {self.name} (id, line) VALUES (:id, :line)"), fresh)  # noqa: S608  # nosec B608  # the table name is our own uuid
         return found
 
     def drop(self) -> None:

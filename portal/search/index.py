@@ -9,7 +9,9 @@ and a second process that finds the work done does nothing.
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import io
 import logging
 import shutil
 import time
@@ -280,9 +282,59 @@ def catch_up(path: Path, engine: Engine, *, limit: int | None = None) -> int:
         writer.update_document(id=STATE_ID, kind="__state__", last_revision=done)
         writer.commit()
         return count
-    except BaseException:
-        writer.cancel()
+    except BaseException as exc:
+        _abandon(writer, exc)
         raise
+
+
+def _abandon(writer: IndexWriter, exc: BaseException) -> None:
+    """Cancel a writer whose work failed, whatever state it failed in.
+
+    A write error in the middle of a commit (a full disk: ENOSPC) leaves Whoosh's segment and
+    pool files open and can make `cancel()` itself fail, which would keep the write lock and
+    leak a file descriptor per failed write. Close every file the writer, and the frames the
+    error went through, still hold, and release the lock."""
+    try:
+        writer.cancel()
+    except Exception:
+        log.warning("cancelling a failed index writer failed too", exc_info=True)
+    searcher = getattr(writer, "_searcher", None)  # cached by the writer, closed by _finish
+    if searcher is not None:
+        with contextlib.suppress(Exception):
+            getattr(searcher, "_orig_close", searcher.close)()
+    lock = getattr(writer, "writelock", None)
+    if lock is not None and getattr(lock, "locked", False):
+        with contextlib.suppress(Exception):
+            lock.release()
+    roots: list[Any] = [writer]
+    tb = exc.__traceback__
+    while tb is not None:
+        roots.extend(tb.tb_frame.f_locals.values())
+        tb = tb.tb_next
+    _close_files(roots)
+
+
+def _close_files(roots: list[Any], depth: int = 12) -> None:
+    """Close the open files reachable from Whoosh objects in roots (a bounded walk)."""
+    seen: set[int] = set()
+    stack = [(root, 0) for root in roots]
+    while stack:
+        obj, level = stack.pop()
+        if id(obj) in seen or level > depth:
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, io.IOBase):
+            with contextlib.suppress(Exception):
+                obj.close()
+            continue
+        children: Iterable[Any] = ()
+        if isinstance(obj, list | tuple | set):
+            children = obj
+        elif isinstance(obj, dict):
+            children = obj.values()
+        elif type(obj).__module__.startswith("whoosh") and hasattr(obj, "__dict__"):
+            children = vars(obj).values()
+        stack.extend((child, level + 1) for child in children)
 
 
 def rebuild(

@@ -1,0 +1,71 @@
+"""Shared by the fault tests: table counts, the `portal` command as a separate process, and
+waiting for a condition with a deadline (never a bare sleep)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy import MetaData, func, select
+
+from portal.db import get_engine
+
+PORTAL = str(Path(sys.executable).with_name("portal"))
+T = TypeVar("T")
+
+
+def table_counts(url: str) -> dict[str, int]:
+    """Rows in every table of the portal's database (the migration marker aside)."""
+    engine = get_engine(url)
+    meta = MetaData()
+    meta.reflect(engine)
+    with engine.connect() as conn:
+        return {
+            name: int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+            for name, table in meta.tables.items()
+            if name != "alembic_version"
+        }
+
+
+def wait_for(what: str, probe: Callable[[], T | None], timeout: float = 60.0) -> T:
+    """Poll until probe() gives something truthy; fail with `what` at the deadline."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = probe()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(0.005)  # a poll interval, not a wait for the event
+
+
+def read_position(pid: int, path: Path) -> int:
+    """How far process pid has read into path (its file offset), from /proc; 0 if not open."""
+    target = str(path.resolve())
+    best = 0
+    try:
+        fds = os.listdir(f"/proc/{pid}/fd")
+    except (FileNotFoundError, PermissionError):
+        return 0
+    for fd in fds:
+        try:
+            if os.readlink(f"/proc/{pid}/fd/{fd}") != target:
+                continue
+            with open(f"/proc/{pid}/fdinfo/{fd}") as info:
+                for line in info:
+                    if line.startswith("pos:"):
+                        best = max(best, int(line.split()[1]))
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return best
+
+
+def portal_env(url: str, index_dir: Path, **extra: str) -> dict[str, str]:
+    """The environment of a `portal` process on this test's database and index."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")}
+    env.update(PORTAL_DATABASE_URL=url, PORTAL_INDEX_DIR=str(index_dir), **extra)
+    return env
