@@ -8,16 +8,24 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
-from dataclasses import replace
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from enum import StrEnum
 from functools import cache
-from typing import Any
+from typing import Annotated, Any, get_args, get_origin
 
-from sqlmodel import Session
+import pydantic_core
+from pydantic import TypeAdapter
+from sqlalchemy import JSON, Row, Text, or_, select, type_coerce
+from sqlmodel import Session, col
 
 from portal.models.common import RecordPublic
-from portal.records import KINDS, RecordQuery, run, to_public
+from portal.models.revision import RecordPollutant
+from portal.records import KINDS, RecordQuery, Sort, run, to_public
+from portal.records.listing import filtered
+from portal.records.read import _PART_PUBLIC
 
 BATCH = 1000
 PARTS_BATCH = 200  # records with nested parts (an incident's readings) weigh more: fewer a batch
@@ -105,28 +113,281 @@ def cell(value: Any, how: Column) -> str | int | float:
     return value  # int or float: numbers stay numbers
 
 
+# The first character of a text cell that may make it a formula: the formula starts, and any
+# whitespace a spreadsheet may skip before one (neutralise() makes the exact test).
+_RISKY = frozenset(FORMULA_START) | frozenset(c for c in map(chr, range(0x10000)) if c.isspace())
+_FLAG = {True: "true", False: "false"}
+
+
+def _moment(value: datetime) -> str:
+    """A time as the public models write it in JSON (UTC as `Z`)."""
+    return str(pydantic_core.to_jsonable_python(value))
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How a kind's table rows become download rows, worked out once per kind (not per row).
+
+    The rows are read as plain tuples of the public fields' columns, in the public model's
+    order; `kind`, `pollutants` and nested parts are added after them and `order` puts every
+    field in its place. Cells are converted by position, never by building a model per row:
+    the stored values were validated when they were written (the parts are judged as the
+    API's are, portal.records.read)."""
+
+    kind_name: str
+    names: tuple[str, ...]  # the public fields in order: the CSV header, the NDJSON keys
+    selected: tuple[Any, ...]  # the table columns read, in the public fields' order
+    tail: tuple[str, ...]  # fields added after the columns: kind, pollutants, parts
+    defaults: dict[str, Any]  # JSON-form values of tail fields a record has none of
+    order: tuple[int, ...] | None  # positions of `names` in columns + tail (None: as they are)
+    id_at: int
+    date_at: int
+    adapters: tuple[tuple[int, TypeAdapter[Any]], ...]  # stored JSON, normalised by its type
+    parts: dict[str, TypeAdapter[Any]]  # each part's public type, for its JSON form
+    text: tuple[int, ...]  # positions (in output order) by how the CSV writes them
+    flags: tuple[int, ...]
+    days: tuple[int, ...]
+    moments: tuple[int, ...]
+    joined: tuple[int, ...]
+    dumped: tuple[int, ...]
+
+
+def _scalar_type(annotation: Any) -> type:
+    """The Python type of a scalar field (`X | None` gives X)."""
+    if get_origin(annotation) is Annotated:
+        return _scalar_type(get_args(annotation)[0])
+    if isinstance(annotation, type):
+        return annotation
+    options = [a for a in get_args(annotation) if a is not type(None)]
+    if len(options) != 1:
+        raise RuntimeError(f"no CSV form for {annotation!r}")
+    return _scalar_type(options[0])
+
+
+@cache
+def plan(kind_name: str) -> Plan:
+    """The download plan of a kind (see Plan)."""
+    kind = KINDS[kind_name]
+    fields = kind.public.model_fields
+    table = kind.table.__table__
+    names = tuple(name for name, _ in columns(kind_name))
+    how = dict(columns(kind_name))
+    stored = tuple(n for n in names if n in table.c)
+    tail = tuple(n for n in names if n not in table.c)
+    unknown = [n for n in tail if n not in ("kind", "pollutants", *(p.name for p in kind.parts))]
+    if unknown:
+        raise RuntimeError(f"{kind_name}: no column or part gives {', '.join(unknown)}")
+    source = stored + tail
+    order = tuple(source.index(n) for n in names)
+
+    def adapter(name: str) -> TypeAdapter[Any]:
+        field = fields[name]  # its type with its constraints, as the public model checks it
+        typed: Any = field.annotation
+        if field.metadata:
+            typed = Annotated[(typed, *field.metadata)]
+        return TypeAdapter(typed)
+
+    defaults = {}
+    for name in tail:
+        if name != "kind":
+            value = fields[name].get_default(call_default_factory=True)
+            defaults[name] = adapter(name).dump_python(value, mode="json")
+    at = {n: names.index(n) for n in names}
+    by_type: dict[str, list[int]] = defaultdict(list)
+    for name in names:
+        if how[name] is Column.joined:
+            by_type["joined"].append(at[name])
+        elif how[name] is Column.json:
+            by_type["dumped"].append(at[name])
+        elif name in table.c:
+            python = _scalar_type(fields[name].annotation)
+            if issubclass(python, bool):
+                by_type["flags"].append(at[name])
+            elif issubclass(python, datetime):
+                by_type["moments"].append(at[name])
+            elif issubclass(python, date):
+                by_type["days"].append(at[name])
+            elif issubclass(python, str):
+                by_type["text"].append(at[name])
+            elif not issubclass(python, int | float):
+                raise RuntimeError(f"{kind_name}.{name}: no CSV form for {python}")
+    return Plan(
+        kind_name=kind_name,
+        names=names,
+        selected=tuple(
+            # Stored JSON is read as its text: most of it is "[]", and decoding it costs more
+            # than the rest of the cell (a driver that decodes JSON itself gives lists).
+            type_coerce(table.c[n], Text).label(n)
+            if isinstance(table.c[n].type, JSON)
+            else table.c[n]
+            for n in stored
+        ),
+        tail=tail,
+        defaults=defaults,
+        order=None if order == tuple(range(len(names))) else order,
+        id_at=stored.index("id"),
+        date_at=stored.index(kind.date_field),
+        adapters=tuple(
+            (stored.index(n), adapter(n)) for n in stored if how[n] is not Column.scalar
+        ),
+        parts={p.name: adapter(p.name) for p in kind.parts},
+        **{k: tuple(by_type[k]) for k in ("text", "flags", "days", "moments", "joined", "dumped")},
+    )
+
+
+def _row_batches(session: Session, query: RecordQuery, size: int) -> Iterator[Sequence[Row[Any]]]:
+    """The query's whole set as tuples of the plan's columns, in keyset batches (as `run`)."""
+    kind = KINDS[query.kind]
+    table = kind.table
+    columns_ = plan(query.kind)
+    date_col = getattr(table, kind.date_field)
+    newest = query.sort == Sort.newest
+    order = (date_col.desc(), table.id.desc()) if newest else (date_col.asc(), table.id.asc())
+    query = replace(query, cursor=None)
+    connection = session.connection()  # plain rows: no ORM objects, no identity map
+    last: tuple[Any, str] | None = None
+    while True:
+        stmt = filtered(session, query).with_only_columns(*columns_.selected)
+        if last is not None:
+            value, ident = last  # written so the date index seeks to the batch (listing.run)
+            if newest:
+                stmt = stmt.where(date_col <= value, or_(date_col < value, table.id < ident))
+            else:
+                stmt = stmt.where(date_col >= value, or_(date_col > value, table.id > ident))
+        rows = connection.execute(stmt.order_by(*order).limit(size + 1)).all()
+        if len(rows) <= size:
+            yield rows
+            return
+        rows = rows[:size]
+        yield rows
+        last = (rows[-1][columns_.date_at], rows[-1][columns_.id_at])
+
+
+def _tails(session: Session, steps: Plan, ids: list[str]) -> list[tuple[dict[str, Any], Any]]:
+    """The tail fields (kind, pollutants, parts in JSON form) of a batch's records, one query
+    per part: for each field, its values by record id and the value of a record without any."""
+    kind = KINDS[steps.kind_name]
+    connection = session.connection()
+    found: dict[str, dict[str, Any]] = {"kind": {}}
+    if "pollutants" in steps.tail:
+        codes: dict[str, list[str]] = {}
+        found["pollutants"] = codes
+        for record_id, code in connection.execute(
+            select(col(RecordPollutant.record_id), col(RecordPollutant.pollutant))
+            .where(col(RecordPollutant.record_id).in_(ids))
+            .order_by(RecordPollutant.pollutant)
+        ):
+            if record_id in codes:
+                codes[record_id].append(code)
+            else:
+                codes[record_id] = [code]
+    for part in kind.parts:
+        table: Any = part.table.__table__  # type: ignore[attr-defined]
+        fk = table.c[part.fk]
+        judged = _PART_PUBLIC[part.name]
+        result = connection.execute(
+            select(table).where(fk.in_(ids)).order_by(table.c.get("id", fk))
+        )
+        keys = tuple(result.keys())
+        items: dict[str, list[Any]] = defaultdict(list)
+        for values in result:
+            child = dict(zip(keys, values, strict=True))
+            items[child[part.fk]].append(judged(child))
+        dump = steps.parts[part.name].dump_python
+        found[part.name] = {rid: dump(its, mode="json") for rid, its in items.items()}
+    return [
+        (found[name], steps.kind_name if name == "kind" else steps.defaults[name])
+        for name in steps.tail
+    ]
+
+
+def _records(session: Session, query: RecordQuery) -> Iterator[tuple[Plan, list[list[Any]]]]:
+    """Each batch as lists of the public fields' values in order, in JSON form except for
+    scalars (times, dates, booleans stay Python values)."""
+    steps = plan(query.kind)
+    kind = KINDS[query.kind]
+    size = PARTS_BATCH if kind.parts else BATCH
+    id_at, adapters, order, loads = steps.id_at, steps.adapters, steps.order, json.loads
+    for rows in _row_batches(session, query, size):
+        tails = _tails(session, steps, [row[id_at] for row in rows])
+        out = []
+        for row in rows:
+            record_id = row[id_at]
+            values = [*row, *[values.get(record_id, none) for values, none in tails]]
+            for at, adapter in adapters:
+                value = values[at]
+                if type(value) is str:  # stored JSON, read as text (see Plan.selected)
+                    value = [] if value == "[]" else loads(value)
+                if value:  # an empty list stays as it is
+                    value = adapter.dump_python(adapter.validate_python(value), mode="json")
+                values[at] = value
+            out.append(values if order is None else [values[i] for i in order])
+        yield steps, out
+
+
 def csv_chunks(session: Session, query: RecordQuery, *, bom: bool = False) -> Iterator[bytes]:
-    """The set as UTF-8 CSV with a header row, one chunk per batch."""
-    cols = columns(query.kind)
+    """The set as UTF-8 CSV with a header row, one chunk per batch.
+
+    Cells are the same as `cell()` gives for the public model's JSON form, built straight
+    from the table rows (see Plan)."""
+    steps = plan(query.kind)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([name for name, _ in cols])
+    writer.writerow(steps.names)
     yield (BOM if bom else b"") + buffer.getvalue().encode()
-    for items in batches(session, query):
+    risky, flag, dumps = _RISKY, _FLAG, _json_cell
+    for steps, rows in _records(session, query):
+        text, flags, days, moments, joined, dumped = (
+            steps.text,
+            steps.flags,
+            steps.days,
+            steps.moments,
+            steps.joined,
+            steps.dumped,
+        )
         buffer.seek(0)
         buffer.truncate()
-        for item in items:
-            data = item.model_dump(mode="json")
-            writer.writerow([cell(data[name], how) for name, how in cols])
-        if items:
+        for values in rows:
+            for at in text:
+                value = values[at]
+                if value and value[0] in risky:
+                    values[at] = neutralise(value)
+            for at in flags:
+                value = values[at]
+                if value is not None:
+                    values[at] = flag[value]
+            for at in days:
+                value = values[at]
+                if value is not None:
+                    values[at] = value.isoformat()
+            for at in moments:
+                value = values[at]
+                if value is not None:
+                    values[at] = _moment(value)
+            for at in joined:
+                value = values[at]
+                values[at] = "" if value is None else neutralise(";".join(value))
+            for at in dumped:
+                value = values[at]
+                values[at] = "" if value is None else dumps(value)
+        writer.writerows(rows)  # None is an empty cell
+        if rows:
             yield buffer.getvalue().encode()
+
+
+def _json_cell(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def ndjson_chunks(session: Session, query: RecordQuery) -> Iterator[bytes]:
     """The set as NDJSON: one record per line, the same fields as an API item without links."""
-    for items in batches(session, query):
-        if items:
-            yield b"".join(item.model_dump_json().encode() + b"\n" for item in items)
+    to_json = pydantic_core.to_json
+    for steps, rows in _records(session, query):
+        names = steps.names
+        if rows:
+            yield b"".join(
+                to_json(dict(zip(names, values, strict=True))) + b"\n" for values in rows
+            )
 
 
 def chunks(session: Session, query: RecordQuery, fmt: str, *, bom: bool = False) -> Iterator[bytes]:

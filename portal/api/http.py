@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-import time
 from typing import Any
 
 import pydantic_core
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, request
 
+from portal.api.limits import seconds_to_reset, standing
 from portal.api.problems import is_api_request, problem
 from portal.conditional import base_url, not_modified, stamp, validator
 
@@ -62,21 +62,16 @@ def link_header(links: list[tuple[str, str, str | None]]) -> str:
 
 
 def _rate_limit_headers(response: Response) -> None:
-    limiter = current_app.extensions.get("clearwater_limiter")
-    current = limiter.current_limit if limiter is not None else None
+    current = standing()
     if current is None:
         return
-    try:
-        reset = max(0, int(current.reset_at - time.time()))
-        remaining = max(0, current.remaining)
-    except Exception:  # the limit store went away mid-request: leave the headers out
-        current_app.logger.warning("rate-limit store unavailable for headers")
-        return
+    limit = current.limit
+    reset = seconds_to_reset(current)
     headers = response.headers
-    headers["RateLimit-Limit"] = str(current.limit.amount)
-    headers["RateLimit-Remaining"] = str(remaining)
+    headers["RateLimit-Limit"] = str(limit.amount)
+    headers["RateLimit-Remaining"] = str(current.remaining)
     headers["RateLimit-Reset"] = str(reset)
-    headers["RateLimit-Policy"] = f"{current.limit.amount};w={current.limit.get_expiry()}"
+    headers["RateLimit-Policy"] = f"{limit.amount};w={limit.get_expiry()}"
     if response.status_code == 429:
         headers["Retry-After"] = str(max(1, reset))
 

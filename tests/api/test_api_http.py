@@ -250,3 +250,11 @@ def test_a_database_that_is_down_is_a_503_problem(sample_app: Flask) -> None:
     response = client.get("/api/v1/incidents/INC-2012-0001")
     _assert_problem(response, 503)
     assert response.headers["Retry-After"] == "30"
+
+
+def test_an_address_no_route_answers_does_not_spend_the_budget(sample_app: Flask) -> None:
+    client = _limited(sample_app, API_RATE_LIMIT="2 per hour")
+    for _ in range(3):
+        _assert_problem(client.get("/api/v1/departments/DEP-MEE/nothing/here"), 404)
+    response = client.get("/api/v1/departments?limit=1")
+    assert response.status_code == 200 and response.headers["RateLimit-Remaining"] == "1"
