@@ -43,27 +43,6 @@ def wait_for(what: str, probe: Callable[[], T | None], timeout: float = 60.0) ->
         time.sleep(0.005)  # a poll interval, not a wait for the event
 
 
-def read_position(pid: int, path: Path) -> int:
-    """How far process pid has read into path (its file offset), from /proc; 0 if not open."""
-    target = str(path.resolve())
-    best = 0
-    try:
-        fds = os.listdir(f"/proc/{pid}/fd")
-    except (FileNotFoundError, PermissionError):
-        return 0
-    for fd in fds:
-        try:
-            if os.readlink(f"/proc/{pid}/fd/{fd}") != target:
-                continue
-            with open(f"/proc/{pid}/fdinfo/{fd}") as info:
-                for line in info:
-                    if line.startswith("pos:"):
-                        best = max(best, int(line.split()[1]))
-        except (FileNotFoundError, ProcessLookupError):
-            continue
-    return best
-
-
 def portal_env(url: str, index_dir: Path, **extra: str) -> dict[str, str]:
     """The environment of a `portal` process on this test's database and index."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")}

@@ -9,17 +9,21 @@ afterwards writes it whole, once.
 
 from __future__ import annotations
 
+import errno
+import os
 import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from fault_support import PORTAL, portal_env, read_position, table_counts, wait_for
+from fault_support import PORTAL, portal_env, table_counts, wait_for
 
 from conftest import Portal
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="needs named pipes (Linux)"
+)
 
 
 def _start_import(url: str, index_dir: Path, path: Path) -> subprocess.Popen[bytes]:
@@ -29,6 +33,17 @@ def _start_import(url: str, index_dir: Path, path: Path) -> subprocess.Popen[byt
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+
+
+def _open_for_writing(fifo: Path, proc: subprocess.Popen[bytes]) -> int | None:
+    """The pipe's writing end once the importer has opened it for reading (None until then)."""
+    assert proc.poll() is None, "the importer stopped before it opened its input"
+    try:
+        return os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:  # no reader yet
+            return None
+        raise
 
 
 def _kill(proc: subprocess.Popen[bytes]) -> None:
@@ -51,11 +66,27 @@ def test_a_killed_import_leaves_no_partial_record(
     assert size > 1 << 19 and rows > 300  # a large file, read in many chunks
     before = table_counts(database_url)
 
-    # 1. Killed half way through reading (its own offset in the file says where it is).
-    proc = _start_import(database_url, index_dir, big)
-    wait_for("the importer to read half the file", lambda: read_position(proc.pid, big) > size // 2)
-    assert proc.poll() is None, "the import finished before it could be killed"
-    _kill(proc)
+    # 1. Killed half way through reading. The file comes through a pipe: the importer is given
+    # the first half, has taken it in (the write returns only once it has read all but a pipe's
+    # buffer), and waits for the rest, which never comes. No timing decides where it dies.
+    data = big.read_bytes()
+    half = data.index(b"\n", len(data) // 2) + 1
+    fifo = tmp_path / "pipe" / big.name
+    fifo.parent.mkdir()
+    os.mkfifo(fifo)
+    proc = subprocess.Popen(
+        [PORTAL, "import", str(fifo), "--as-recorded", "--kind", "inspections"],
+        env=portal_env(database_url, index_dir),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    writer = wait_for("the importer to open the pipe", lambda: _open_for_writing(fifo, proc))
+    with os.fdopen(writer, "wb") as pipe:
+        os.set_blocking(writer, True)
+        pipe.write(data[:half])
+        pipe.flush()
+        assert proc.poll() is None, "the importer stopped before the end of its input"
+        _kill(proc)
     assert table_counts(database_url) == before  # not one row of the file, in any table
     check = portal("check")
     assert check.exit_code == 0 and "agree" in check.output, check.output
@@ -66,7 +97,8 @@ def test_a_killed_import_leaves_no_partial_record(
         "the import's commit",
         lambda: table_counts(database_url)["inspection"] > before["inspection"],
     )
-    _kill(proc)
+    proc.send_signal(signal.SIGKILL)  # while it indexes, or (on a fast machine) just after
+    assert proc.wait(timeout=30) in (-signal.SIGKILL, 0)
     after = table_counts(database_url)
     assert after["inspection"] == before["inspection"] + rows  # the whole file, or none of it
     assert after["revision"] == before["revision"] + rows
