@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g
+from flask import Flask, abort, g, request
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlmodel import Session
@@ -144,6 +144,15 @@ def init_app(app: Flask) -> None:
             session.close()
 
     app.teardown_appcontext(close_session)
+    app.before_request(_refuse_nul_in_path)
+
+
+def _refuse_nul_in_path() -> None:
+    """No address of the portal holds a NUL, and PostgreSQL text cannot: a path with one is a
+    404 before an id taken from it reaches a query (query-string values are refused with a
+    sentence by the filters' own parsing)."""
+    if "\x00" in request.path:
+        abort(404)
 
 
 def request_session(app: Flask) -> Session:
