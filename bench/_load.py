@@ -306,21 +306,36 @@ class Download:
         return self.bytes / 2**20 / self.seconds if self.seconds else 0.0
 
 
+class PeakMemory:
+    """Samples the resident memory of processes every 10 ms until `stop`."""
+
+    def __init__(self, pids: Sequence[int]) -> None:
+        self.before = {pid: rss_mib(pid) for pid in pids}
+        self.peak = dict(self.before)
+        self._done = threading.Event()
+        self._sampler = threading.Thread(target=self._sample, daemon=True)
+        self._sampler.start()
+
+    def _sample(self) -> None:
+        while not self._done.is_set():
+            for pid in self.peak:
+                self.peak[pid] = max(self.peak[pid], rss_mib(pid))
+            time.sleep(0.01)  # the sampling period
+
+    def stop(self) -> None:
+        """Stop sampling."""
+        self._done.set()
+        self._sampler.join()
+
+    def busiest(self) -> tuple[float, float]:
+        """RSS before and at its peak (MiB) of the process that grew the most."""
+        pid = max(self.peak, key=lambda p: self.peak[p] - self.before[p])
+        return self.before[pid], self.peak[pid]
+
+
 def download(server: Server, path: str, rows: int) -> Download:
     """Stream a whole download of `rows` rows, sampling the servers' RSS every 10 ms."""
-    pids = server.pids()
-    before = {pid: rss_mib(pid) for pid in pids}
-    peak = dict(before)
-    done = threading.Event()
-
-    def sample() -> None:
-        while not done.is_set():
-            for pid in pids:
-                peak[pid] = max(peak[pid], rss_mib(pid))
-            time.sleep(0.01)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
+    memory = PeakMemory(server.pids())
     started = time.perf_counter()
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=600)
     size = 0
@@ -334,7 +349,5 @@ def download(server: Server, path: str, rows: int) -> Download:
     finally:
         conn.close()
         seconds = time.perf_counter() - started
-        done.set()
-        sampler.join()
-    busiest = max(pids, key=lambda pid: peak[pid] - before[pid])
-    return Download(rows, size, seconds, before[busiest], peak[busiest])
+        memory.stop()
+    return Download(rows, size, seconds, *memory.busiest())

@@ -25,11 +25,12 @@ import socket
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote, urlsplit
+
+from _load import PeakMemory
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -199,29 +200,9 @@ def scenarios(port: int, requests: int) -> dict[str, list[str]]:
     }
 
 
-def rss_mib(pid: int) -> float:
-    """Resident memory of a process, in MiB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
 def download(server: Server, path: str) -> tuple[int, int, float, float, float]:
     """Rows, bytes, seconds, and the busiest worker's RSS before and at its peak."""
-    workers = server.workers()
-    before = {pid: rss_mib(pid) for pid in workers}
-    peak = dict(before)
-    done = threading.Event()
-
-    def sample() -> None:
-        while not done.is_set():
-            for pid in workers:
-                peak[pid] = max(peak[pid], rss_mib(pid))
-            time.sleep(0.01)
-
-    sampler = threading.Thread(target=sample)
-    sampler.start()
+    memory = PeakMemory(server.workers())
     started = time.perf_counter()
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=600)
     lines = size = 0
@@ -235,12 +216,10 @@ def download(server: Server, path: str) -> tuple[int, int, float, float, float]:
     finally:
         conn.close()
         seconds = time.perf_counter() - started
-        done.set()
-        sampler.join()
-    busiest = max(workers, key=lambda pid: peak[pid] - before[pid])
+        memory.stop()
     if path.endswith(".ndjson") and lines != rows:
         raise RuntimeError(f"{path}: {lines} lines, but X-Total-Count said {rows}")
-    return rows, size, seconds, before[busiest], peak[busiest]
+    return rows, size, seconds, *memory.busiest()
 
 
 def main() -> None:
