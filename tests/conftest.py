@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import MetaData, func, select
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
@@ -118,6 +119,19 @@ def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
     dbs = Databases(tmp_path_factory.mktemp("databases"), worker)
     yield dbs
     dbs.close()
+
+
+def table_counts(url: str) -> dict[str, int]:
+    """Rows in every table of the portal's database (the migration marker aside)."""
+    engine = get_engine(url)
+    meta = MetaData()
+    meta.reflect(engine)
+    with engine.connect() as conn:
+        return {
+            name: int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+            for name, table in meta.tables.items()
+            if name != "alembic_version"
+        }
 
 
 def _load_sample(url: str) -> None:

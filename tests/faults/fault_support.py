@@ -10,25 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy import MetaData, func, select
-
-from portal.db import get_engine
-
 PORTAL = str(Path(sys.executable).with_name("portal"))
 T = TypeVar("T")
-
-
-def table_counts(url: str) -> dict[str, int]:
-    """Rows in every table of the portal's database (the migration marker aside)."""
-    engine = get_engine(url)
-    meta = MetaData()
-    meta.reflect(engine)
-    with engine.connect() as conn:
-        return {
-            name: int(conn.execute(select(func.count()).select_from(table)).scalar_one())
-            for name, table in meta.tables.items()
-            if name != "alembic_version"
-        }
 
 
 def wait_for(what: str, probe: Callable[[], T | None], timeout: float = 60.0) -> T:

@@ -17,9 +17,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from fault_support import PORTAL, portal_env, table_counts, wait_for
+from fault_support import PORTAL, portal_env, wait_for
 
-from conftest import Portal
+from conftest import Portal, table_counts
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="needs named pipes (Linux)"

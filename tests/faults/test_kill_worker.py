@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fault_support import portal_env, table_counts, wait_for
+from fault_support import portal_env, wait_for
 from sqlalchemy import text
 
-from conftest import Portal
+from conftest import Portal, table_counts
 from factories import publishing_token
 from portal.db import get_engine
 

@@ -18,10 +18,9 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import MetaData, func, select
 from sqlmodel import Session
 
-from conftest import Portal
+from conftest import Portal, table_counts
 from factories import basics, inspection
 from portal.db import get_engine
 
@@ -57,19 +56,6 @@ def _good(fmt: str, rows: list[dict[str, Any]]) -> bytes:
             for r in rows
         )
     return text.encode("utf-8")
-
-
-def _state(url: str) -> dict[str, int]:
-    """Rows in every table: what a refused import must leave exactly as it was."""
-    engine = get_engine(url)
-    meta = MetaData()
-    meta.reflect(engine)
-    with engine.connect() as conn:
-        return {
-            name: int(conn.execute(select(func.count()).select_from(table)).scalar_one())
-            for name, table in meta.tables.items()
-            if name != "alembic_version"
-        }
 
 
 @pytest.fixture
@@ -128,12 +114,12 @@ def test_named_corruptions_are_refused_whole(
     world: dict[str, Any], tmp_path: Path, fmt: str
 ) -> None:
     good = _good(fmt, world["rows"])
-    before = _state(world["url"])
+    before = table_counts(world["url"])
     for name, corrupt in CORRUPTIONS.items():
         path = tmp_path / f"inspections.{fmt}"
         path.write_bytes(corrupt(good))
         code, output = _import(world, path)
-        _refused_plainly(code, output, before, _state(world["url"]))
+        _refused_plainly(code, output, before, table_counts(world["url"]))
         if name.startswith(("GB", "Big5", "UTF-16", "gzip", "random", "PNG")):
             assert "not UTF-8" in output or "not valid JSON" in output or "cells" in output, (
                 name,
@@ -198,10 +184,10 @@ def test_generated_corruptions_write_all_or_nothing(
     )
     def run(data: bytes) -> None:
         random.seed()  # Whoosh names index segments from it; Hypothesis fixes it per example
-        before = _state(world["url"])
+        before = table_counts(world["url"])
         path.write_bytes(data)
         code, output = _import(world, path)
-        after = _state(world["url"])
+        after = table_counts(world["url"])
         if code == 0:
             # What was left is a valid file: its rows arrived whole (or were there already).
             outcomes["imported"] += 1
