@@ -19,10 +19,16 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
+from datetime import date
 from typing import Any, TypeVar
 
 from flask import Flask, current_app
 from flask_caching import Cache
+from sqlmodel import Session
+
+from portal.records import obligations
+from portal.records.listing import data_version
+from portal.records.obligations import Obligation
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -93,3 +99,13 @@ def _size(value: object) -> int:
     if isinstance(value, tuple | list):
         return sum(_size(v) for v in value)
     return 0
+
+
+def all_obligations(session: Session, today: date) -> list[Obligation]:
+    """Every disclosure obligation as of `today` (records.obligations.compute, seconds at
+    10,000 enterprises), kept under the data version and the day, so that /obligations, its API
+    and its feed share one computation, in every worker when Redis is set."""
+    version, _ = data_version(session)
+    return remembered(
+        "obligations", version, (today.isoformat(),), lambda: obligations.compute(session, today)
+    )

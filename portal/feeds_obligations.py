@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 from feedgen.feed import FeedGenerator
 from flask import Response, abort, current_app, request
 
-from portal.cache import remembered
+from portal.cache import all_obligations, remembered
 from portal.conditional import base_url, not_modified, stamp, validator
 from portal.db import request_session
 from portal.feeds import FMT, FORMATS, MAX_AGE, SITE, TAG_DATE, bp, feed_args, tag_authority
@@ -266,7 +266,7 @@ def obligations_feed(fmt: str) -> Any:
     base = base_url()
 
     def rendered() -> tuple[datetime | None, bytes]:
-        items = ob.became_overdue(ob.compute(session, today), query)[:limit]
+        items = ob.became_overdue(all_obligations(session, today), query)[:limit]
         times = [_became_overdue_at(o) for o in items] + ([changed_at] if changed_at else [])
         filters = query.filters()
         html_args = {**filters, "status": "overdue", "lang": lang}

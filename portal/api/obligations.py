@@ -21,7 +21,7 @@ from portal.api.http import (
 )
 from portal.api.problems import problem
 from portal.api.schemas import ID_PATTERN
-from portal.cache import remembered
+from portal.cache import all_obligations, remembered
 from portal.db import request_session
 from portal.models.enterprise import Sector
 from portal.records import obligations as ob
@@ -193,7 +193,7 @@ def list_obligations() -> Response:
         return cached
 
     def render() -> tuple[bytes, str | None]:
-        page = ob.select_page(ob.compute(session, day), query)
+        page = ob.select_page(all_obligations(session, day), query)
         next_url = None
         if page.next_cursor is not None:
             args = {**request.args.to_dict(), "cursor": page.next_cursor.encode()}

@@ -33,18 +33,15 @@ from enum import StrEnum
 from typing import Any
 
 import chinese_calendar
-from flask import has_app_context
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from portal.cache import remembered
 from portal.models.common import ID_RE, INVISIBLE, Source
 from portal.models.department import Department
 from portal.models.disclosure import Disclosure
 from portal.models.enterprise import Designation, Enterprise, Sector
 from portal.models.inspection import Inspection, Outcome, Sanction
-from portal.records.listing import data_version
 from portal.records.query import CHINA, MAX_LIMIT, MAX_TEXT, QueryError, parse_value
 from portal.records.read import names
 
@@ -472,17 +469,9 @@ def _compute(session: Session, today: date, enterprise_id: str | None = None) ->
 
 
 def compute(session: Session, today: date) -> list[Obligation]:
-    """Every obligation from 2022 to `today`'s year, judged as of `today`, the latest due first.
-
-    Kept in the shared cache (portal/cache.py: per worker, or Redis for every worker and node)
-    under the data version and the day: any write moves the version, so a stale answer is never
-    served, and the page, the API and the feed share one computation."""
-    if not has_app_context():  # a script or test without an app: nothing to keep it in
-        return _compute(session, today)
-    version, _ = data_version(session)
-    return remembered(
-        "obligations", version, (today.isoformat(),), lambda: _compute(session, today)
-    )
+    """Every obligation from 2022 to `today`'s year, judged as of `today`, the latest due first
+    (the surfaces share it through `portal.cache.all_obligations`)."""
+    return _compute(session, today)
 
 
 def for_enterprise(session: Session, enterprise_id: str, today: date) -> list[Obligation]:

@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
-from portal.cache import remembered
+from portal.cache import all_obligations, remembered
 from portal.conditional import base_url
 from portal.db import request_session
 from portal.models import vocab
@@ -87,7 +87,7 @@ def page() -> tuple[str, int] | str:
     version, _ = data_version(session)
 
     def render() -> str:
-        found = ob.select_page(ob.compute(session, day), query)
+        found = ob.select_page(all_obligations(session, day), query)
         filters: dict[str, Any] = dict(query.filters())
         next_args: dict[str, Any] | None = None
         if found.next_cursor is not None:
