@@ -24,13 +24,12 @@ def _ids(client, path: str) -> list[str]:
 def test_the_store_is_simple_by_default_and_redis_when_configured(
     database_url: str, index_dir: Path
 ) -> None:
-    plain = create_app({"DATABASE_URL": database_url, "INDEX_DIR": str(index_dir)})
+    # No search rebuild on start: a thread left rebuilding after the test would hold a
+    # connection to a database the teardown drops.
+    base = {"DATABASE_URL": database_url, "INDEX_DIR": str(index_dir)}
+    plain = create_app({**base, "SEARCH_REBUILD_ON_START": False})
     shared = create_app(
-        {
-            "DATABASE_URL": database_url,
-            "INDEX_DIR": str(index_dir),
-            "REDIS_URL": "redis://127.0.0.1:1/0",
-        }
+        {**base, "SEARCH_REBUILD_ON_START": False, "REDIS_URL": "redis://127.0.0.1:1/0"}
     )
     assert plain.config["CACHE_TYPE"] == "SimpleCache"
     assert shared.config["CACHE_TYPE"] == "RedisCache"
