@@ -50,7 +50,14 @@ class SearchService:
     def __init__(self, index_dir: Path, database_url: str) -> None:
         self.path = Path(index_dir)
         self.database_url = database_url
-        self._local = threading.local()
+        # One searcher per process, shared by its threads: its caches of postings and
+        # per-document arrays (search/evaluate.py) are the bulk of a worker's memory, and a
+        # searcher per thread multiplied them. Whoosh reads a searcher's files with seek and
+        # read, so its threads take turns (`_reading`); a search is Python under the GIL
+        # anyway, so turns cost little.
+        self._reading = threading.RLock()
+        self._current: Searcher | None = None
+        self._current_identity: tuple[int, int] = (0, 0)
         self._rebuilding = threading.Event()
         self._ready = threading.Event()
         # Every searcher still open, closed when the service goes: their files are plain open
@@ -128,22 +135,23 @@ class SearchService:
 
     # -- reading ------------------------------------------------------------------------
     def _searcher(self) -> Searcher:
-        """This thread's searcher, reopened when the index changed.
+        """The process's searcher, reopened when the index changed (hold `_reading`).
 
         Not `Searcher.refresh()`: it reuses the readers of unchanged segments and with them
         their old deletions, so a corrected record would show its old text too."""
-        cached = getattr(self._local, "searcher", None)
+        cached = self._current
         identity = _identity(self.path)
-        if cached is not None and self._local.identity == identity and cached.up_to_date():
+        if cached is not None and self._current_identity == identity and cached.up_to_date():
             return cached
         if cached is not None:
+            self._current = None
             self._forget(cached)
         ix: Index = store.open_index(self.path)
         load_user_words(self.path / store.USER_WORDS)
         searcher = ix.searcher()
         with self._open_lock:
             self._open.add(searcher)
-        self._local.searcher, self._local.identity = searcher, identity
+        self._current, self._current_identity = searcher, identity
         return searcher
 
     def _forget(self, searcher: Searcher) -> None:
@@ -152,11 +160,11 @@ class SearchService:
         searcher.close()
 
     def close(self) -> None:
-        """Close this thread's searcher (its files)."""
-        cached = getattr(self._local, "searcher", None)
-        if cached is not None:
-            self._forget(cached)
-            self._local.searcher = None
+        """Close the process's searcher (its files)."""
+        with self._reading:
+            if self._current is not None:
+                self._forget(self._current)
+                self._current = None
 
     def search(
         self, query: SearchQuery, *, lang: str = "zh", with_facets: bool = True
@@ -164,6 +172,10 @@ class SearchService:
         """Run a search, first absorbing recent writes; IndexUnavailable when it cannot."""
         if self.rebuilding():
             raise IndexUnavailable("the search index is being rebuilt")
+        with self._reading:
+            return self._search(query, lang=lang, with_facets=with_facets)
+
+    def _search(self, query: SearchQuery, *, lang: str, with_facets: bool) -> SearchResult:
         searcher = self._searcher()
         stored = searcher.document(id=STATE_ID)
         if int(stored["last_revision"] if stored else 0) < store.last_revision_in_db(self.engine):

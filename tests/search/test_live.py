@@ -2,6 +2,7 @@
 process; the index can be checked against the database, rebuilt, and recovers when damaged."""
 
 import multiprocessing
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from flask import Flask
@@ -102,3 +103,31 @@ def test_a_damaged_index_is_rebuilt_on_start(sample_url: str, sample_index: Path
     assert service.wait_ready(120)
     assert "INC-2012-0001" in found(app, "龙江 镉")
     assert app.test_client().get("/incidents").status_code == 200
+
+
+def test_threads_searching_while_records_are_published_get_whole_answers(
+    sample_app: Flask, sample_url: str
+) -> None:
+    """The threads of one worker share its searcher (one set of caches per process): searching
+    from eight threads while another publishes and the index changes under them, every answer
+    is the one a lone search gives, and what was published is found at the end."""
+    queries = ["龙江 镉", "cadmium Hechi", "金河", "Longjiang", "砷 超标", "铅 超标"]  # < 50 hits
+    alone = {q: sorted(found(sample_app, q, limit="50")) for q in queries}
+    assert all(alone.values())
+
+    def search_often(n: int) -> int:
+        for round_ in range(6):
+            q = queries[(n + round_) % len(queries)]
+            assert sorted(found(sample_app, q, limit="50")) == alone[q], q
+        return n
+
+    def publish_some() -> None:
+        for n in range(6):
+            publish_inspection(sample_url, f"INS-THR-{n}", f"线程并发检索测试第{n}条")
+
+    with ThreadPoolExecutor(max_workers=9) as pool:
+        writer = pool.submit(publish_some)
+        readers = [pool.submit(search_often, n) for n in range(8)]
+        writer.result(timeout=120)
+        assert sorted(r.result(timeout=120) for r in readers) == list(range(8))
+    assert sorted(found(sample_app, "线程并发检索测试")) == [f"INS-THR-{n}" for n in range(6)]
