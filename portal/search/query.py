@@ -8,14 +8,14 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 from whoosh.query import (
     And,
     AndNot,
-    DateRange,
     Every,
+    NumericRange,
     Or,
     Phrase,
     Query,
@@ -24,7 +24,7 @@ from whoosh.query import (
 from whoosh.searching import Searcher
 
 from portal.records.kinds import Kind
-from portal.records.query import CHINA, FILTER_PARAMS, MAX_TEXT, QueryError, parse_value
+from portal.records.query import FILTER_PARAMS, MAX_TEXT, QueryError, parse_value
 from portal.search.analysis import ChineseTokenizer, chinese_analyzer, english_analyzer
 from portal.search.evaluate import Unsupported, View, view_of
 from portal.search.schema import SEARCHED_KINDS, STATE_ID
@@ -232,17 +232,10 @@ def filter_query(filters: Mapping[str, Any], subtree: Any = None) -> Query | Non
     if "sample" in filters:
         parts.append(Term("sample", filters["sample"]))
     if "from" in filters or "to" in filters:
-        # Days are China days, as in the listings; the index keeps naive UTC.
-        def utc(day: date) -> datetime:
-            return datetime.combine(day, time.min, CHINA).astimezone(UTC).replace(tzinfo=None)
-
-        start = utc(filters["from"]) if "from" in filters else None
-        end = (
-            utc(filters["to"] + timedelta(days=1)) - timedelta(microseconds=1)
-            if "to" in filters
-            else None
-        )
-        parts.append(DateRange("date", start, end))
+        # Days are China days, as in the listings: each document keeps its China day.
+        start = filters["from"].toordinal() if "from" in filters else None
+        end = filters["to"].toordinal() if "to" in filters else None
+        parts.append(NumericRange("day", start, end))
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else And(parts)

@@ -4,6 +4,7 @@ import html
 
 import pytest
 from flask.testing import FlaskClient
+from sqlmodel import Session
 
 
 def page(client: FlaskClient, **args: str) -> tuple[int, str]:
@@ -126,3 +127,29 @@ def test_dates_are_china_days_as_in_the_listings(sample_client: FlaskClient) -> 
     assert "INC-2012-0001" in on_the_day and "INC-2012-0001" not in day_before
     _, by_year = page(sample_client, q="镉", lang="en")
     assert "from=2012-01-01" in by_year  # the year facet counts it in 2012
+
+
+def test_a_date_filter_keeps_the_china_day_of_an_early_morning_record(
+    sample_client: FlaskClient, sample_url: str
+) -> None:
+    """07:30 in Hechi is still the day before in UTC: the search counts it on its China day,
+    as the listings do, at either end of a range."""
+    from factories import incident, publish
+    from portal.db import get_engine
+
+    with Session(get_engine(sample_url)) as session:
+        publish(
+            session,
+            incident(
+                id="INC-2012-0777",
+                publisher_id="DEP-MEE",
+                began_at="2012-03-05T07:30:00+08:00",
+            ),
+        )
+    ask = {"q": "镉", "kind": "incidents"}
+    assert "INC-2012-0777" in page(sample_client, **ask, to="2012-03-05")[1]
+    assert "INC-2012-0777" in page(sample_client, **ask, **{"from": "2012-03-05"})[1]
+    assert "INC-2012-0777" not in page(sample_client, **ask, to="2012-03-04")[1]
+    assert "INC-2012-0777" not in page(sample_client, **ask, **{"from": "2012-03-06"})[1]
+    listing = sample_client.get("/api/v1/incidents?from=2012-03-05&to=2012-03-05").get_json()
+    assert "INC-2012-0777" in [item["id"] for item in listing["items"]]
