@@ -1,5 +1,7 @@
 """Per-client budgets for actions that cost or invite abuse (asking the assistant, filing a
-tip), counted in the rate limiter's store: memory, or Redis shared by every worker."""
+tip) and for the API (portal/api/limits.py), counted in one store: memory, or Redis shared by
+every worker. The `limits` library keeps the store and the windows; nothing else is needed of a
+rate-limiting framework (decision 0014)."""
 
 from __future__ import annotations
 
@@ -7,9 +9,29 @@ import logging
 import time
 from typing import Any
 
+from flask import request
 from limits import parse
+from limits.storage import storage_from_string
+from limits.strategies import STRATEGIES, RateLimiter
 
 log = logging.getLogger(__name__)
+
+
+class RateLimits:
+    """The store and the strategy every budget is counted in."""
+
+    def __init__(self, uri: str, strategy: str, *, enabled: bool = True, **options: Any) -> None:
+        if strategy not in STRATEGIES:
+            known = ", ".join(sorted(STRATEGIES))
+            raise ValueError(f"RATELIMIT_STRATEGY {strategy!r} is not one of: {known}")
+        self.enabled = enabled
+        self.storage = storage_from_string(uri, **options)
+        self.limiter: RateLimiter = STRATEGIES[strategy](self.storage)
+
+
+def client_address() -> str:
+    """The address a request came from (the proxy's view of it when ProxyFix is set up)."""
+    return request.remote_addr or "127.0.0.1"
 
 
 def spend(app: Any, action: str, limit: str, client: str) -> int | None:

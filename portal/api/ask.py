@@ -7,7 +7,6 @@ import json
 from typing import Any
 
 from flask import Response, current_app, request
-from flask_limiter.util import get_remote_address
 from flask_openapi3 import Tag
 
 from portal.api.blueprint import bp, component, problem_response
@@ -16,6 +15,7 @@ from portal.api.problems import problem
 from portal.assistant import MAX_QUESTION, Answer, AskRequest, BadQuestion, check_request
 from portal.assistant.inputs import MAX_BODY
 from portal.assistant.service import assistant_of, limit_text, spend
+from portal.budget import client_address
 from portal.search import IndexUnavailable
 
 TAG = Tag(
@@ -53,7 +53,7 @@ RESPONSES: dict[Any, Any] = {
 
 
 def _answer(question: str, history: list[Any]) -> Response:
-    retry = spend(current_app, get_remote_address())
+    retry = spend(current_app, client_address())
     if retry is not None:
         return problem(
             429,

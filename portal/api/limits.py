@@ -1,10 +1,11 @@
 """Rate limits per client on /api/v1 and the feeds: in memory, or in Redis for many workers.
 
-Flask-Limiter holds the store and the strategy (its RATELIMIT_* settings, and the budgets of
-portal/budget.py); the API's one budget is checked here, in a single before-request hook that
-parses the limit once per setting, makes one `hit` and keeps the window for the RateLimit-*
-headers (portal.api.http). Flask-Limiter's own per-request machinery (finding the limits of
-each endpoint, its request context) was a quarter of a cached record request's CPU.
+The store and the strategy are portal/budget.py's (the `limits` library, set by the
+RATELIMIT_* settings); the API's one budget is checked here, in a single before-request hook
+that parses the limit once per setting, makes one `hit` and keeps the window for the
+RateLimit-* headers (portal.api.http). Flask-Limiter, used before, spent a quarter of a cached
+record request's CPU on its per-request machinery (finding each endpoint's limits, its request
+context, its own headers), none of which the portal used.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from flask import Flask, current_app, g, request
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from limits import RateLimitItem, parse
 from werkzeug.exceptions import TooManyRequests
+
+from portal.budget import RateLimits, client_address
 
 API_PATH = "/api/v1/"
 FEEDS_PATH = "/feeds/"
@@ -32,7 +33,8 @@ DEFAULTS = {
     "RATELIMIT_STRATEGY": "moving-window",  # no burst at a window's edge; tests stay exact
     "RATELIMIT_KEY_PREFIX": "clearwater",
     "RATELIMIT_SWALLOW_ERRORS": True,  # a Redis outage logs and lets requests through
-    "RATELIMIT_HEADERS_ENABLED": False,  # portal.api.http writes the RateLimit-* headers
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_STORAGE_OPTIONS": {},  # passed to the store (limits' storage_from_string)
 }
 
 log = logging.getLogger(__name__)
@@ -49,7 +51,7 @@ class Standing:
 
 def _exempt() -> bool:
     """The versioned API and the feeds count; the docs reader and its assets do not, nor an
-    address no route answers (as Flask-Limiter's own check left them)."""
+    address no route answers."""
     return (
         not request.path.startswith((API_PATH, FEEDS_PATH))
         or request.method == "OPTIONS"
@@ -81,13 +83,13 @@ def check() -> None:
     if _exempt():
         return
     app = current_app
-    limiter: Limiter = app.extensions["clearwater_limiter"]
-    if not limiter.enabled:
+    limits: RateLimits = app.extensions["clearwater_limiter"]
+    if not limits.enabled:
         return
     config = app.config
     item = _parsed(str(config["API_RATE_LIMIT"]))
-    keys = (str(config["RATELIMIT_KEY_PREFIX"]), get_remote_address(), SCOPE)
-    strategy = limiter.limiter
+    keys = (str(config["RATELIMIT_KEY_PREFIX"]), client_address(), SCOPE)
+    strategy = limits.limiter
     try:
         allowed = strategy.hit(item, *keys, cost=_cost())
         stats = strategy.get_window_stats(item, *keys)
@@ -101,22 +103,22 @@ def check() -> None:
         raise TooManyRequests(str(item))
 
 
-def init_limiter(app: Flask) -> Limiter:
-    """Attach the limiter: Redis when PORTAL_REDIS_URL is set, memory otherwise."""
+def init_limiter(app: Flask) -> RateLimits:
+    """Attach the store of every budget (Redis when PORTAL_REDIS_URL is set, memory otherwise)
+    and check the API's budget before each request."""
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
-    # Flask-Limiter keeps the store and the strategy, with no limits of its own; `check` does
-    # the rest. Its before-request hook would only look for limits on each endpoint and find
-    # none (a millisecond a request), so it is taken out again.
-    limiter = Limiter(key_func=get_remote_address)
-    limiter.init_app(app)
-    hooks = app.before_request_funcs.get(None, [])
-    if limiter._check_request_limit in hooks:
-        hooks.remove(limiter._check_request_limit)
-    app.extensions["clearwater_limiter"] = limiter
+    config = app.config
+    limits = RateLimits(
+        str(config["RATELIMIT_STORAGE_URI"]),
+        str(config["RATELIMIT_STRATEGY"]),
+        enabled=bool(config["RATELIMIT_ENABLED"]),
+        **dict(config["RATELIMIT_STORAGE_OPTIONS"]),
+    )
+    app.extensions["clearwater_limiter"] = limits
     app.before_request(check)
-    return limiter
+    return limits
 
 
 def seconds_to_reset(current: Standing) -> int:

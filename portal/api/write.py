@@ -15,7 +15,6 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Response, current_app, request
-from flask_limiter.util import get_remote_address
 from flask_openapi3 import Tag
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
@@ -26,6 +25,7 @@ from portal.api.blueprint import bp, component, problem_response
 from portal.api.listing import item_json
 from portal.api.problems import problem
 from portal.api.schemas import ITEMS, RecordPath
+from portal.budget import client_address
 from portal.conditional import base_url
 from portal.db import request_session
 from portal.records import KINDS, RecordError, get_record
@@ -143,7 +143,7 @@ def _write(
     """Authenticate, read the body, write, log; refusals roll back and are logged too."""
     session = request_session(current_app)
     caller: Caller | None = None
-    client = get_remote_address()
+    client = client_address()
     try:
         caller = authenticate(session, request.headers.get("Authorization"))
         body = _json_body()

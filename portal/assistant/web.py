@@ -17,12 +17,12 @@ import re
 from typing import Any
 
 from flask import Blueprint, current_app, render_template, request
-from flask_limiter.util import get_remote_address
 
 from portal.assistant.answer import Answer
 from portal.assistant.inputs import MAX_QUESTION, BadQuestion, Turn
 from portal.assistant.inputs import check as check_request
 from portal.assistant.service import assistant_of, limit_text, spend
+from portal.budget import client_address
 from portal.search import IndexUnavailable
 
 bp = Blueprint("ask", __name__)
@@ -111,7 +111,7 @@ def ask() -> Any:
     except BadQuestion:
         error = "empty" if not question.strip() else "long"
         return _render(transcript, 400, error=error, question=question[:MAX_QUESTION])
-    retry = spend(current_app, get_remote_address())
+    retry = spend(current_app, client_address())
     if retry is not None:
         return _render(
             transcript,

@@ -24,13 +24,12 @@ from flask import (
     session,
     url_for,
 )
-from flask_limiter.util import get_remote_address
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlmodel import Session
 from werkzeug.wrappers import Response
 
 from portal import records
-from portal.budget import spend
+from portal.budget import client_address, spend
 from portal.db import request_session
 from portal.models.common import ID_MAX, ID_RE
 from portal.models.tip import TipKind, TipStatus
@@ -183,7 +182,7 @@ def submit_tip() -> Any:
             400,
         )
     limit = str(current_app.config.get("TIP_RATE_LIMIT", TIP_LIMIT))
-    wait = spend(current_app, "tips", limit, get_remote_address())
+    wait = spend(current_app, "tips", limit, client_address())
     if wait is not None:
         page, _ = _form_page(
             values,
@@ -201,7 +200,7 @@ def submit_tip() -> Any:
         data["about_id"] = data["about_id"].upper()
     db = request_session(current_app)
     try:
-        tip_id = file_tip(db, data, client=get_remote_address())
+        tip_id = file_tip(db, data, client=client_address())
     except RecordError as exc:
         db.rollback()
         problems = [f"{_field_name(p.field, lang)}: {p.message}" for p in exc.problems]
