@@ -13,9 +13,14 @@ from portal.config import DATA_DIR
 
 
 def base_url() -> str:
-    """The portal's public address: PORTAL_BASE_URL, or the address this request came to."""
+    """The portal's public address: PORTAL_BASE_URL, or the address this request came to.
+
+    Put together from the scheme, host and mount point as they came (`request.host_url` would
+    also turn them into an IRI, a tenth of a kept record's CPU; the links must stay URLs)."""
     configured: str = current_app.config.get("BASE_URL") or ""
-    return configured or request.host_url.rstrip("/")
+    if configured:
+        return configured
+    return f"{request.scheme}://{request.host}{request.root_path}".rstrip("/")
 
 
 @lru_cache(maxsize=1)

@@ -167,10 +167,9 @@ def _page_view(kind: str) -> Callable[[], Response]:
         def render() -> tuple[bytes, str | None]:
             total = count(session, query)
             page = run(session, query, with_total=False)
-            db = str(session.get_bind().engine.url)
             items = records_json(
                 page.rows,
-                lambda row: (db, row.id, row.revision, base, standards_version()),
+                lambda row: _fragment_key(row.id, row.revision, base),
                 lambda rows: [item_json(i, base) for i in to_public(session, KINDS[kind], rows)],
             )
             next_url = None
@@ -238,6 +237,12 @@ def tombstone(item: RecordPublic, base: str) -> Response:
     return problem(410, body.detail, body=body)
 
 
+def _fragment_key(record_id: str, revision: int, base: str) -> tuple[str, str, int, str, str]:
+    """Where a record's JSON is kept (portal/api/cache.py), for listings and the record alike:
+    its database, id, revision, the portal's address and the standards it is judged by."""
+    return (current_app.config["DATABASE_URL"], record_id, revision, base, standards_version())
+
+
 @cache
 def _revision_of(kind: str) -> Any:
     """SELECT revision, updated_at of one live record by id (built once per kind)."""
@@ -261,8 +266,7 @@ def _kept(kind: str, record_id: str) -> Response | None:
         return None
     revision, updated_at = found
     base = base_url()
-    db = str(engine.url)
-    body = RECORDS.get((db, wanted, revision, base, standards_version()))
+    body = RECORDS.get(_fragment_key(wanted, revision, base))
     if body is None:
         return None
     tag = validator("record", wanted, revision, updated_at, base)
@@ -286,9 +290,8 @@ def _record_view(kind: str) -> Callable[..., Response]:
         cached = not_modified(tag, item.updated_at)
         if cached is not None:
             return cached
-        db = str(request_session(current_app).get_bind().engine.url)
         body = item_json(item, base)
-        RECORDS.put((db, item.id, item.revision, base, standards_version()), body)
+        RECORDS.put(_fragment_key(item.id, item.revision, base), body)
         response = stamp(_json(body), tag, item.updated_at)
         response.headers["Link"] = link_header(
             [(f"{base}/{kind}/{item.id}", "alternate", "text/html")]

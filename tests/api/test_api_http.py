@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 import redis
-from flask import Flask
+from flask import Flask, request
 from flask.testing import FlaskClient
 from sqlmodel import Session
 
@@ -258,3 +258,35 @@ def test_an_address_no_route_answers_does_not_spend_the_budget(sample_app: Flask
         _assert_problem(client.get("/api/v1/departments/DEP-MEE/nothing/here"), 404)
     response = client.get("/api/v1/departments?limit=1")
     assert response.status_code == 200 and response.headers["RateLimit-Remaining"] == "1"
+
+
+def test_links_keep_the_address_and_mount_point_the_portal_is_served_under(
+    sample_client: FlaskClient,
+) -> None:
+    """Behind a proxy that mounts the portal under /portal (SCRIPT_NAME), every link the API
+    gives carries that prefix, as a URL (the host is not turned into an IRI)."""
+    base = "http://xn--fiqs8s.example/portal/"  # 中国.example, as a client sends it
+    record = sample_client.get("/api/v1/incidents/INC-2012-0001", base_url=base)
+    assert record.status_code == 200
+    alternate = "<http://xn--fiqs8s.example/portal/incidents/INC-2012-0001>"
+    assert record.headers["Link"].startswith(alternate)
+    listing = sample_client.get("/api/v1/incidents?limit=1", base_url=base)
+    assert listing.get_json()["next"].startswith("http://xn--fiqs8s.example/portal/api/v1/")
+
+
+def test_api_and_feed_answers_never_carry_a_session_cookie(sample_app: Flask) -> None:
+    """Sessions belong to the pages (forms, moderation): a data answer sets no cookie even
+    when the browser sends the page's session, so shared caches may keep it; the session is
+    not even opened for it."""
+    sample_client = sample_app.test_client()
+    form = sample_client.get("/tips/new?lang=en")
+    assert form.status_code == 200 and "Set-Cookie" in form.headers  # the form's token
+    for url in ["/api/v1/incidents", "/api/v1/incidents/INC-2012-0001", "/feeds/all.atom"]:
+        response = sample_client.get(url)
+        assert response.status_code == 200, url
+        assert "Set-Cookie" not in response.headers, url
+        assert "Cookie" not in response.headers.get("Vary", ""), url
+    for path, opened in [("/api/v1/incidents", False), ("/feeds/all.atom", False), ("/", True)]:
+        with sample_app.test_request_context(path):
+            session = sample_app.session_interface.open_session(sample_app, request)
+            assert (session is not None) is opened, path
