@@ -1,6 +1,7 @@
 """Clearwater beside Datasette, on the same SQLite file, with the same load.
 
     python bench/compare.py [--records 100000 | --million] [--seconds 10] [--connections 8]
+                            [--rounds 1]
 
 1. Generates the records once (`portal generate`, then `portal import --as-recorded` of each
    file, through bench/api.py) into bench/out/api-N.db, and builds Clearwater's search index
@@ -15,6 +16,10 @@
 4. Drives each with wrk (Debian's package) from a second process: --connections keep-alive
    connections for --seconds after a warm-up of a third as long, on equivalent requests, and
    downloads the whole inspection table as CSV from both, sampling the servers' memory.
+
+With --rounds N the whole sequence (hello, Clearwater, Datasette) runs N times and each figure
+keeps its best round: on a shared machine whose speed wanders (a virtual one), the best of
+several is the fairest reading of each server, as timeit takes the fastest run.
 
 Prints requests/s, p50 and p99 for each, the ratio Clearwater / Datasette, the record JSON as a
 share of bare Flask, the targets met or missed, and the machine with its load average before
@@ -198,6 +203,12 @@ def main() -> None:
     parser.add_argument("--million", action="store_true", help="1,000,000 records")
     parser.add_argument("--seconds", type=float, default=10.0, help="per measurement")
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="run every figure this many times, servers in turn, and keep each one's best",
+    )
     args = parser.parse_args()
     records = 1_000_000 if args.million else args.records
     db, index = prepare(records)
@@ -209,42 +220,57 @@ def main() -> None:
     print(f"\n{records:,} records ({rows:,} inspections) in {db.name}; {machine()}")
     print(
         f"wrk: {args.connections} keep-alive connections, 1 thread, {args.seconds:.0f} s per "
-        "figure after a warm-up; servers run one at a time\n"
+        f"figure after a warm-up; servers run one at a time; best of {args.rounds} round(s)\n"
     )
     results: dict[tuple[str, str], Result] = {}
     downloads: dict[str, Download] = {}
 
-    hello = gunicorn("hello", "hello:app", {}, "/")
-    try:
-        results[("hello", "flask")] = measure(hello.port, ["/"], args.seconds, args.connections)
-    finally:
-        hello.stop()
+    def keep(key: tuple[str, str], result: Result) -> None:
+        """The best of the rounds: a busy machine only ever slows a server down."""
+        if key not in results or result.rate > results[key].rate:
+            results[key] = result
 
     env = {"PORTAL_DATABASE_URL": f"sqlite:///{db}", "PORTAL_INDEX_DIR": str(index)}
-    clearwater = gunicorn("clearwater", APP, env, "/api/v1/departments")
     datasette = start_datasette(ds_exe, db)
+    clearwater = gunicorn("clearwater", APP, env, "/api/v1/departments")
     try:
         chosen = scenarios(clearwater.port, datasette.port, db.stem, ids)
     finally:
         datasette.stop()
-    try:
-        for s in chosen:
-            results[(s.name, "clearwater")] = measure(
-                clearwater.port, s.clearwater, args.seconds, args.connections
-            )
-        downloads["clearwater"] = download(clearwater, "/api/v1/inspections.csv", rows)
-    finally:
         clearwater.stop()
-    datasette = start_datasette(ds_exe, db)
-    try:
-        for s in chosen:
-            results[(s.name, "datasette")] = measure(
-                datasette.port, s.datasette, args.seconds, args.connections
-            )
-        path = f"/{db.stem}/inspection.csv?_stream=on&_size=max"
-        downloads["datasette"] = download(datasette, path, rows)
-    finally:
-        datasette.stop()
+    for round_ in range(args.rounds):
+        if args.rounds > 1:
+            print(f"round {round_ + 1} of {args.rounds}, load average {load_average()}", flush=True)
+        hello = gunicorn("hello", "hello:app", {}, "/")
+        try:
+            keep(("hello", "flask"), measure(hello.port, ["/"], args.seconds, args.connections))
+        finally:
+            hello.stop()
+        clearwater = gunicorn("clearwater", APP, env, "/api/v1/departments")
+        try:
+            for s in chosen:
+                keep(
+                    (s.name, "clearwater"),
+                    measure(clearwater.port, s.clearwater, args.seconds, args.connections),
+                )
+            fetched = download(clearwater, "/api/v1/inspections.csv", rows)
+            if fetched.rows_per_s > getattr(downloads.get("clearwater"), "rows_per_s", 0):
+                downloads["clearwater"] = fetched
+        finally:
+            clearwater.stop()
+        datasette = start_datasette(ds_exe, db)
+        try:
+            for s in chosen:
+                keep(
+                    (s.name, "datasette"),
+                    measure(datasette.port, s.datasette, args.seconds, args.connections),
+                )
+            path = f"/{db.stem}/inspection.csv?_stream=on&_size=max"
+            fetched = download(datasette, path, rows)
+            if fetched.rows_per_s > getattr(downloads.get("datasette"), "rows_per_s", 0):
+                downloads["datasette"] = fetched
+        finally:
+            datasette.stop()
 
     report(results, downloads, chosen, args)
 
