@@ -140,3 +140,21 @@ def test_the_quick_look_at_a_cell_never_skips_one_that_needs_neutralising() -> N
         for text in (chr(code) + "=1", chr(code)):
             if export.neutralise(text) != text:
                 assert text[0] in export._RISKY, hex(code)
+
+
+@pytest.mark.parametrize(
+    ("kept", "written"),
+    [
+        ("2012-01-15 01:00:00.000000", "2012-01-15T01:00:00Z"),
+        ("2026-11-29 16:54:49.999893", "2026-11-29T16:54:49.999893Z"),
+        ("2026-11-29 16:54:49.000005", "2026-11-29T16:54:49.000005Z"),
+        # spellings SQLAlchemy does not write but would read: parsed, then written alike
+        ("2012-01-15 01:00:00", "2012-01-15T01:00:00Z"),
+        ("2012-01-15T09:00:00+08:00", "2012-01-15T01:00:00Z"),
+    ],
+)
+def test_a_time_kept_as_sqlite_text_is_written_as_the_models_write_it(
+    kept: str, written: str
+) -> None:
+    assert export._moment_text(kept) == written
+    assert export._moment(datetime.fromisoformat(written.replace("Z", "+00:00"))) == written
