@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, settings
 from sqlalchemy import MetaData, func, select
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
@@ -119,6 +120,19 @@ def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
     dbs = Databases(tmp_path_factory.mktemp("databases"), worker)
     yield dbs
     dbs.close()
+
+
+def fuzz_settings(examples: int) -> settings:
+    """Hypothesis settings of the fuzzing tests: `examples` inputs, the same ones every run
+    (derandomized, no example database), no deadline and no health checks (each example is a
+    request to, or an import into, a real portal)."""
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
 
 
 def table_counts(url: str) -> dict[str, int]:

@@ -13,7 +13,7 @@ from typing import Any
 
 import schemathesis
 from flask import Flask
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -22,6 +22,8 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+
+from conftest import fuzz_settings
 
 CHECKS = [
     not_a_server_error,
@@ -34,13 +36,7 @@ EXAMPLES = 8
 
 def _exercise(operation: Any, mode: GenerationMode) -> None:
     @given(case=operation.as_strategy(generation_mode=mode))
-    @settings(
-        max_examples=EXAMPLES,
-        deadline=None,
-        database=None,
-        derandomize=True,
-        suppress_health_check=list(HealthCheck),
-    )
+    @fuzz_settings(EXAMPLES)
     def run(case: Any) -> None:
         case.call_and_validate(checks=CHECKS)
 
@@ -161,13 +157,7 @@ def test_writes_with_a_token_keep_their_promises(sample_app: Flask, tmp_path: Pa
                 )
 
                 @given(case=strategy)
-                @settings(
-                    max_examples=WRITE_EXAMPLES,
-                    deadline=None,
-                    database=None,
-                    derandomize=True,
-                    suppress_health_check=list(HealthCheck),
-                )
+                @fuzz_settings(WRITE_EXAMPLES)
                 def run(case: Any) -> None:
                     # Hypothesis seeds the global random module alike for every example, and
                     # Whoosh names a new index segment from it: reseed, or two examples' writes

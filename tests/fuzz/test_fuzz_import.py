@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import Session
 
-from conftest import Portal, table_counts
+from conftest import Portal, fuzz_settings, table_counts
 from factories import basics, inspection
 from portal.db import get_engine
 
@@ -175,13 +175,7 @@ def test_generated_corruptions_write_all_or_nothing(
     outcomes = {"refused": 0, "imported": 0}
 
     @given(data=corrupted(good))
-    @settings(
-        max_examples=8,
-        deadline=None,
-        database=None,
-        derandomize=True,
-        suppress_health_check=list(HealthCheck),
-    )
+    @fuzz_settings(8)
     def run(data: bytes) -> None:
         random.seed()  # Whoosh names index segments from it; Hypothesis fixes it per example
         before = table_counts(world["url"])

@@ -13,10 +13,12 @@ from typing import Any
 from urllib.parse import quote_from_bytes
 
 from flask import Flask
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from langchain_core.messages import BaseMessage
+
+from conftest import fuzz_settings
 
 EXAMPLES = 25
 SYNTAX = [
@@ -93,13 +95,7 @@ RAW = st.one_of(
         ]
     ),
 )
-FUZZ = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    database=None,
-    derandomize=True,
-    suppress_health_check=list(HealthCheck),
-)
+FUZZ = fuzz_settings(EXAMPLES)
 
 
 def _unlimited(app: Flask) -> Flask:
