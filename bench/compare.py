@@ -230,6 +230,10 @@ def main() -> None:
         if key not in results or result.rate > results[key].rate:
             results[key] = result
 
+    def keep_download(who: str, fetched: Download) -> None:
+        if who not in downloads or fetched.rows_per_s > downloads[who].rows_per_s:
+            downloads[who] = fetched
+
     env = {"PORTAL_DATABASE_URL": f"sqlite:///{db}", "PORTAL_INDEX_DIR": str(index)}
     datasette = start_datasette(ds_exe, db)
     clearwater = gunicorn("clearwater", APP, env, "/api/v1/departments")
@@ -253,9 +257,7 @@ def main() -> None:
                     (s.name, "clearwater"),
                     measure(clearwater.port, s.clearwater, args.seconds, args.connections),
                 )
-            fetched = download(clearwater, "/api/v1/inspections.csv", rows)
-            if fetched.rows_per_s > getattr(downloads.get("clearwater"), "rows_per_s", 0):
-                downloads["clearwater"] = fetched
+            keep_download("clearwater", download(clearwater, "/api/v1/inspections.csv", rows))
         finally:
             clearwater.stop()
         datasette = start_datasette(ds_exe, db)
@@ -266,9 +268,7 @@ def main() -> None:
                     measure(datasette.port, s.datasette, args.seconds, args.connections),
                 )
             path = f"/{db.stem}/inspection.csv?_stream=on&_size=max"
-            fetched = download(datasette, path, rows)
-            if fetched.rows_per_s > getattr(downloads.get("datasette"), "rows_per_s", 0):
-                downloads["datasette"] = fetched
+            keep_download("datasette", download(datasette, path, rows))
         finally:
             datasette.stop()
 
