@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from flask import request
@@ -31,7 +32,12 @@ class RateLimits:
 
 def client_address() -> str:
     """The address a request came from (the proxy's view of it when ProxyFix is set up)."""
-    return request.remote_addr or "127.0.0.1"
+    return address_of(request.environ)
+
+
+def address_of(environ: Mapping[str, Any]) -> str:
+    """The client address of a WSGI request, as `client_address` gives it inside Flask."""
+    return environ.get("REMOTE_ADDR") or "127.0.0.1"
 
 
 def spend(app: Any, action: str, limit: str, client: str) -> int | None:

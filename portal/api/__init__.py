@@ -60,3 +60,8 @@ def init_app(app: Flask) -> None:
     problems.install(app)
     http.install(app)
     init_limiter(app)
+    if app.config.setdefault("API_KEEP_ANSWERS", True):
+        from portal.api.listing import RECORD_KINDS, revision_of
+        from portal.api.replay import KeptRecords
+
+        app.wsgi_app = KeptRecords(app, app.wsgi_app, RECORD_KINDS, revision_of)  # type: ignore[method-assign]

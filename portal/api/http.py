@@ -8,7 +8,7 @@ from typing import Any
 import pydantic_core
 from flask import Flask, Response, request
 
-from portal.api.limits import seconds_to_reset, standing
+from portal.api.limits import headers_for, standing
 from portal.api.problems import is_api_request, problem
 from portal.conditional import base_url, not_modified, stamp, validator
 
@@ -65,15 +65,9 @@ def _rate_limit_headers(response: Response) -> None:
     current = standing()
     if current is None:
         return
-    limit = current.limit
-    reset = seconds_to_reset(current)
     headers = response.headers
-    headers["RateLimit-Limit"] = str(limit.amount)
-    headers["RateLimit-Remaining"] = str(current.remaining)
-    headers["RateLimit-Reset"] = str(reset)
-    headers["RateLimit-Policy"] = f"{limit.amount};w={limit.get_expiry()}"
-    if response.status_code == 429:
-        headers["Retry-After"] = str(max(1, reset))
+    for name, value in headers_for(current, response.status_code):
+        headers[name] = value
 
 
 def decorate(response: Response) -> Response:

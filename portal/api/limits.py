@@ -78,29 +78,62 @@ def standing() -> Standing | None:
     return g.get("clearwater_rate")
 
 
-def check() -> None:
-    """Spend the request's cost from the client's budget; 429 when it is spent."""
-    if _exempt():
-        return
-    app = current_app
+# Where the kept-record path (portal/api/replay.py) leaves the charge it made before handing a
+# request to Flask, so that the request is counted once. A WSGI key with a dot: no client header
+# can set it.
+CHARGED = "clearwater.rate"
+
+
+def charge(app: Flask, client: str, cost: int) -> tuple[Standing | None, bool]:
+    """Spend `cost` from the client's API budget: where the client stands after it (None when
+    limits are off or the store is down) and whether the request may go ahead."""
     limits: RateLimits = app.extensions["clearwater_limiter"]
     if not limits.enabled:
-        return
+        return None, True
     config = app.config
     item = _parsed(str(config["API_RATE_LIMIT"]))
-    keys = (str(config["RATELIMIT_KEY_PREFIX"]), client_address(), SCOPE)
+    keys = (str(config["RATELIMIT_KEY_PREFIX"]), client, SCOPE)
     strategy = limits.limiter
     try:
-        allowed = strategy.hit(item, *keys, cost=_cost())
+        allowed = strategy.hit(item, *keys, cost=cost)
         stats = strategy.get_window_stats(item, *keys)
     except Exception:
         if not config["RATELIMIT_SWALLOW_ERRORS"]:
             raise
         log.warning("rate-limit store unavailable; request let through", exc_info=True)
+        return None, True
+    return Standing(item, max(0, stats.remaining), stats.reset_time), allowed
+
+
+def check() -> None:
+    """Spend the request's cost from the client's budget (unless the kept-record path already
+    did); 429 when it is spent."""
+    if _exempt():
         return
-    g.clearwater_rate = Standing(item, max(0, stats.remaining), stats.reset_time)
+    charged = request.environ.pop(CHARGED, None)
+    if charged is None:
+        charged = charge(current_app, client_address(), _cost())
+    current, allowed = charged
+    if current is not None:
+        g.clearwater_rate = current
     if not allowed:
-        raise TooManyRequests(str(item))
+        assert current is not None
+        raise TooManyRequests(str(current.limit))
+
+
+def headers_for(current: Standing, status: int) -> list[tuple[str, str]]:
+    """The RateLimit-* headers of a response (and Retry-After on a 429)."""
+    limit = current.limit
+    reset = seconds_to_reset(current)
+    headers = [
+        ("RateLimit-Limit", str(limit.amount)),
+        ("RateLimit-Remaining", str(current.remaining)),
+        ("RateLimit-Reset", str(reset)),
+        ("RateLimit-Policy", f"{limit.amount};w={limit.get_expiry()}"),
+    ]
+    if status == 429:
+        headers.append(("Retry-After", str(max(1, reset))))
+    return headers
 
 
 def init_limiter(app: Flask) -> RateLimits:

@@ -56,6 +56,9 @@ from portal.records import (
 from portal.records.listing import count, data_version
 
 FEEDS_PER_RECORD = ("enterprises", "departments")
+# Records read one by one at /api/v1/<kind>/<id>: responses too, which are not listed (they
+# show beside what they answer).
+RECORD_KINDS = (*PUBLIC_KINDS, "responses")
 # Date filters are compared in China time and UTC: keep a day's margin from datetime's limits.
 FIRST_DAY, LAST_DAY = date(1, 1, 2), date(9999, 12, 30)
 
@@ -244,7 +247,7 @@ def _fragment_key(record_id: str, revision: int, base: str) -> tuple[str, str, i
 
 
 @cache
-def _revision_of(kind: str) -> Any:
+def revision_of(kind: str) -> Any:
     """SELECT revision, updated_at of one live record by id (built once per kind)."""
     table = KINDS[kind].table
     return select(table.revision, table.updated_at).where(
@@ -261,7 +264,7 @@ def _kept(kind: str, record_id: str) -> Response | None:
     wanted = record_id.upper()
     engine = get_engine(current_app.config["DATABASE_URL"])
     with engine.connect() as conn:  # one lookup: no ORM session to open and close
-        found = conn.execute(_revision_of(kind), {"id": wanted}).first()
+        found = conn.execute(revision_of(kind), {"id": wanted}).first()
     if found is None:
         return None
     revision, updated_at = found
@@ -337,8 +340,7 @@ for _kind in PUBLIC_KINDS:
         openapi_extensions={"parameters": query_parameters(filter_model(_kind, "page"))},
     )(_page_view(_kind))
 
-# Responses are read one at a time (they show beside what they answer), not listed.
-for _kind in (*PUBLIC_KINDS, "responses"):
+for _kind in RECORD_KINDS:
     bp.get(
         f"/{_kind}/<record_id>",
         tags=[TAGS["records"]],

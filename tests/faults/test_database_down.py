@@ -219,6 +219,8 @@ def test_postgresql_cut_for_a_moment_then_back(sample_url: str, sample_index: Pa
     try:
         token = publishing_token(app, "DEP-GX-HC-EEB")
         _everything_works(app, token, 1)
+        # The record's answer is kept (portal/api/replay.py): cut, it must not be sent again.
+        assert len(app.wsgi_app.answers) == 1  # type: ignore[attr-defined]
         forwarder.cut()
         _everything_refused(app, token, 2)
         forwarder.mend()
