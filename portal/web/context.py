@@ -17,7 +17,7 @@ from portal.models.labels import label
 from portal.records import PUBLIC_KINDS
 from portal.records.query import CHINA
 from portal.web.charts import marker_path
-from portal.web.i18n import current_lang, pick, t
+from portal.web.i18n import current_lang, pick
 
 KIND_LABELS = {
     "enterprises": lazy_gettext("Enterprises"),
@@ -175,7 +175,6 @@ def page_helpers() -> dict[str, Any]:
         "lang": lang,
         "html_lang": "en" if lang == "en" else "zh-CN",
         "other_lang": "en" if lang == "zh" else "zh",
-        "t": lambda zh, en: t(zh, en, lang),  # for templates not yet on the catalogue
         "pick": lambda rec, stem: pick(rec, stem, lang),
         "kind_label": kind_label,
         "kind_singular": lambda k: str(KIND_SINGULAR[k]),

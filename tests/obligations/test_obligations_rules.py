@@ -86,7 +86,7 @@ def test_an_annual_report_filed_on_15_march_is_on_time_and_on_16_march_late(
     first, second = row_of(page, f"{on_time}/annual/2023"), row_of(page, f"{late}/annual/2023")
     assert "Annual report for 2023" in first and "2024-03-15" in first
     assert "Filed on time" in first and "late" not in first
-    assert "Filed late" in second and "1 day(s) late" in second
+    assert "Filed late" in second and "1 day late" in second
     assert "Key pollutant-discharging unit" in second
 
     items = {o["enterprise_id"]: o for o in api(client, year=2023)["items"]}

@@ -13,16 +13,22 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "portal" / "web" / "translations" / "zh_Hans" / "LC_MESSAGES"
 METHODS = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "lazy_gettext": None,
+    "pgettext": ((1, "c"), 2),  # a word that says two things: pgettext('button', 'Ask')
+}
 
 
 def extracted() -> set[Any]:
-    """Every msgid (or singular-plural pair) the web package asks for."""
+    """Every (context, msgid or singular-plural pair) the web package asks for."""
     found = set()
-    for _file, _line, message, _comments, _context in extract_from_dir(
+    for _file, _line, message, _comments, context in extract_from_dir(
         ROOT / "portal" / "web", METHODS, keywords=KEYWORDS
     ):
-        found.add(message if isinstance(message, str) else tuple(message))
+        found.add((context, message if isinstance(message, str) else tuple(message)))
     return found
 
 
@@ -38,24 +44,26 @@ def po() -> Any:
 def test_every_string_is_translated() -> None:
     catalogue = po()
     missing = []
-    for msgid in sorted(extracted(), key=str):
-        message = catalogue.get(msgid if isinstance(msgid, str) else msgid[0])
+    for context, msgid in sorted(extracted(), key=str):
+        message = catalogue.get(msgid if isinstance(msgid, str) else msgid[0], context=context)
         strings = (
             (message.string,)
             if message and isinstance(message.string, str)
             else (message.string if message else ())
         )
         if message is None or message.fuzzy or not all(strings):
-            missing.append(msgid)
+            missing.append((context, msgid))
     assert not missing, (
         f"untranslated in zh_Hans (run tools/translations.py, then fill them): {missing}"
     )
 
 
 def test_no_stale_strings() -> None:
-    wanted = {m if isinstance(m, str) else m[0] for m in extracted()}
+    wanted = {(c, m if isinstance(m, str) else m[0]) for c, m in extracted()}
     stale = [
-        m.id for m in po() if m.id and (m.id if isinstance(m.id, str) else m.id[0]) not in wanted
+        (m.context, m.id)
+        for m in po()
+        if m.id and (m.context, m.id if isinstance(m.id, str) else m.id[0]) not in wanted
     ]
     assert not stale, f"no longer used (run tools/translations.py): {stale}"
 
