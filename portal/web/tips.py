@@ -24,6 +24,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext, lazy_gettext
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlmodel import Session
 from werkzeug.wrappers import Response
@@ -39,7 +40,7 @@ from portal.records import PUBLIC_KINDS, RecordError, get_record
 from portal.records.kinds import UnknownKind, kind_of_id
 from portal.records.tips import file_tip, moderate, tip_public, tips_to_moderate
 from portal.records.tokens import AuthError, authenticate
-from portal.web.i18n import current_lang, t
+from portal.web.i18n import current_lang
 
 bp = Blueprint("tips", __name__)
 TIP_LIMIT = "5 per hour"  # tips one address may file
@@ -126,7 +127,6 @@ def new_tip() -> Any:
     `?about=<record id>` (the "Report an error" link of every record page) fills in the record
     and names it above the form. An id of no record, or no id at all, is dropped with a
     sentence saying so: the form still works, tied to no record."""
-    lang = _lang()
     asked = (request.args.get("about") or "").strip()
     kind = request.args.get("kind", "")
     values = {"about_id": "", "kind": kind if kind in {k.value for k in TipKind} else ""}
@@ -137,19 +137,16 @@ def new_tip() -> Any:
         if _subject(asked) is not None:
             values["about_id"] = asked.upper()
         elif len(asked) > ID_MAX or not ID_RE.match(asked.upper()):
-            notice = t(
-                f"“{shown}”不是记录编号，这条线索不会关联到任何记录。如果知道编号，请填在下面。",
-                f"“{shown}” is not a record id, so this tip is not tied to a record. "
+            notice = gettext(
+                "“%(given)s” is not a record id, so this tip is not tied to a record. "
                 "If you know the record's id, give it below.",
-                lang,
+                given=shown,
             )
         else:
-            notice = t(
-                f"没有编号为 {shown.upper()} 的记录，这条线索不会关联到任何记录。"
-                "请核对编号，或在内容中说明是哪条记录。",
-                f"There is no record {shown.upper()}, so this tip is not tied to a record. "
+            notice = gettext(
+                "There is no record %(id)s, so this tip is not tied to a record. "
                 "Check the id, or say in your words which record you mean.",
-                lang,
+                id=shown.upper(),
             )
     values["kind"] = values["kind"] or TipKind.pollution.value
     return _form_page(values, [], notice=notice)
@@ -166,19 +163,13 @@ def submit_tip() -> Any:
     if not csrf_ok():
         return _form_page(
             values,
-            [
-                t(
-                    "表单已过期或不是从本站提交的。请再提交一次。",
-                    "The form expired or was not sent from this site. Please send it again.",
-                    lang,
-                )
-            ],
+            [gettext("The form expired or was not sent from this site. Please send it again.")],
             400,
         )
     if request.form.get(TRAP):
         return _form_page(
             values,
-            [t("无法接收此提交。", "This submission cannot be accepted.", lang)],
+            [gettext("This submission cannot be accepted.")],
             400,
         )
     limit = str(current_app.config.get("TIP_RATE_LIMIT", TIP_LIMIT))
@@ -187,10 +178,9 @@ def submit_tip() -> Any:
         page, _ = _form_page(
             values,
             [
-                t(
-                    f"此地址提交的线索过多，请 {wait // 60 + 1} 分钟后再试。",
-                    f"Too many tips from your address; try again in {wait // 60 + 1} minutes.",
-                    lang,
+                gettext(
+                    "Too many tips from your address; try again in %(n)d minutes.",
+                    n=wait // 60 + 1,
                 )
             ],
         )
@@ -203,23 +193,23 @@ def submit_tip() -> Any:
         tip_id = file_tip(db, data, client=client_address())
     except RecordError as exc:
         db.rollback()
-        problems = [f"{_field_name(p.field, lang)}: {p.message}" for p in exc.problems]
+        problems = [f"{_field_name(p.field)}: {p.message}" for p in exc.problems]
         return _form_page(values, problems, 422)
     db.commit()
     return redirect(url_for("tips.tip_page", tip_id=tip_id, lang=lang, new=1), 303)
 
 
-def _field_name(field: str, lang: str) -> str:
+def _field_name(field: str) -> str:
     names = {
-        "kind": ("类型", "Kind"),
-        "about_id": ("记录编号", "Record id"),
-        "text": ("内容", "What you saw"),
-        "place": ("地点", "Place"),
-        "province": ("省份", "Province"),
-        "contact": ("联系方式", "Contact"),
+        "kind": lazy_gettext("Kind"),
+        "about_id": lazy_gettext("Record id"),
+        "text": lazy_gettext("What you saw"),
+        "place": lazy_gettext("Place"),
+        "province": lazy_gettext("Province"),
+        "contact": lazy_gettext("Contact"),
     }
-    pair = names.get(field.split(".")[0])
-    return t(*pair, lang) if pair else field
+    name = names.get(field.split(".")[0])
+    return str(name) if name is not None else field
 
 
 @bp.get("/tips/<tip_id>")
@@ -229,7 +219,7 @@ def tip_page(tip_id: str) -> Any:
     if len(tip_id) <= 40 and ID_RE.match(tip_id.upper()):
         found = tip_public(request_session(current_app), tip_id.upper())
     if found is None:
-        abort(404, description=t("没有这条线索。", "There is no such tip.", _lang()))
+        abort(404, description=gettext("There is no such tip."))
     return render_template(
         "tip.html",
         tip=found,
@@ -307,7 +297,7 @@ def moderation_login() -> Any:
     """Sign in with a token that holds the tips scope."""
     lang = _lang()
     if not csrf_ok():
-        problems = [t("表单已过期，请重试。", "The form expired; please try again.", lang)]
+        problems = [gettext("The form expired; please try again.")]
         return render_template("moderate_login.html", problems=problems), 400
     db = request_session(current_app)
     secret = (request.form.get("token") or "").strip()
@@ -319,11 +309,7 @@ def moderation_login() -> Any:
     if Scope.tips not in caller.scopes:
         db.rollback()
         problems = [
-            t(
-                "此令牌没有审核线索的权限。",
-                "This token may not moderate tips; ask your operator for the tips scope.",
-                lang,
-            )
+            gettext("This token may not moderate tips; ask your operator for the tips scope.")
         ]
         return render_template("moderate_login.html", problems=problems), 403
     db.commit()
@@ -337,11 +323,9 @@ def moderation_login() -> Any:
 def moderation_logout() -> Response:
     """Sign out (a form of this site only: another site cannot sign a moderator out)."""
     if not csrf_ok():
-        expired = t(
-            "退出表单已过期或不是从本站提交的。请刷新页面后再退出。",
+        expired = gettext(
             "The sign-out form expired or was not sent from this site; reload the page and "
-            "sign out again.",
-            _lang(),
+            "sign out again."
         )
         abort(400, description=expired)
     session.pop("moderator", None)
@@ -357,7 +341,7 @@ def moderation_decide(tip_id: str) -> Any:
     if token is None:
         return render_template("moderate_login.html", problems=[]), 401
     if not csrf_ok():
-        expired = t("表单已过期，请重试。", "The form expired; please try again.", lang)
+        expired = gettext("The form expired; please try again.")
         abort(400, description=expired)
     try:
         moderate(
