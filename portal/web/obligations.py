@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, current_app, render_template, request, url_for
+from flask_babel import gettext
 
 from portal.cache import all_obligations, remembered
 from portal.conditional import base_url
@@ -60,7 +61,7 @@ def _feed(filters: dict[str, str], lang: str) -> dict[str, str]:
     out = {
         fmt: base + url_for("feeds.obligations_feed", fmt=fmt, **values) for fmt in ("atom", "rss")
     }
-    out["title"] = t("逾期未披露的企业环境信息", "Overdue environmental disclosures", lang)
+    out["title"] = gettext("Overdue environmental disclosures")
     return out
 
 
@@ -74,11 +75,7 @@ def page() -> tuple[str, int] | str:
             request.args, day, default_limit=current_app.config["PAGE_SIZE"], ignore=("lang",)
         )
     except ob.ObligationQueryError as exc:
-        title = t(
-            "这个地址要求的内容无法显示",
-            "This address asks for something the portal cannot show",
-            lang,
-        )
+        title = gettext("This address asks for something the portal cannot show")
         return (
             render_template("error.html", status=400, title=title, problems=_problems(exc, lang)),
             400,
