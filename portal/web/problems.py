@@ -154,6 +154,50 @@ _SHAPES: list[tuple[str, Say]] = [
             value=m["value"],
         ),
     ),
+    # A form's fields (the tip form), as the records layer and pydantic say them.
+    (r"is required", lambda m: gettext("is required")),
+    (
+        r"String should have at most (?P<n>[\d,]+) characters?",
+        lambda m: gettext("String should have at most %(n)s characters", n=m["n"]),
+    ),
+    (
+        r"String should have at least (?P<n>[\d,]+) characters?",
+        lambda m: gettext("String should have at least %(n)s characters", n=m["n"]),
+    ),
+    (
+        r"Input should be (?P<choices>.+)",
+        lambda m: gettext(
+            "Input should be %(choices)s", choices=_list(m["choices"].replace(" or ", ", "))
+        ),
+    ),
+    (
+        r"an id is a three-letter prefix and up to five parts of capital letters and digits "
+        r"joined by '-', for example INC-2012-0001",
+        lambda m: gettext(
+            "an id is a three-letter prefix and up to five parts of capital letters and digits "
+            "joined by '-', for example INC-2012-0001"
+        ),
+    ),
+    (
+        r"unknown province '(?P<raw>.*)'; use a name such as 广西 or Guangxi, or its code \(45\)",
+        lambda m: gettext(
+            "unknown province '%(value)s'; use a name such as 广西 or Guangxi, or its code (45)",
+            value=m["raw"],
+        ),
+    ),
+    (
+        r"character (?P<n>\d+) is an invisible control character \((?P<code>U\+[0-9A-F]+)\); "
+        r"remove it",
+        lambda m: gettext(
+            "character %(n)s is an invisible control character (%(code)s); remove it",
+            n=m["n"],
+            code=m["code"],
+        ),
+    ),
+    (
+        r"there is no record (?P<id>\S+)",
+        lambda m: gettext("there is no record %(id)s", id=m["id"]),
+    ),
     (
         r"Results go (?P<n>[\d,]+) deep at most; narrow the search instead\.",
         lambda m: gettext("Results go %(n)s deep at most; narrow the search instead.", n=m["n"]),

@@ -41,6 +41,7 @@ from portal.records.kinds import UnknownKind, kind_of_id
 from portal.records.tips import file_tip, moderate, tip_public, tips_to_moderate
 from portal.records.tokens import AuthError, authenticate
 from portal.web.i18n import current_lang
+from portal.web.problems import in_page_language
 
 bp = Blueprint("tips", __name__)
 TIP_LIMIT = "5 per hour"  # tips one address may file
@@ -193,7 +194,8 @@ def submit_tip() -> Any:
         tip_id = file_tip(db, data, client=client_address())
     except RecordError as exc:
         db.rollback()
-        problems = [f"{_field_name(p.field)}: {p.message}" for p in exc.problems]
+        said = in_page_language([p.message for p in exc.problems])
+        problems = [f"{_field_name(p.field)}: {m}" for p, m in zip(exc.problems, said, strict=True)]
         return _form_page(values, problems, 422)
     db.commit()
     return redirect(url_for("tips.tip_page", tip_id=tip_id, lang=lang, new=1), 303)

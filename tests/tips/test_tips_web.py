@@ -130,6 +130,15 @@ def test_bad_tips_say_what_to_fix_and_keep_nothing(
     page = response.get_data(as_text=True)
     assert words in page and "Please fix" in page
     assert "<script>alert" not in page  # what was typed comes back as text
+    # On a Chinese page every problem is said in Chinese, the field's name and what to fix.
+    chinese = client.post("/tips?lang=zh", data={**data, "csrf": form_token(client)})
+    assert chinese.status_code == 422
+    listed = chinese.get_data(as_text=True).split('class="notice problems"')[1].split("</ul>")[0]
+    problems = re.findall(r"<li>(.*?)</li>", listed)
+    assert problems
+    for problem in problems:
+        field, _, said = problem.partition(": ")
+        assert re.search(r"[\u4e00-\u9fff]", field) and re.search(r"[\u4e00-\u9fff]", said), problem
     assert tips_kept(session) == 0
 
 
