@@ -11,41 +11,45 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 MAX_BYTES = 32 * 1024 * 1024  # per worker
+V = TypeVar("V")
 
 
-class ByteCache:
-    """A least-recently-used map of keys to bytes, bounded by the bytes it holds."""
+class ByteCache(Generic[V]):
+    """A least-recently-used map of keys to values, bounded by the bytes the values hold
+    (`weigh`: their length by default, for bytes)."""
 
-    def __init__(self, max_bytes: int = MAX_BYTES) -> None:
+    def __init__(self, max_bytes: int = MAX_BYTES, weigh: Callable[[Any], int] = len) -> None:
         self.max_bytes = max_bytes
         self.size = 0
-        self._items: OrderedDict[Hashable, bytes] = OrderedDict()
+        self._weigh = weigh
+        self._items: OrderedDict[Hashable, V] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable) -> bytes | None:
-        """The bytes kept for a key, or None."""
+    def get(self, key: Hashable) -> V | None:
+        """The value kept for a key, or None."""
         with self._lock:
             value = self._items.get(key)
             if value is not None:
                 self._items.move_to_end(key)
             return value
 
-    def put(self, key: Hashable, value: bytes) -> None:
-        """Keep bytes for a key, forgetting the least recently used beyond the bound."""
-        if len(value) > self.max_bytes // 8:
-            return  # one huge record must not flush everything else
+    def put(self, key: Hashable, value: V) -> None:
+        """Keep a value for a key, forgetting the least recently used beyond the bound."""
+        weight = self._weigh(value)
+        if weight > self.max_bytes // 8:
+            return  # one huge value must not flush everything else
         with self._lock:
             old = self._items.pop(key, None)
             if old is not None:
-                self.size -= len(old)
+                self.size -= self._weigh(old)
             self._items[key] = value
-            self.size += len(value)
+            self.size += weight
             while self.size > self.max_bytes:
                 _, dropped = self._items.popitem(last=False)
-                self.size -= len(dropped)
+                self.size -= self._weigh(dropped)
 
     def clear(self) -> None:
         """Forget everything."""
@@ -53,8 +57,11 @@ class ByteCache:
             self._items.clear()
             self.size = 0
 
+    def __len__(self) -> int:
+        return len(self._items)
 
-RECORDS = ByteCache()
+
+RECORDS: ByteCache[bytes] = ByteCache()
 
 
 def records_json(

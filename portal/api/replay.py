@@ -23,14 +23,13 @@ withdrawn or absent, a spent budget (the 429 is Flask's), a database error (the 
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from portal.api.cache import ByteCache
 from portal.api.limits import CHARGED, charge, headers_for
 from portal.budget import address_of
 from portal.conditional import standards_version
@@ -45,7 +44,7 @@ if TYPE_CHECKING:
 RATE_ORDER = ["RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy"]
 RATE_HEADERS = frozenset(name.lower() for name in RATE_ORDER)
 MAX_BODY = 1024 * 1024  # a larger answer is sent on, not kept
-MAX_BYTES = 32 * 1024 * 1024  # answers kept per worker
+MAX_BYTES = 32 * 1024 * 1024  # answers kept per worker (bodies; one over an eighth is not kept)
 # What a request carries that could change the answer or ask for another one: such requests
 # are Flask's (their answers are cheap, or not a plain 200).
 FLASK_ONLY = (
@@ -70,39 +69,6 @@ class Answer:
     body: bytes
 
 
-class Answers:
-    """Kept answers, least recently used first out, bounded by the bytes of their bodies."""
-
-    def __init__(self, max_bytes: int = MAX_BYTES) -> None:
-        self.max_bytes = max_bytes
-        self.size = 0
-        self._items: OrderedDict[Hashable, Answer] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable) -> Answer | None:
-        """The answer kept under a key, or None."""
-        with self._lock:
-            answer = self._items.get(key)
-            if answer is not None:
-                self._items.move_to_end(key)
-            return answer
-
-    def put(self, key: Hashable, answer: Answer) -> None:
-        """Keep an answer, forgetting the least recently used beyond the bound."""
-        with self._lock:
-            old = self._items.pop(key, None)
-            if old is not None:
-                self.size -= len(old.body)
-            self._items[key] = answer
-            self.size += len(answer.body)
-            while self.size > self.max_bytes:
-                _, dropped = self._items.popitem(last=False)
-                self.size -= len(dropped.body)
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-
 class KeptRecords:
     """WSGI middleware in front of the portal's Flask app (installed by create_app)."""
 
@@ -115,7 +81,7 @@ class KeptRecords:
     ) -> None:
         self.app = app
         self.wsgi_app = wsgi_app
-        self.answers = Answers()
+        self.answers: ByteCache[Answer] = ByteCache(MAX_BYTES, weigh=lambda a: len(a.body))
         self.revision_of = revision_of  # kind -> SELECT revision ... WHERE id = :id (live only)
         names = "|".join(map(re.escape, kinds))
         self._path = re.compile(rf"/api/v1/({names})/([^/]+)")
