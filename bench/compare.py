@@ -115,6 +115,7 @@ def start_datasette(exe: Path, db: Path) -> Server:
         *("serve", "-i", str(db), "--port", str(port), "--host", "127.0.0.1"),
         *("--setting", "sql_time_limit_ms", "20000"),  # its 1 s default fails big counts
         *("--setting", "max_returned_rows", "1000"),
+        *("--setting", "max_csv_mb", "0"),  # its default stops a CSV at 100 MB: no limit
     ]
     return Server("datasette", argv, dict(os.environ), f"/{db.stem}.json", port)
 

@@ -27,7 +27,7 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.engine import Dialect
 
 from portal.api.cache import ByteCache
 from portal.api.limits import CHARGED, charge, headers_for
@@ -83,6 +83,7 @@ class KeptRecords:
         self.wsgi_app = wsgi_app
         self.answers: ByteCache[Answer] = ByteCache(MAX_BYTES, weigh=lambda a: len(a.body))
         self.revision_of = revision_of  # kind -> SELECT revision ... WHERE id = :id (live only)
+        self._statements: dict[tuple[str, str, str], tuple[str, bool]] = {}
         names = "|".join(map(re.escape, kinds))
         self._path = re.compile(rf"/api/v1/({names})/([^/]+)")
 
@@ -97,16 +98,15 @@ class KeptRecords:
         if not allowed:
             return self.wsgi_app(environ, start_response)
         try:
-            with get_engine(app.config["DATABASE_URL"]).connect() as conn:
-                found = conn.execute(self.revision_of(kind), {"id": record_id}).first()
-        except SQLAlchemyError:
-            return self.wsgi_app(environ, start_response)  # Flask tells the client (503)
-        if found is None:
+            revision = self._revision(app.config["DATABASE_URL"], kind, record_id)
+        except Exception:  # any failure: Flask's full path meets it again and answers (503)
+            return self.wsgi_app(environ, start_response)
+        if revision is None:
             return self.wsgi_app(environ, start_response)  # withdrawn or absent: Flask says so
         key = (
             environ["PATH_INFO"],
             *[environ.get(name) for name in ADDRESS],
-            found[0],  # revision
+            revision,
             app.config["DATABASE_URL"],
             app.config.get("BASE_URL"),
             standards_version(),
@@ -122,6 +122,34 @@ class KeptRecords:
             headers[at] = header
         start_response(answer.status, headers)
         return [answer.body]
+
+    def _revision(self, url: str, kind: str, record_id: str) -> int | None:
+        """The live record's revision: the statement Flask's view runs, compiled once per
+        database and kind and run on a pooled DB-API connection (SQLAlchemy's execution path
+        cost more than the lookup itself)."""
+        engine = get_engine(url)
+        sql, positional = self._statement(engine.dialect, kind)
+        raw = engine.raw_connection()  # the pool's: its connect settings, returned on close
+        try:
+            cursor = raw.cursor()
+            try:
+                cursor.execute(sql, (record_id,) if positional else {"id": record_id})
+                row = cursor.fetchone()
+            finally:
+                cursor.close()
+        finally:
+            raw.close()
+        return None if row is None else int(row[0])
+
+    def _statement(self, dialect: Dialect, kind: str) -> tuple[str, bool]:
+        key = (dialect.name, dialect.driver, kind)
+        found = self._statements.get(key)
+        if found is None:
+            compiled = self.revision_of(kind).compile(dialect=dialect)
+            if list(compiled.params) != ["id"]:
+                raise RuntimeError(f"{kind}: the revision lookup must take one id")
+            found = self._statements[key] = (str(compiled), bool(compiled.positional))
+        return found
 
     def _wanted(self, environ: WSGIEnvironment) -> tuple[str, str] | None:
         """(kind, ID) of a plain GET of one record, else None."""
