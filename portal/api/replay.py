@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 RATE_ORDER = ["RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy"]
 RATE_HEADERS = frozenset(name.lower() for name in RATE_ORDER)
 MAX_BODY = 1024 * 1024  # a larger answer is sent on, not kept
-MAX_BYTES = 32 * 1024 * 1024  # answers kept per worker (bodies; one over an eighth is not kept)
+MAX_BYTES = 32 * 1024 * 1024  # answers kept per worker (one over an eighth of it is not kept)
 # What a request carries that could change the answer or ask for another one: such requests
 # are Flask's (their answers are cheap, or not a plain 200).
 FLASK_ONLY = (
@@ -68,9 +68,14 @@ class Answer:
     rate_at: tuple[int, ...]
     body: bytes
 
+    @property
+    def size(self) -> int:
+        """About the bytes it holds: the body and the headers' text."""
+        return len(self.body) + sum(len(k) + len(v) for k, v in self.headers)
+
 
 class KeptRecords:
-    """WSGI middleware in front of the portal's Flask app (installed by create_app)."""
+    """WSGI middleware in front of the portal's Flask app (installed by portal.api.init_app)."""
 
     def __init__(
         self,
@@ -81,7 +86,7 @@ class KeptRecords:
     ) -> None:
         self.app = app
         self.wsgi_app = wsgi_app
-        self.answers: ByteCache[Answer] = ByteCache(MAX_BYTES, weigh=lambda a: len(a.body))
+        self.answers: ByteCache[Answer] = ByteCache(MAX_BYTES, weigh=lambda a: a.size)
         self.revision_of = revision_of  # kind -> SELECT revision ... WHERE id = :id (live only)
         self._statements: dict[tuple[str, str, str], tuple[str, bool]] = {}
         names = "|".join(map(re.escape, kinds))
