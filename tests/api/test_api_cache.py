@@ -45,9 +45,11 @@ def test_the_cache_is_bounded_by_bytes() -> None:
 def test_the_cache_weighs_other_values_by_what_they_hold() -> None:
     """Kept answers (portal/api/replay.py) are weighed by their body and headers."""
     cache: ByteCache[tuple[bytes, str]] = ByteCache(
-        max_bytes=1000, weigh=lambda v: len(v[0]) + len(v[1])
+        max_bytes=1600, weigh=lambda v: len(v[0]) + len(v[1])
     )
     for n in range(10):
         cache.put(n, (b"x" * 100, "h" * 100))
-    assert cache.size == 5 * 200 and len(cache) == 5
-    assert cache.get(4) is None and cache.get(9) == (b"x" * 100, "h" * 100)
+    assert cache.size == 8 * 200 and len(cache) == 8
+    assert cache.get(1) is None and cache.get(2) == (b"x" * 100, "h" * 100)
+    cache.put("big", (b"x" * 100, "h" * 101))  # over an eighth of the bound by its headers
+    assert cache.get("big") is None
