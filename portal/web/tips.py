@@ -201,16 +201,19 @@ def submit_tip() -> Any:
     return redirect(url_for("tips.tip_page", tip_id=tip_id, lang=lang, new=1), 303)
 
 
+# The form's fields as its labels name them (lazy: said in the language of each request).
+FIELD_NAMES = {
+    "kind": lazy_gettext("Kind"),
+    "about_id": lazy_gettext("Record id"),
+    "text": lazy_gettext("What you saw"),
+    "place": lazy_gettext("Place"),
+    "province": lazy_gettext("Province"),
+    "contact": lazy_gettext("Contact"),
+}
+
+
 def _field_name(field: str) -> str:
-    names = {
-        "kind": lazy_gettext("Kind"),
-        "about_id": lazy_gettext("Record id"),
-        "text": lazy_gettext("What you saw"),
-        "place": lazy_gettext("Place"),
-        "province": lazy_gettext("Province"),
-        "contact": lazy_gettext("Contact"),
-    }
-    name = names.get(field.split(".")[0])
+    name = FIELD_NAMES.get(field.split(".")[0])
     return str(name) if name is not None else field
 
 
