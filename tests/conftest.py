@@ -122,6 +122,13 @@ def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
     dbs.close()
 
 
+def portal_like(app: Flask, **config: Any) -> Flask:
+    """Another portal on the same database and index as `app`, with other settings (its rate
+    limits start afresh: the RATELIMIT_* settings are not carried over)."""
+    settings_ = {k: v for k, v in app.config.items() if not k.startswith("RATELIMIT_")}
+    return create_app({**settings_, **config})
+
+
 def fuzz_settings(examples: int) -> settings:
     """Hypothesis settings of the fuzzing tests: `examples` inputs, the same ones every run
     (derandomized, no example database), no deadline and no health checks (each example is a

@@ -11,9 +11,9 @@ from flask import Flask, request
 from flask.testing import FlaskClient
 from sqlmodel import Session
 
-from conftest import need
+from conftest import need, portal_like
 from factories import basics, enterprise, publish
-from portal import create_app, records
+from portal import records
 
 BAD = [
     ("/api/v1/incidents?colour=red", 400, "Unknown parameter 'colour'"),
@@ -173,8 +173,7 @@ def test_listings_link_their_alternates(sample_client: FlaskClient) -> None:
 
 def _limited(app: Flask, **config: Any) -> FlaskClient:
     """A client of the same portal with other rate-limit settings."""
-    settings = {k: v for k, v in app.config.items() if not k.startswith("RATELIMIT_")}
-    return create_app({**settings, **config}).test_client()
+    return portal_like(app, **config).test_client()
 
 
 def _exhaust(client: FlaskClient, allowed: int) -> Any:

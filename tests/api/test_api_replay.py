@@ -11,8 +11,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import Session
 
+from conftest import portal_like
 from factories import basics, incident, publish
-from portal import create_app, records
+from portal import records
 
 FRESH = ("RateLimit-Remaining", "RateLimit-Reset")  # the only headers a replay writes anew
 
@@ -56,14 +57,10 @@ def _one_of_each(client: FlaskClient, session: Session) -> list[str]:
     return [*paths, "/api/v1/responses/RSP-2026-0001"]
 
 
-def _settings(app: Flask, **config: Any) -> dict[str, Any]:
-    return {**{k: v for k, v in app.config.items() if not k.startswith("RATELIMIT_")}, **config}
-
-
 def test_the_second_answer_is_the_first_byte_for_byte(
     sample_app: Flask, sample_session: Session
 ) -> None:
-    plain = create_app(_settings(sample_app, API_KEEP_ANSWERS=False)).test_client()
+    plain = portal_like(sample_app, API_KEEP_ANSWERS=False).test_client()
     client = sample_app.test_client()
     paths = _one_of_each(client, sample_session)
     seen = _watched(sample_app)
@@ -105,7 +102,7 @@ def test_a_correction_or_a_withdrawal_shows_at_the_next_request(
 
 
 def test_each_answer_spends_the_budget_once(sample_app: Flask) -> None:
-    app = create_app(_settings(sample_app, API_RATE_LIMIT="3 per hour"))
+    app = portal_like(sample_app, API_RATE_LIMIT="3 per hour")
     seen = _watched(app)
     client = app.test_client()
     path = "/api/v1/incidents/INC-2012-0001"
