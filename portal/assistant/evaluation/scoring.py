@@ -1,4 +1,4 @@
-"""Scoring the assistant against a set of questions with known answers (tests/assistant/eval.jsonl).
+"""Scoring the assistant against the fixed questions over the sample (tests/assistant/eval.jsonl).
 
 Each line is one case: `answer` (the answer must cite at least one of the ids in `cite`),
 `count` (the answer must be a database count of `kind` with exactly `filters`, and its total
