@@ -155,6 +155,28 @@ _FILTERS: dict[str, tuple[str, Any, str, Any]] = {
     "enterprise": ("enterprise", str, "An enterprise id.", "ENT-0001"),
     "province": ("province", str, "A province by name (广西, Guangxi) or code (45).", "45"),
     "city": ("city", str, "A city by its Chinese or English name.", "Hechi"),
+    "county": (
+        "county",
+        str,
+        "A county by its Chinese or English name, as the enterprise records it (for incidents, "
+        "the county of an enterprise held responsible).",
+        None,
+    ),
+    "park": (
+        "park",
+        str,
+        "An industrial park by its Chinese or English name, as the enterprise records it (for "
+        "incidents, the park of an enterprise held responsible).",
+        None,
+    ),
+    "river": ("river", str, "The river of an incident, by its Chinese or English name.", None),
+    "enterprise_name": (
+        "enterprise_name",
+        str,
+        "Words that must all appear in the enterprise's Chinese or English name (for incidents, "
+        "an enterprise held responsible).",
+        None,
+    ),
     "pollutant": ("pollutant", str, "A pollutant by code or name: Cd, 镉, cadmium.", "Cd"),
     "sector": ("sector", Sector, "The enterprise's sector.", None),
     "outcome": ("outcome", Outcome, "What the inspection concluded.", None),

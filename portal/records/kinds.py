@@ -105,7 +105,8 @@ KINDS: dict[str, Kind] = {
             "published_at",
             ("name_zh", "name_en"),
             ("name_zh", "name_en", "city_zh", "city_en", "park_zh", "park_en"),
-            filters=_COMMON | {"province", "city", "sector", "status", "department"},
+            filters=_COMMON
+            | {"province", "city", "county", "park", "sector", "status", "department"},
         ),
         Kind(
             "incidents",
@@ -125,7 +126,8 @@ KINDS: dict[str, Kind] = {
             pollutant_parts=("readings",),
             has_pollutants=True,
             filters=_COMMON
-            | {"department", "enterprise", "province", "city", "pollutant", "sector", "status"},
+            | {"department", "enterprise", "province", "city", "pollutant", "sector", "status"}
+            | {"county", "park", "river", "enterprise_name"},
         ),
         Kind(
             "inspections",
@@ -139,7 +141,8 @@ KINDS: dict[str, Kind] = {
             ("findings_zh", "findings_en"),
             has_pollutants=True,
             filters=_COMMON
-            | {"department", "enterprise", "province", "city", "pollutant", "sector", "outcome"},
+            | {"department", "enterprise", "province", "city", "pollutant", "sector", "outcome"}
+            | {"county", "park", "enterprise_name"},
         ),
         Kind(
             "disclosures",
@@ -153,7 +156,9 @@ KINDS: dict[str, Kind] = {
             ("title_zh", "title_en"),
             parts=(Part("figures", DisclosureFigure, "disclosure_id"),),
             pollutant_parts=("figures",),
-            filters=_COMMON | {"enterprise", "province", "city", "pollutant", "sector", "category"},
+            filters=_COMMON
+            | {"enterprise", "province", "city", "pollutant", "sector", "category"}
+            | {"county", "park", "enterprise_name"},
         ),
         Kind(
             "responses",

@@ -96,17 +96,24 @@ def filtered(session: Session, query: RecordQuery, *, walk: bool = True) -> Sele
     if query.city:
         city = query.city.casefold()
         at_place.append(or_(func.lower(place.city_zh) == city, func.lower(place.city_en) == city))
-    if query.sector:
-        if kind.name == "incidents":
-            stmt = stmt.where(
-                exists().where(
-                    col(IncidentEnterprise.incident_id) == table.id,
-                    col(Enterprise.id) == col(IncidentEnterprise.enterprise_id),
-                    col(Enterprise.sector) == query.sector,
-                )
+    # Conditions on the enterprise: its own row, the one inspected or disclosing, or for an
+    # incident the enterprises it holds responsible (an incident has no county or park).
+    of_enterprise = _enterprise_conditions(query)
+    if of_enterprise and kind.name == "incidents":
+        stmt = stmt.where(
+            exists().where(
+                col(IncidentEnterprise.incident_id) == table.id,
+                col(Enterprise.id) == col(IncidentEnterprise.enterprise_id),
+                *of_enterprise,
             )
-        else:
-            at_place.append(place.sector == query.sector)
+        )
+    elif of_enterprise:
+        at_place += of_enterprise
+    if query.river:
+        river = query.river.casefold()
+        stmt = stmt.where(
+            or_(func.lower(table.river_zh) == river, func.lower(table.river_en) == river)
+        )
     if at_place and via_enterprise:
         stmt = stmt.where(_member(table.enterprise_id, col(Enterprise.id), *at_place, walk=walk))
     elif at_place:
@@ -147,6 +154,36 @@ def filtered(session: Session, query: RecordQuery, *, walk: bool = True) -> Sele
         if not words:
             stmt = stmt.where(false())
     return stmt
+
+
+def _enterprise_conditions(query: RecordQuery) -> list[Any]:
+    """The query's filters that are facts of an enterprise: sector, county, park, name."""
+    out: list[Any] = []
+    if query.sector:
+        out.append(col(Enterprise.sector) == query.sector)
+    for name in ("county", "park"):
+        value = getattr(query, name)
+        if value:
+            folded = value.casefold()
+            out.append(
+                or_(
+                    func.lower(getattr(Enterprise, f"{name}_zh")) == folded,
+                    func.lower(getattr(Enterprise, f"{name}_en")) == folded,
+                )
+            )
+    if query.enterprise_name:
+        words = [w for w in query.enterprise_name.split() if w][:10]
+        for word in words:
+            pattern = _like(word)
+            out.append(
+                or_(
+                    col(Enterprise.name_zh).ilike(pattern, escape="\\"),
+                    col(Enterprise.name_en).ilike(pattern, escape="\\"),
+                )
+            )
+        if not words:
+            out.append(false())
+    return out
 
 
 @dataclass(frozen=True)

@@ -75,6 +75,10 @@ class RecordQuery:
     enterprise: str | None = None
     province: str | None = None
     city: str | None = None
+    county: str | None = None
+    park: str | None = None
+    river: str | None = None
+    enterprise_name: str | None = None
     pollutant: str | None = None
     sector: str | None = None
     outcome: str | None = None
@@ -113,6 +117,10 @@ FILTER_PARAMS = (
     "enterprise",
     "province",
     "city",
+    "county",
+    "park",
+    "river",
+    "enterprise_name",
     "pollutant",
     "sector",
     "outcome",
@@ -124,6 +132,8 @@ FILTER_PARAMS = (
     "text",
     "sample",
 )
+# Filters the listings run in SQL but the search index does not hold (a search refuses them).
+LISTING_ONLY = ("county", "park", "river", "enterprise_name")
 _ATTR = {"from": "date_from", "to": "date_to"}
 PAGE_PARAMS = ("sort", "cursor", "limit")
 _ENUMS: dict[str, type[StrEnum]] = {
@@ -257,4 +267,4 @@ def parse_value(kind: Kind | None, name: str, raw: str) -> Any:
         if not 1 <= limit <= MAX_LIMIT:
             raise ValueError(f"'limit' must be from 1 to {MAX_LIMIT}, not {limit}.")
         return limit
-    return raw  # text, city
+    return raw  # text, city, county, park, river, enterprise_name

@@ -24,7 +24,7 @@ from whoosh.query import (
 from whoosh.searching import Searcher
 
 from portal.records.kinds import Kind
-from portal.records.query import FILTER_PARAMS, MAX_TEXT, QueryError, parse_value
+from portal.records.query import FILTER_PARAMS, LISTING_ONLY, MAX_TEXT, QueryError, parse_value
 from portal.search.analysis import ChineseTokenizer, chinese_analyzer, english_analyzer
 from portal.search.evaluate import Unsupported, View, view_of
 from portal.search.schema import SEARCHED_KINDS, STATE_ID
@@ -34,7 +34,10 @@ ZH_FIELDS = ("title_zh", "names", "text_zh")
 EN_FIELDS = ("title_en", "text_en")
 FIELDS = ZH_FIELDS + EN_FIELDS
 # The listing filters a search takes (not updated_since or text: the words are the text).
-FILTERS = ("kind", *(f for f in FILTER_PARAMS if f not in ("updated_since", "text")))
+FILTERS = (
+    "kind",
+    *(f for f in FILTER_PARAMS if f not in ("updated_since", "text", *LISTING_ONLY)),
+)
 FACETS = ("kind", "department", "province", "pollutant", "year", "outcome")
 OVERLAPPING = ("pollutant", "department")  # facets a record can count in more than once
 MAX_PAGE_SIZE = 50
