@@ -402,6 +402,28 @@ def _count_searchable(engine: Any) -> list[int]:
         return list(counts(session).values())
 
 
+def _report_instructions(engine: Any) -> None:
+    """List the records whose text carries an instruction to an AI or its reader, for the
+    moderators: the assistant never quotes those sentences, but a person should look."""
+    from sqlmodel import Session
+
+    from portal.assistant.injection import scan
+
+    with Session(engine) as session:
+        found = scan(session)
+    if not found:
+        return
+    records = sorted({f.record_id for f in found})
+    click.echo(
+        f"{len(records):,} record(s) carry text addressed to an AI or telling readers what to do "
+        "(the assistant never quotes it; a moderator should read it):"
+    )
+    for finding in found[:50]:
+        click.echo(f"  {finding.record_id} {finding.field}: {finding.sentence[:200]}")
+    if len(found) > 50:
+        click.echo(f"  and {len(found) - 50:,} more sentence(s)")
+
+
 @main.command()
 @friendly
 def check() -> None:
@@ -425,6 +447,7 @@ def check() -> None:
             click.echo(f"{len(ids):,} {label}: {shown}")
     if report.behind:
         click.echo(f"{report.behind:,} revision(s) not yet absorbed by the index.")
+    _report_instructions(_ready_engine())
     if not report.ok:
         _fail("the index and the database disagree: run `portal reindex`")
     click.echo("The index and the database agree.")

@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from portal.assistant.injection import quotable
 from portal.assistant.text import Span, en_stems, sentences
 from portal.models import vocab
+from portal.models.common import shown_in
 from portal.models.labels import label
 from portal.records.query import CHINA
 
@@ -104,7 +106,7 @@ class RecordView:
 
 def _day(value: Any) -> date | None:
     if isinstance(value, datetime):
-        return value.astimezone(CHINA).date()
+        return shown_in(value, CHINA).date()
     return value if isinstance(value, date) else None
 
 
@@ -269,6 +271,9 @@ def view(
         for span in sentences(text):
             if _HEADING.match(text[span.start : span.end]) and "." not in name:
                 continue  # "三、环境社会责任": a heading, not a statement
+            if not quotable(text[span.start : span.end]):
+                position += 1  # an instruction or a link: never quoted, and no window spans it
+                continue
             out.sentences.append(Sentence(record.id, name, lang, text, span, position))
             position += 1
     out.languages = frozenset(s.lang for s in out.sentences)

@@ -188,12 +188,14 @@ class RecordRetriever(BaseRetriever):
 
 
 def _group(scored: list[Scored]) -> list[list[Scored]]:
-    """Consecutive sentences of one field in windows of a few sentences."""
+    """Consecutive sentences of one field in windows of a few sentences; a sentence left out
+    (an instruction in a record) ends a window, so no passage carries it."""
     windows: list[list[Scored]] = []
     current: list[Scored] = []
     for s in scored:
         size = s.sentence.span.end - (current[0].sentence.span.start if current else 0)
-        if current and (len(current) >= WINDOW_SENTENCES or size > WINDOW_CHARS):
+        gap = bool(current) and s.sentence.position != current[-1].sentence.position + 1
+        if current and (gap or len(current) >= WINDOW_SENTENCES or size > WINDOW_CHARS):
             windows.append(current)
             current = []
         current.append(s)

@@ -1,6 +1,6 @@
 """The retriever is a LangChain BaseRetriever over the portal's search and listings: passages of
 records as Documents, the relevant passage of a long record rather than its opening, and a record
-whose text carries an instruction is quoted as data, never obeyed."""
+whose text carries an instruction has its facts quoted and the instruction never."""
 
 from __future__ import annotations
 
@@ -66,10 +66,10 @@ def test_an_instruction_in_a_record_is_data(sample_app: Flask, sample_url: str) 
     ).get_json()
     assert about["grounded"] is True and about["refusal"] is None
     assert record_id in {c["id"] for c in about["citations"]}
-    # Whatever the answer quotes of the record is a quote, with its citation.
+    # The fact is quoted; the instruction beside it never is (docs/assistant.md).
     quoted = " ".join(c["passage"] for c in about["citations"])
-    if "portal is closed" in about["answer"]:
-        assert "portal is closed" in quoted
+    assert "Zhenlong yard was found" in quoted
+    assert "portal is closed" not in about["answer"] + quoted
     other = client.post("/api/v1/ask", json={"question": "What caused the Longjiang spill?"})
     assert "portal is closed" not in other.get_json()["answer"]
     assert other.get_json()["grounded"] is True
