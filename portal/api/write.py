@@ -29,6 +29,7 @@ from portal.budget import client_address
 from portal.conditional import base_url
 from portal.db import request_session
 from portal.records import KINDS, RecordError, get_record
+from portal.records.checks import writer_of
 from portal.records.tokens import (
     AuthError,
     Caller,
@@ -48,7 +49,10 @@ TAG = Tag(
     description="Publishing, correcting and withdrawing records with a publisher's token. "
     "See docs/publishing.md.",
 )
-_STATUS = {"invalid": 422, "conflict": 409, "not_found": 404, "gone": 410}
+# A department credited outside the writer's bounds is a 403, not a 422: the same body from that
+# department's token would be accepted, so what is refused is who sends it (as with a
+# publisher_id that is not the token's own), not what it says.
+_STATUS = {"invalid": 422, "forbidden": 403, "conflict": 409, "not_found": 404, "gone": 410}
 
 
 class Correction(BaseModel):
@@ -68,7 +72,10 @@ class Withdrawal(BaseModel):
 
 REFUSALS: dict[Any, Any] = {
     401: problem_response("Unauthorized: no token, or one that is unknown, expired or revoked."),
-    403: problem_response("Forbidden: the token may not write this kind or this record."),
+    403: problem_response(
+        "Forbidden: the token may not write this kind or this record, or the record credits a "
+        "department outside the token's publisher and the departments under it."
+    ),
     404: problem_response("Not Found: no record has that id."),
     409: problem_response("Conflict: the id is taken, or the record moved past your revision."),
     410: problem_response("Gone: the record was withdrawn."),
@@ -110,6 +117,8 @@ def _record_error(exc: RecordError) -> Refused:
     status = _STATUS.get(exc.status, 422)
     lead = {
         422: "The record was not written: fix each field below and send it again.",
+        403: "The record was not written: it speaks for a department this token does not "
+        "(each field below).",
         409: "The record was not written: " + (problems[0] if problems else "conflict."),
         404: "There is no such record.",
         410: "The record was withdrawn and cannot change.",
@@ -239,7 +248,12 @@ def _publish_view(kind: str) -> Callable[[], Response]:
         check_publish(caller, kind, body)
         data = {**body, "publisher_id": body.get("publisher_id") or caller.publisher_id}
         written = records.publish(
-            session, KINDS[kind], data, author_id=caller.publisher_id, token_id=caller.token_id
+            session,
+            KINDS[kind],
+            data,
+            author_id=caller.publisher_id,
+            token_id=caller.token_id,
+            writer=writer_of(session, caller.publisher_id),
         )
         return written, 1
 
@@ -300,6 +314,7 @@ def _correct_view(kind: str) -> Callable[..., Response]:
                 author_id=caller.publisher_id,
                 expected_revision=_revision(body),
                 token_id=caller.token_id,
+                writer=writer_of(session, caller.publisher_id),
             )
             return item.id, revision
 

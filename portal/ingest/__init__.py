@@ -15,14 +15,14 @@ from sqlmodel import Session
 
 from portal.ingest.cells import CsvCells, Unparsed
 from portal.ingest.readers import FileProblem, Row, open_rows
-from portal.models.common import Input
+from portal.models.common import ID_MAX, ID_RE, Input
 from portal.models.department import Department
 from portal.models.enterprise import Enterprise
 from portal.models.tip import TipCreate
 from portal.records import KINDS, Kind, Problem, UnknownKind, apply, kind_of_id, plan
-from portal.records.listing import department_subtree
+from portal.records.checks import Writer, writer_of
 from portal.records.tips import TIP_PREFIX, receive_tips
-from portal.records.write import now_utc, validation_problems
+from portal.records.write import now_utc, publishers_of, validation_problems
 
 CHUNK = 1000
 KEEP_PROBLEMS = 200  # kept in the result; every problem is still passed to on_problem
@@ -132,8 +132,8 @@ def _expanding(name: str) -> Any:
     return bindparam(name, expanding=True)
 
 
-def _check_publisher(session: Session, as_publisher: str, kind: Kind) -> set[str]:
-    """The ids a file imported as this publisher may publish under."""
+def _check_publisher(session: Session, as_publisher: str, kind: Kind) -> Writer:
+    """The writer a file is imported as: the publishers it may publish, correct and credit for."""
     table: Any = Department if as_publisher.startswith("DEP-") else Enterprise
     # A new department may publish its own record in the file that creates it.
     bootstrap = kind.name == "departments" and as_publisher.startswith("DEP-")
@@ -145,9 +145,7 @@ def _check_publisher(session: Session, as_publisher: str, kind: Kind) -> set[str
             f"--as {as_publisher}: no department or enterprise has that id "
             "(see the departments listing, or publish the enterprise first)"
         )
-    if table is Department:
-        return set(department_subtree(session, as_publisher))
-    return {as_publisher}
+    return writer_of(session, as_publisher)
 
 
 def import_file(
@@ -183,7 +181,7 @@ def import_file(
             _import_tips(session, path, moment, result, report)
             return result
         result.kind = kind.name
-        allowed = _check_publisher(session, as_publisher, kind) if as_publisher else None
+        writer = _check_publisher(session, as_publisher, kind) if as_publisher else None
         cells = CsvCells(kind)
         rows = open_rows(
             path, progress=progress, convert=cells.convert, check_header=cells.check_header
@@ -195,8 +193,7 @@ def import_file(
                 kind,
                 chunk,
                 seen,
-                as_publisher,
-                allowed,
+                writer,
                 reason,
                 moment,
                 batch,
@@ -257,8 +254,7 @@ def _import_chunk(
     kind: Kind,
     chunk: list[Row],
     seen: _SeenIds,
-    as_publisher: str | None,
-    allowed: set[str] | None,
+    writer: Writer | None,
     reason: str | None,
     moment: datetime,
     batch: str,
@@ -268,6 +264,9 @@ def _import_chunk(
     items: list[Input] = []
     lines: list[int] = []
     ids: list[tuple[str, int]] = []
+    # A row without a publisher keeps the record's own (a correction never changes it); only a
+    # new record takes the importer's.
+    owners = publishers_of(session, kind, _row_ids(chunk)) if writer else {}
     for row in chunk:
         result.rows += 1
         data = row.data
@@ -287,16 +286,17 @@ def _import_chunk(
                 )
             )
             continue
-        if as_publisher:
+        if writer is not None:
             named = data.get("publisher_id")
             if named is None:
-                data = {**data, "publisher_id": as_publisher}
-            elif allowed is not None and named not in allowed:
+                owner = owners.get(record_id.strip()) if isinstance(record_id, str) else None
+                data = {**data, "publisher_id": owner or writer.publisher_id}
+            elif named not in writer.bounds:
                 report(
                     LineProblem(
                         row.line,
                         "publisher_id",
-                        f"{named} is not {as_publisher} "
+                        f"{named} is not {writer.publisher_id} "
                         "or one of its bureaus; import each publisher's rows as it",
                     )
                 )
@@ -323,7 +323,7 @@ def _import_chunk(
         keep_items.append(item)
         keep_lines.append(line)
     planned, problems = plan(
-        session, kind, keep_items, now=moment, allow_corrections=reason is not None
+        session, kind, keep_items, now=moment, allow_corrections=reason is not None, writer=writer
     )
     for problem in problems:
         report(_at_line(problem, keep_lines))
@@ -332,7 +332,15 @@ def _import_chunk(
     result.new += sum(1 for p in planned if p.action and p.action.value == "publish")
     result.corrected += sum(1 for p in planned if p.action and p.action.value == "correct")
     result.unchanged += sum(1 for p in planned if p.action is None)
-    apply(session, kind, planned, author_id=as_publisher, now=moment, reason=reason, batch=batch)
+    author = writer.publisher_id if writer else None
+    apply(session, kind, planned, author_id=author, now=moment, reason=reason, batch=batch)
+
+
+def _row_ids(chunk: list[Row]) -> list[str]:
+    """The well-formed ids a chunk's rows name (a bad one is refused later, with its line; it
+    is never sent to the database, which may refuse a NUL in it)."""
+    texts = (i.strip() for i in (row.data.get("id") for row in chunk) if isinstance(i, str))
+    return [i for i in texts if len(i) <= ID_MAX and ID_RE.match(i)]
 
 
 def _at_line(problem: Problem, lines: list[int]) -> LineProblem:

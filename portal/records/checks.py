@@ -1,10 +1,12 @@
 """Checks a write must pass beyond its model: references exist, replies answer what names them,
-credit codes are unique. Each returns Problems rather than raising, so every one is reported."""
+credit codes are unique, and a writer credits only itself and the departments under it. Each
+returns Problems rather than raising, so every one is reported."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +18,7 @@ from portal.models.enterprise import Enterprise
 from portal.models.incident import IncidentEnterprise
 from portal.models.inspection import Inspection
 from portal.records.kinds import Kind, kind_of_id
+from portal.records.listing import department_subtree
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,59 @@ class RecordError(ValueError):
     def __init__(self, problems: list[Problem], status: str = "invalid") -> None:
         super().__init__("; ".join(f"{p.field}: {p.message}" for p in problems))
         self.problems = problems
-        self.status = status  # invalid, not_found, conflict, gone
+        self.status = status  # invalid, forbidden, not_found, conflict, gone
+
+
+@dataclass(frozen=True)
+class Writer:
+    """Who writes, and the publishers it may act and speak for (`bounds`): itself and, for a
+    department, every department under it."""
+
+    publisher_id: str
+    bounds: frozenset[str]
+
+
+def writer_of(session: Session, publisher_id: str) -> Writer:
+    """The writer a publisher is: a department's bounds hold its bureaus, an enterprise's itself."""
+    if publisher_id.startswith("DEP-"):
+        return Writer(publisher_id, frozenset(department_subtree(session, publisher_id)))
+    return Writer(publisher_id, frozenset({publisher_id}))
+
+
+# Where a record speaks in a department's name: a statement on an incident's timeline, and a
+# designation that obliges an enterprise to disclose (docs/obligations.md).
+CREDITS = {"incidents": "updates", "enterprises": "designations"}
+
+
+def check_credits(
+    kind: Kind, items: Sequence[Any], writer: Writer, published: Mapping[str, Mapping[str, Any]]
+) -> list[Problem]:
+    """Each department a record credits is the writer or under it.
+
+    An entry the published record already carries, word for word, stays: a trusted load (the
+    sample set) may have credited others, and correcting another field must not drop them."""
+    name = CREDITS.get(kind.name)
+    if name is None:
+        return []
+    problems = []
+    for index, item in enumerate(items):
+        before = published.get(getattr(item, "id", None) or "", {}).get(name) or []
+        known = {json.dumps(entry, sort_keys=True) for entry in before}
+        entries = item.model_dump(mode="json", include={name})[name]
+        for n, entry in enumerate(entries):
+            credited = entry["department_id"]
+            if credited in writer.bounds or json.dumps(entry, sort_keys=True) in known:
+                continue
+            who = writer.publisher_id
+            problems.append(
+                Problem(
+                    index,
+                    f"{name}.{n}.department_id",
+                    f"{credited} is neither {who} nor a department under it; {who} may credit "
+                    "only itself and the departments under it",
+                )
+            )
+    return problems
 
 
 def validation_problems(index: int, error: ValidationError) -> list[Problem]:

@@ -20,6 +20,8 @@ from portal.models.revision import Action, RecordPollutant, Revision
 from portal.records.checks import (
     Problem,
     RecordError,
+    Writer,
+    check_credits,
     check_references,
     validation_problems,
 )
@@ -72,6 +74,28 @@ def _current(session: Session, kind: Kind, ids: Sequence[str]) -> dict[str, tupl
     return out
 
 
+def publishers_of(session: Session, kind: Kind, ids: Sequence[str]) -> dict[str, str]:
+    """For each id already published: who published it."""
+    table = kind.table
+    out: dict[str, str] = {}
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start : start + 500])
+        rows = session.exec(select(table.id, table.publisher_id).where(table.id.in_(chunk)))
+        out.update((record_id, publisher) for record_id, publisher in rows)
+    return out
+
+
+def _keep_parts(kind: Kind, item: Any, old: Mapping[str, Any]) -> Any:
+    """The item with each nested part it leaves out (readings, responsible, updates, figures)
+    taken from the published record: a file that corrects a title need not repeat 2,000
+    readings, and leaving them out must not delete them. A part given, even [], replaces."""
+    absent = [p.name for p in kind.parts if p.name not in item.model_fields_set]
+    if not absent:
+        return item
+    data = {**item.model_dump(mode="json"), **{name: old.get(name, []) for name in absent}}
+    return kind.create.model_validate(data)
+
+
 def plan(
     session: Session,
     kind: Kind,
@@ -79,11 +103,30 @@ def plan(
     *,
     now: datetime,
     allow_corrections: bool = False,
+    writer: Writer | None = None,
 ) -> tuple[list[Planned], list[Problem]]:
-    """Decide what publishing these validated items means: new, unchanged, or a correction."""
-    problems = check_references(session, kind, items)
+    """Decide what publishing these validated items means: new, unchanged, or a correction.
+
+    With a `writer` (an import --as), a record is corrected only within the writer's bounds and
+    credits only departments within them; None trusts each item (loading the sample set).
+    Whoever writes, a correction never changes a record's publisher."""
     ids = [item.id for item in items]
     current = _current(session, kind, [i for i in ids if i])
+    problems: list[Problem] = []
+    kept: list[Any] = []
+    for index, item in enumerate(items):
+        try:
+            kept.append(
+                _keep_parts(kind, item, current[item.id][2]) if item.id in current else item
+            )
+        except ValidationError as exc:  # a part kept from before a rule existed
+            problems.extend(validation_problems(index, exc))
+            kept.append(item)
+    items = kept
+    problems.extend(check_references(session, kind, items))
+    if writer is not None:
+        published = {i: snapshot for i, (_, _, snapshot) in current.items()}
+        problems.extend(check_credits(kind, items, writer, published))
     planned: list[Planned] = []
     for index, item in enumerate(items):
         record_id = item.id
@@ -106,6 +149,10 @@ def plan(
         snapshot = snapshot_of(item)
         if snapshot == old:
             planned.append(Planned(None, record_id, item, snapshot, old, revision))
+            continue
+        refusal = _may_not_change(record_id, old["publisher_id"], item.publisher_id, writer)
+        if refusal is not None:
+            problems.append(Problem(index, *refusal))
         elif withdrawn_at is not None:
             problems.append(Problem(index, "id", f"{record_id} was withdrawn and cannot change"))
         elif not allow_corrections:
@@ -121,6 +168,29 @@ def plan(
         else:
             planned.append(Planned(Action.correct, record_id, item, snapshot, old, revision))
     return planned, problems
+
+
+def _may_not_change(
+    record_id: str, owner: str, named: str, writer: Writer | None
+) -> tuple[str, str] | None:
+    """(field, sentence) when this writer may not change the record as asked; else None.
+
+    Checked before the reason: a writer that may not correct a record is not told that a
+    reason would let it."""
+    if writer is not None and owner not in writer.bounds:
+        who = writer.publisher_id
+        return (
+            "id",
+            f"{record_id} was published by {owner}; {who} may correct only its own records and "
+            "those of the departments under it. To point out an error, report it as a tip",
+        )
+    if named != owner:
+        return (
+            "publisher_id",
+            f"{record_id} was published by {owner}, and a correction never changes who "
+            f"published a record: leave publisher_id out or give {owner}",
+        )
+    return None
 
 
 def _row_values(kind: Kind, record_id: str, item: Input) -> dict[str, Any]:
@@ -240,10 +310,18 @@ def publish(
     author_id: str,
     now: datetime | None = None,
     token_id: int | None = None,
+    writer: Writer | None = None,
 ) -> str:
-    """Publish one new record (revision 1); its id must be new. Returns the id."""
+    """Publish one new record (revision 1); its id must be new. Returns the id.
+
+    With a `writer`, a department the record credits outside its bounds is refused as
+    "forbidden": the same record from that department would be accepted."""
     moment = now or now_utc()
     item = validate_item(kind, data)
+    if writer is not None:
+        denied = check_credits(kind, [item], writer, {})
+        if denied:
+            raise RecordError(denied, status="forbidden")
     plans, problems = plan(session, kind, [item], now=moment)
     if problems:
         raise RecordError(problems)
@@ -278,16 +356,33 @@ def correct(
     expected_revision: int | None = None,
     now: datetime | None = None,
     token_id: int | None = None,
+    writer: Writer | None = None,
 ) -> int:
     """Correct fields of a record: a new revision keeps the old values and the reason.
 
-    Returns the new revision number.
+    With a `writer`, the record must be within its bounds and may credit no new department
+    outside them ("forbidden"). Returns the new revision number.
     """
     moment = now or now_utc()
     kind, revision, withdrawn_at, old = _load_current(session, record_id)
     if withdrawn_at is not None:
         raise RecordError(
             [Problem(0, "id", f"{record_id} was withdrawn and cannot change")], "gone"
+        )
+    if writer is not None:
+        refusal = _may_not_change(record_id, old["publisher_id"], old["publisher_id"], writer)
+        if refusal is not None:
+            raise RecordError([Problem(0, *refusal)], status="forbidden")
+    if "publisher_id" in changes:
+        raise RecordError(
+            [
+                Problem(
+                    0,
+                    "publisher_id",
+                    f"a correction never changes who published a record: {record_id} stays "
+                    f"{old['publisher_id']}'s; leave publisher_id out of the changes",
+                )
+            ]
         )
     _check_revision(record_id, revision, expected_revision)
     try:
@@ -302,6 +397,10 @@ def correct(
     problems = check_references(session, kind, [item])
     if problems:
         raise RecordError(problems)
+    if writer is not None:
+        denied = check_credits(kind, [item], writer, {record_id: old})
+        if denied:
+            raise RecordError(denied, status="forbidden")
     planned = Planned(Action.correct, record_id, item, snapshot, old, revision)
     reason_text: str = checked.reason  # type: ignore[attr-defined]
     apply(
