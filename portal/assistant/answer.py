@@ -23,7 +23,16 @@ class Citation(BaseModel):
     title: str = Field(description="In the question's language where the record has it.")
     url: str = Field(description="The record as JSON.")
     html: str = Field(description="The record's page.")
-    passage: str = Field(description="The words quoted, exactly as the record has them.")
+    passage: str = Field(
+        description="The words quoted, exactly as the record has them; or, when `field` is "
+        "set, that field of the record stated as a sentence."
+    )
+    field: str | None = Field(
+        default=None,
+        description="For a fact stated from a record's field rather than quoted from its text "
+        "(credit_code, readings.0, penalty_yuan): the field. The passage is then the portal's "
+        "rendering of that field, checked against the record's values.",
+    )
     date: dt.date | None = Field(description="The record's date (began, inspected, published).")
     publisher: str = Field(description="The id of the department or enterprise behind it.")
 

@@ -79,6 +79,7 @@ def _citation(source: Source, n: int, base: str, lang: str) -> Citation:
         url=f"{base}{meta['url']}",
         html=f"{base}{meta['html']}",
         passage=source.passage,
+        field=meta.get("fact"),
         date=date.fromisoformat(meta["date"]) if meta.get("date") else None,
         publisher=meta["publisher"],
     )

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from portal.assistant.facts import facts
 from portal.assistant.injection import quotable
 from portal.assistant.text import Span, en_stems, sentences
 from portal.models import vocab
@@ -79,6 +80,15 @@ class RecordView:
     # For a part's field ("responsible.0.role_en"): who it is about, shown before a quote of it,
     # and the words that say what the part is (a responsible party, an update of a day).
     labels: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # The record's fields stated as sentences (facts.py), cited by field, not quoted.
+    facts: list[Sentence] = field(default_factory=list)
+    days: dict[str, date] = field(default_factory=dict)  # fields with a day of their own
+    as_of: date | None = None  # the latest day the record's text speaks of (evidence_day)
+
+    def day_of(self, field_name: str) -> date | None:
+        """The day a sentence of this field is evidence of: its own (a reading's, an
+        update's), else the record's."""
+        return self.days.get(field_name, self.as_of)
 
     def context(self, field_name: str) -> str:
         """The words a sentence of this field stands in (empty for the record's own fields)."""
@@ -131,6 +141,28 @@ def _text_fields(record: Any) -> Iterator[tuple[str, str, str]]:
                 value = getattr(item, f"{stem}_{lang}", None)
                 if value:
                     yield f"{part}.{i}.{stem}_{lang}", lang, value
+
+
+FACT = "fact:"  # the field name of a fact sentence: fact:<record field>:<lang>
+
+
+def fact_field(field_name: str) -> str | None:
+    """The record's field a fact sentence states (None for a sentence of text)."""
+    if not field_name.startswith(FACT):
+        return None
+    return field_name[len(FACT) :].rpartition(":")[0]
+
+
+def evidence_day(record: Any) -> date | None:
+    """The latest day a record's text speaks of: the last update of an incident, the decision
+    of an inspection, the publication of anything else (what "as of" quotes)."""
+    days = [_main_day(record), _day(getattr(record, "found_at", None))]
+    days += [_day(u.at) for u in getattr(record, "updates", []) or []]
+    days.append(_day(getattr(record, "decided_on", None)))
+    if record.kind not in ("incidents", "inspections"):
+        days.append(_day(record.published_at))
+    known = [d for d in days if d is not None]
+    return max(known) if known else None
 
 
 RESPONSIBLE_WORDS = "responsible source enterprise 责任方 责任 污染源 企业"
@@ -259,6 +291,7 @@ def view(
         publisher_id=record.publisher_id,
         facets=_facets(record, names, places or {}),
         years=_years(record, day),
+        as_of=evidence_day(record),
     )
     position = 0
     for name, lang, text in _text_fields(record):
@@ -268,6 +301,10 @@ def view(
         label = _label(record, name, lang, names)
         if label:
             out.labels[name] = label
+        if name.startswith("updates."):
+            update_day = _day(record.updates[int(name.split(".")[1])].at)
+            if update_day is not None:
+                out.days[name] = update_day
         for span in sentences(text):
             if _HEADING.match(text[span.start : span.end]) and "." not in name:
                 continue  # "三、环境社会责任": a heading, not a statement
@@ -277,6 +314,14 @@ def view(
             out.sentences.append(Sentence(record.id, name, lang, text, span, position))
             position += 1
     out.languages = frozenset(s.lang for s in out.sentences)
+    for fact in facts(record, names):
+        name = f"{FACT}{fact.field}:{fact.lang}"
+        out.texts[name] = fact.text
+        span = Span(0, len(fact.text))
+        out.facts.append(Sentence(record.id, name, fact.lang, fact.text, span, position))
+        if fact.day is not None:
+            out.days[name] = fact.day
+        position += 1
     en_stems(out.facets)  # warm the cache: every sentence of this record is checked against it
     return out
 

@@ -21,7 +21,14 @@ from langchain_core.retrievers import BaseRetriever
 from sqlmodel import Session
 
 from portal import records
-from portal.assistant.passages import RecordView, Sentence, ids_named, place_words, view
+from portal.assistant.passages import (
+    RecordView,
+    Sentence,
+    fact_field,
+    ids_named,
+    place_words,
+    view,
+)
 from portal.assistant.question import Question, analyse
 from portal.assistant.scoring import GENERAL, Scored, rarity, score, usable
 from portal.assistant.text import Span, found, sentences
@@ -176,7 +183,7 @@ class RecordRetriever(BaseRetriever):
         self, question: Question, record: RecordView, prior: float, rare: dict[str, float]
     ) -> list[tuple[float, Document]]:
         by_field: dict[str, list[Scored]] = {}
-        for sentence in record.sentences:
+        for sentence in record.sentences + record.facts:
             scored = score(question, record, sentence, prior, rare)
             by_field.setdefault(sentence.field, []).append(scored)
         out = []
@@ -224,6 +231,8 @@ def _document(
             "publisher": record.publisher_id,
             "updated_at": record.updated_at.isoformat(),
             "field": first.field,
+            "fact": fact_field(first.field),  # a field stated as a sentence (facts.py)
+            "day": _iso(record.day_of(first.field)),
             "label": record.labels.get(first.field, ("", ""))[0],
             "context": record.context(first.field),
             "lang": first.lang,
@@ -259,7 +268,9 @@ def document_sentences(doc: Document) -> tuple[RecordView, list[Sentence]]:
         else {},
     )
     out = []
-    for i, span in enumerate(sentences(doc.page_content)):
+    # A fact is one sentence however it reads ("outlet No. 1 was ..." is not two).
+    spans = [Span(0, len(doc.page_content))] if meta.get("fact") else sentences(doc.page_content)
+    for i, span in enumerate(spans):
         out.append(
             Sentence(
                 record.id,
@@ -272,3 +283,7 @@ def document_sentences(doc: Document) -> tuple[RecordView, list[Sentence]]:
         )
     record.sentences = out
     return record, out
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None

@@ -21,6 +21,7 @@ from sqlmodel import Session
 from portal import records
 from portal.assistant.answer import Answer
 from portal.assistant.chain import Assistant
+from portal.assistant.facts import holds_in
 from portal.assistant.inputs import Turn
 
 
@@ -86,12 +87,16 @@ def _strings(value: Any) -> Iterator[str]:
 
 
 def citations_valid(session: Session, answer: Answer) -> bool:
-    """True when every citation names a record whose text contains the quoted passage."""
+    """True when every citation names a record whose text contains the quoted passage, or,
+    for a fact stated from a field, whose field renders as that sentence (facts.holds)."""
     for citation in answer.citations:
         record = records.get_record(session, citation.id)
         if record is None or not citation.passage:
             return False
-        if not any(citation.passage in text for text in _strings(record.model_dump())):
+        if citation.field:  # a field stated as a sentence: it must be that field's rendering
+            if not holds_in(session, record, citation.field, citation.passage):
+                return False
+        elif not any(citation.passage in text for text in _strings(record.model_dump())):
             return False
     return True
 
