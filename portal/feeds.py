@@ -30,6 +30,7 @@ from portal.db import request_session
 from portal.models.common import ID_RE, RecordPublic
 from portal.models.labels import label
 from portal.models.revision import Action, RevisionPublic
+from portal.models.times import shown_in
 from portal.models.vocab import pollutants, provinces
 from portal.records import KINDS, PUBLIC_KINDS, Change, QueryError, RecordQuery, parse_query
 from portal.records.listing import data_version
@@ -244,7 +245,7 @@ def _paragraph(text: str, lang: str | None = None) -> str:
 
 
 def _day(moment: datetime) -> str:
-    return moment.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
+    return shown_in(moment, CHINA).strftime("%Y-%m-%d %H:%M")
 
 
 def _value(value: Any) -> str:

@@ -23,6 +23,7 @@ from sqlmodel import Session, col
 
 from portal.models.common import RecordPublic
 from portal.models.revision import RecordPollutant
+from portal.models.times import AS_STORED
 from portal.records import KINDS, RecordQuery, Sort, run, to_public
 from portal.records.listing import filtered
 from portal.records.read import _PART_PUBLIC
@@ -345,7 +346,9 @@ def _records(session: Session, query: RecordQuery) -> Iterator[tuple[Plan, list[
                 if type(value) is str:  # stored JSON, read as text (see Plan.selected)
                     value = [] if value == "[]" else loads(value)
                 if value:  # an empty list stays as it is
-                    value = adapter.dump_python(adapter.validate_python(value), mode="json")
+                    # As stored: a row from before a rule (a date's range) is shown, not refused.
+                    value = adapter.validate_python(value, context=AS_STORED)
+                    value = adapter.dump_python(value, mode="json")
                 values[at] = value
             if order is not None:
                 values = [values[i] for i in order]

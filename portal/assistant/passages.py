@@ -14,8 +14,8 @@ from portal.assistant.facts import facts
 from portal.assistant.injection import quotable
 from portal.assistant.text import Span, en_stems, sentences
 from portal.models import vocab
-from portal.models.common import shown_in
 from portal.models.labels import label
+from portal.models.times import shown_in
 from portal.records.query import CHINA
 
 KIND_WORDS = {

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
 from sqlalchemy import JSON, String
 from sqlmodel import Field, SQLModel
+
+from portal.models.times import Day, PastInstant
 
 ID_RE = re.compile(r"^[A-Z]{3}(?:-[A-Z0-9]{1,12}){1,5}$")
 ID_MAX = 40
@@ -79,7 +81,7 @@ class Source(BaseModel):
 
     title: Title
     url: Annotated[str, StringConstraints(max_length=1000, pattern=r"^https?://\S+$")] | None = None
-    published_on: date | None = None
+    published_on: Day | None = None
 
 
 class Input(SQLModel):
@@ -93,7 +95,7 @@ class PublishedFields(Input):
 
     id: RecordId | None = None
     publisher_id: RecordId
-    published_at: datetime | None = None
+    published_at: PastInstant | None = None
     sample: bool = False
     sources: list[Source] = Field(default_factory=list, max_length=50)
 

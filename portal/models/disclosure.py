@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from enum import StrEnum
 
 from pydantic import model_validator
@@ -20,6 +19,7 @@ from portal.models.common import (
 )
 from portal.models.measurement import MeasurementBase, MeasurementPublic
 from portal.models.partial import correction_model
+from portal.models.times import Day
 
 
 class DisclosureCategory(StrEnum):
@@ -48,8 +48,8 @@ class DisclosureBase(SQLModel):
     enterprise_id: str = Field(foreign_key="enterprise.id", index=True, max_length=40)
     category: DisclosureCategory = Field(sa_type=enum_column())  # indexed with the date
     report_type: ReportType = Field(sa_type=enum_column())
-    period_start: date
-    period_end: date
+    period_start: Day
+    period_end: Day
     title_zh: Title = Field(sa_type=String(300))
     title_en: Title | None = Field(default=None, sa_type=String(300))
     text_zh: Body = Field(sa_type=String(20000))

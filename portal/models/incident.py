@@ -23,6 +23,7 @@ from portal.models.common import (
 from portal.models.department import Province
 from portal.models.measurement import MeasurementBase, MeasurementPublic, Pollutants
 from portal.models.partial import correction_model
+from portal.models.times import Instant
 
 
 class IncidentStatus(StrEnum):
@@ -41,8 +42,8 @@ class IncidentBase(SQLModel):
     title_en: Title | None = Field(default=None, sa_type=String(300))
     summary_zh: Body = Field(sa_type=String(20000))
     summary_en: Body | None = Field(default=None, sa_type=String(20000))
-    began_at: datetime = Field(index=True)
-    found_at: datetime | None = None
+    began_at: Instant = Field(index=True)
+    found_at: Instant | None = None
     river_zh: Name | None = Field(default=None, sa_type=String(200))
     river_en: Name | None = Field(default=None, sa_type=String(200))
     place_zh: Name | None = Field(default=None, sa_type=String(200))
@@ -74,7 +75,7 @@ class UpdateIn(Input):
     """One entry of the incident's timeline, from one department."""
 
     department_id: RecordId
-    at: datetime
+    at: Instant
     text_zh: Body
     text_en: Body | None = None
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
@@ -13,6 +12,7 @@ from sqlmodel import Field, SQLModel
 from portal.models.common import Body, PublishedFields, RecordColumns, RecordPublic, enum_column
 from portal.models.measurement import Pollutants
 from portal.models.partial import correction_model
+from portal.models.times import Day
 
 
 class InspectionKind(StrEnum):
@@ -71,7 +71,7 @@ class InspectionBase(SQLModel):
     """One visit by one department to one enterprise."""
 
     enterprise_id: str = Field(foreign_key="enterprise.id", index=True, max_length=40)
-    inspected_on: date = Field(index=True)
+    inspected_on: Day = Field(index=True)
     inspection_type: InspectionKind = Field(sa_type=enum_column())
     outcome: Outcome = Field(sa_type=enum_column())  # indexed with the date (models/__init__.py)
     findings_zh: Body = Field(sa_type=String(20000))
@@ -79,11 +79,11 @@ class InspectionBase(SQLModel):
     penalty_yuan: int | None = Field(default=None, ge=0, le=10**12)
     measures_zh: Body | None = Field(default=None, sa_type=String(20000))
     measures_en: Body | None = Field(default=None, sa_type=String(20000))
-    deadline: date | None = None
+    deadline: Day | None = None
     follow_up_zh: Body | None = Field(default=None, sa_type=String(20000))
     follow_up_en: Body | None = Field(default=None, sa_type=String(20000))
     sanctions: Sanctions = Field(default_factory=list, sa_type=JSON)
-    decided_on: date | None = Field(
+    decided_on: Day | None = Field(
         default=None, description="The date of the penalty decision, when it is not the visit's."
     )
 

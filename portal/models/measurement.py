@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Self
 
@@ -12,6 +11,7 @@ from sqlalchemy import String
 from sqlmodel import Field, SQLModel
 
 from portal.models.common import Name, Short, Title
+from portal.models.times import Instant
 from portal.models.vocab import exceedance, pollutant_code, pollutants
 
 
@@ -36,7 +36,7 @@ class MeasurementBase(SQLModel):
 
     site_zh: Name = Field(sa_type=String(200))
     site_en: Name | None = Field(default=None, sa_type=String(200))
-    measured_at: datetime | None = None
+    measured_at: Instant | None = None
     pollutant: Pollutant = Field(max_length=16, index=True)
     value: float = Field(ge=0, le=1e12)
     unit: Short = Field(sa_type=String(100))

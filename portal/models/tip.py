@@ -10,6 +10,7 @@ from sqlmodel import Field, SQLModel
 
 from portal.models.common import ID_MAX, Body, Input, Name, RecordId, enum_column
 from portal.models.department import Province
+from portal.models.times import PastInstant
 
 
 class TipKind(StrEnum):
@@ -43,7 +44,7 @@ class TipCreate(TipBase, Input):
 
     id: RecordId | None = None
     about_id: RecordId | None = None
-    received_at: datetime | None = None
+    received_at: PastInstant | None = None
     sample: bool = False
     contact: Name | None = None
 

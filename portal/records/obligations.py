@@ -42,6 +42,7 @@ from portal.models.department import Department
 from portal.models.disclosure import Disclosure
 from portal.models.enterprise import Designation, Enterprise, Sector
 from portal.models.inspection import Inspection, Outcome, Sanction
+from portal.models.times import AS_STORED
 from portal.records.query import CHINA, MAX_LIMIT, MAX_TEXT, QueryError, parse_value
 from portal.records.read import names
 
@@ -275,7 +276,9 @@ def _gather(session: Session, enterprise_id: str | None = None) -> dict[str, _Fa
     if enterprise_id is not None:
         enterprises = enterprises.where(col(Enterprise.id) == enterprise_id)
     for row in conn.execute(enterprises):
-        designations = [Designation.model_validate(d) for d in row.designations or []]
+        designations = [
+            Designation.model_validate(d, context=AS_STORED) for d in row.designations or []
+        ]
         if designations or row.listed_company or row.bond_issuer:
             facts[row.id] = _Facts(row, designations)
     ids = sorted(facts)

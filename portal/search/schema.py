@@ -9,6 +9,7 @@ from typing import Any
 from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from portal.models import vocab
+from portal.models.times import shown_in
 from portal.records.query import CHINA
 from portal.search.analysis import chinese_analyzer, english_analyzer
 
@@ -93,7 +94,7 @@ def _date(value: date | datetime) -> datetime:
     """As whoosh keeps it: naive UTC. A date is the start of that day in China."""
     if not isinstance(value, datetime):
         value = datetime.combine(value, time.min, CHINA)
-    return value.astimezone(UTC).replace(tzinfo=None)
+    return shown_in(value, UTC).replace(tzinfo=None)
 
 
 def _join(record: Mapping[str, Any], fields: tuple[str, ...]) -> str:
@@ -118,7 +119,7 @@ def document(
     date_field = {"incidents": "began_at", "inspections": "inspected_on"}.get(kind, "published_at")
     moment = record[date_field]
     when = _date(moment)
-    local_day = moment.astimezone(CHINA).date() if isinstance(moment, datetime) else moment
+    local_day = shown_in(moment, CHINA).date() if isinstance(moment, datetime) else moment
     own_enterprise: str = get("enterprise_id") or ""
     enterprises = [own_enterprise] if own_enterprise else []
     departments = [publisher_id] if publisher_id.startswith("DEP-") else []

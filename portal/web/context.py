@@ -14,6 +14,7 @@ from jinja2.ext import _make_new_gettext, _make_new_ngettext
 
 from portal.models import vocab
 from portal.models.labels import label
+from portal.models.times import shown_in
 from portal.records import PUBLIC_KINDS
 from portal.records.query import CHINA
 from portal.web.charts import marker_path
@@ -105,7 +106,7 @@ def _china(value: date | datetime | None, fmt: str) -> str:
     if value is None:
         return "—"
     if isinstance(value, datetime):
-        return value.astimezone(CHINA).strftime(fmt)
+        return shown_in(value, CHINA).strftime(fmt)
     return value.strftime("%Y-%m-%d")
 
 
