@@ -53,17 +53,41 @@ class Cursor:
         return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
     @classmethod
-    def decode(cls, token: str) -> Cursor:
-        """Parse an encoded cursor, or raise ValueError."""
+    def decode(cls, token: str, kind: Kind | None = None) -> Cursor:
+        """Parse an encoded cursor (of `kind`'s listings, when given), or raise ValueError."""
         try:
             raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
             value, record_id = json.loads(raw)
-        except (binascii.Error, ValueError, TypeError) as exc:
+        except (binascii.Error, ValueError, TypeError, RecursionError) as exc:
             raise ValueError("cursor is not one this portal made") from exc
         if not (isinstance(value, str) and isinstance(record_id, str) and ID_RE.match(record_id)):
             raise ValueError("cursor is not one this portal made")
-        datetime.fromisoformat(value)  # raises ValueError when tampered with
+        timed = _is_time(value)
+        if kind is not None and timed != kind.date_field.endswith("_at"):
+            raise ValueError("cursor is not one of this listing")
         return cls(value, record_id)
+
+
+def _is_time(value: str) -> bool:
+    """Whether a cursor's sort value is a time (True) or a day (False), as `records.listing`
+    writes them: a day, or a time with its offset, within the days a listing compares (a time
+    without an offset, or one that overflows when moved to UTC or China time, is a tampered
+    cursor, not a 500)."""
+    try:
+        if len(value) == 10:
+            day = date.fromisoformat(value)
+            timed = False
+        else:
+            moment = datetime.fromisoformat(value)
+            if moment.utcoffset() is None:
+                raise ValueError("a time without an offset")
+            day = moment.astimezone(UTC).date()
+            timed = True
+    except (ValueError, OverflowError) as exc:
+        raise ValueError("cursor is not one this portal made") from exc
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError("cursor is not one this portal made")
+    return timed
 
 
 @dataclass(frozen=True)
@@ -254,7 +278,7 @@ def parse_value(kind: Kind | None, name: str, raw: str) -> Any:
             raise ValueError(f"'sort' must be one of {_choices(Sort)}.") from None
     if name == "cursor":
         try:
-            return Cursor.decode(raw)
+            return Cursor.decode(raw, kind)
         except ValueError:
             raise ValueError(
                 "'cursor' is not one this portal made; follow the 'next' link as given."

@@ -60,7 +60,7 @@ def read_query(
             [gettext("Give 'cursor' or 'before', not both: follow the page links as given.")]
         )
     try:
-        return query, Cursor.decode(raw)
+        return query, Cursor.decode(raw, kind_named(kind))
     except ValueError:
         raise QueryError(
             [gettext("'before' is not one this portal made; follow the page links as given.")]
