@@ -448,9 +448,34 @@ def check() -> None:
     if report.behind:
         click.echo(f"{report.behind:,} revision(s) not yet absorbed by the index.")
     _report_instructions(_ready_engine())
+    strays = _stray_dates(_ready_engine())
     if not report.ok:
         _fail("the index and the database disagree: run `portal reindex`")
     click.echo("The index and the database agree.")
+    if strays:
+        _fail(
+            f"{strays:,} stored date(s) lie outside the range the portal keeps: their "
+            "publishers correct them (PATCH /api/v1/<kind>/<id>, or `portal import --reason`)"
+        )
+
+
+def _stray_dates(engine: Any) -> int:
+    """List stored dates outside the range (rows written before it existed); return how many."""
+    from sqlmodel import Session
+
+    from portal.models.times import EARLIEST, LATEST
+    from portal.records.dates import stray_dates
+
+    with Session(engine) as session:
+        strays = stray_dates(session)
+    for stray in strays[:20]:
+        click.echo(
+            f"{stray.record_id}: {stray.field} {stray.value.isoformat()} is outside "
+            f"{EARLIEST.isoformat()} to {LATEST.isoformat()}"
+        )
+    if len(strays) > 20:
+        click.echo(f"... and {len(strays) - 20:,} more stored date(s) outside that range.")
+    return len(strays)
 
 
 @main.command()
