@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from portal.assistant.answer import Citation
 from portal.assistant.compose import Draft, Source
+from portal.assistant.timing import now_or_later_note
 
 MARKERS = re.compile(r"\s?\[(\d{1,3}(?:\s*[,，、]\s*\d{1,3})*)\]")
 # A sentence ends at . ! ? (before a space, a marker or the end) or 。！？, or at a line end;
@@ -31,6 +32,7 @@ def verify(draft: Draft, base: str, lang: str) -> tuple[str, list[Citation], dat
     numbers: dict[int, int] = {}  # source number -> citation number
     citations: list[Citation] = []
     newest: datetime | None = None
+    days: list[str] = []  # the days the kept sources are evidence of
 
     def keep(n: int) -> int | None:
         nonlocal newest
@@ -40,6 +42,8 @@ def verify(draft: Draft, base: str, lang: str) -> tuple[str, list[Citation], dat
             source = draft.sources[n - 1]
             numbers[n] = len(citations) + 1
             citations.append(_citation(source, numbers[n], base, lang))
+            meta = source.document.metadata
+            days.append(str(meta.get("day") or meta.get("date") or ""))
             updated = datetime.fromisoformat(source.document.metadata["updated_at"])
             newest = updated if newest is None or updated > newest else newest
         return numbers[n]
@@ -65,7 +69,10 @@ def verify(draft: Draft, base: str, lang: str) -> tuple[str, list[Citation], dat
         out.append(MARKERS.sub(renumber, unit))
     if not citations:
         return "", [], None
-    return "".join(out).strip(), citations, newest
+    text = "".join(out).strip()
+    if draft.now_or_later:  # said by the portal after the check, whoever wrote the answer
+        text += "\n" + now_or_later_note(max(days) or None, lang)
+    return text, citations, newest
 
 
 def _citation(source: Source, n: int, base: str, lang: str) -> Citation:

@@ -20,6 +20,7 @@ from portal.assistant.question import Question
 from portal.assistant.retriever import document_sentences
 from portal.assistant.scoring import MIN_COVERAGE, Scored, answers, relevance, score
 from portal.assistant.text import CJK, stem
+from portal.assistant.timing import as_of, asks_now_or_later, timeless
 
 MAX_SENTENCES = 3
 MAX_LISTED = 5
@@ -37,10 +38,17 @@ class Source:
 
 @dataclass(frozen=True)
 class Draft:
-    """A composed answer before the check: text with [n] markers, and the sources they count."""
+    """A composed answer before the check: text with [n] markers, and the sources they count.
+    `now_or_later`: the question asks about the present or the future, which the check says
+    the records cannot tell, with the date of the latest evidence it kept."""
 
     text: str
     sources: list[Source]
+    now_or_later: bool = False
+
+
+def _day(doc: Document) -> str:
+    return str(doc.metadata.get("day") or doc.metadata.get("date") or "")
 
 
 _STOP = lexicon.EN_STOP | lexicon.ZH_STOP
@@ -164,7 +172,10 @@ def _quotes(group: list[Scored]) -> list[tuple[Scored, str]]:
 
 
 def compose(question: Question, documents: list[Document]) -> Draft:
-    """Quote the sentences that answer the question; an empty draft when none does."""
+    """Quote the sentences that answer the question, each record's after the date of its
+    evidence ("As of 2012-01-19, ..."); an empty draft when none does. For a question about
+    now or the future, the records with the latest evidence come first."""
+    question = timeless(question)
     chosen = choose(question, documents)
     by_doc = {doc.metadata["id"]: doc for doc in documents}
     order: list[str] = []
@@ -173,20 +184,28 @@ def compose(question: Question, documents: list[Document]) -> Draft:
         if s.record.id not in groups:
             order.append(s.record.id)
         groups.setdefault(s.record.id, []).append(s)
+    later = asks_now_or_later(question.text)
+    quotes = {
+        rid: [(s, w, _document_of(documents, s) or by_doc[rid]) for s, w in _quotes(groups[rid])]
+        for rid in order
+    }
+    days = {rid: max(_day(doc) for _, _, doc in quotes[rid]) for rid in order}
+    if later:
+        order.sort(key=lambda rid: days[rid], reverse=True)
     lines: list[str] = []
     sources: list[Source] = []
     zh = question.lang == "zh"
     for rid in order:
         record = groups[rid][0].record
         quoted = []
-        for s, words in _quotes(groups[rid]):
-            doc = _document_of(documents, s) or by_doc[rid]
+        for s, words, doc in quotes[rid]:
             sources.append(Source(doc, words))
             label = s.record.labels.get(s.sentence.field, ("", ""))[0]
             said = f"{label}：{words}" if label and zh else f"{label}: {words}" if label else words
             quoted.append(f"{said}[{len(sources)}]" if zh else f"{said} [{len(sources)}]")
-        lines.append(_line(record, groups[rid][0].sentence.lang, quoted, question.lang))
-    return Draft("\n".join(lines), sources)
+        line = _line(record, groups[rid][0].sentence.lang, quoted, question.lang)
+        lines.append(as_of(days[rid], question.lang) + line if days[rid] else line)
+    return Draft("\n".join(lines), sources, now_or_later=later)
 
 
 def _document_of(documents: list[Document], s: Scored) -> Document | None:

@@ -234,6 +234,17 @@ LIST_CUES = _phrases(
     """
 )
 
+# The question asks about the present or the future, which dated records cannot tell.
+NOW_OR_LATER_CUES = _phrases(
+    """
+    now; right now; currently; current; today; at present; presently; nowadays; these days;
+    at the moment; still; yet; anymore; any more; will; going to; next year; next month;
+    next week; in future; in the future; future; upcoming; from now on; later this year
+    现在; 目前; 当前; 如今; 眼下; 今天; 仍然; 依然; 还在; 至今; 将会; 将要; 即将; 会不会;
+    会被; 是否会; 明年; 下个月; 今后; 未来; 以后; 将来
+    """
+)
+
 # Words that point back into the conversation.
 FOLLOW_UP_CUES_EN = _phrases(
     """

@@ -154,10 +154,11 @@ def fact_field(field_name: str) -> str | None:
 
 
 def evidence_day(record: Any) -> date | None:
-    """The latest day a record's text speaks of: the last update of an incident, the decision
-    of an inspection, the publication of anything else (what "as of" quotes)."""
+    """The latest day a record's text speaks of: the last update or reading of an incident, the
+    decision of an inspection, the publication of anything else (what "as of" quotes)."""
     days = [_main_day(record), _day(getattr(record, "found_at", None))]
     days += [_day(u.at) for u in getattr(record, "updates", []) or []]
+    days += [_day(m.measured_at) for m in getattr(record, "readings", []) or []]
     days.append(_day(getattr(record, "decided_on", None)))
     if record.kind not in ("incidents", "inspections"):
         days.append(_day(record.published_at))

@@ -32,6 +32,7 @@ from portal.assistant.passages import (
 from portal.assistant.question import Question, analyse
 from portal.assistant.scoring import GENERAL, Scored, rarity, score, usable
 from portal.assistant.text import Span, found, sentences
+from portal.assistant.timing import timeless
 from portal.records import QueryError, RecordQuery, parse_query
 from portal.search import SearchQuery
 
@@ -111,7 +112,7 @@ class RecordRetriever(BaseRetriever):
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun
     ) -> list[Document]:
-        question = analyse(query)
+        question = timeless(analyse(query))
         with Session(self.engine) as session:
             priors = self._candidates(session, question)
             views = self._views(session, priors)

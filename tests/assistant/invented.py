@@ -113,6 +113,15 @@ def records() -> list[dict[str, Any]]:
         deadline="2022-11-30",
         pollutants=["Pb"],
     )
+    earlier = inspection(
+        "ENT-YX-LEAD",
+        id="INS-YX-0000",
+        inspected_on="2020-04-08",
+        findings_zh="危险废物贮存场所未设置防渗措施。",
+        findings_en="The hazardous waste store had no seepage protection.",
+        penalty_yuan=52000,
+        pollutants=["Pb"],
+    )
     report = disclosure(
         "ENT-YX-LEAD",
         id="DIS-YX-2023",
@@ -129,7 +138,7 @@ def records() -> list[dict[str, Any]]:
             }
         ],
     )
-    return [lead, copper, spill, visit, report]
+    return [lead, copper, spill, earlier, visit, report]
 
 
 def build(databases: Databases, tmp: Path) -> Iterator[World]:
