@@ -29,6 +29,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         PAGE_SIZE=settings.page_size,
         BASE_URL=settings.base_url,
         REDIS_URL=settings.redis_url,
+        MAX_BODY_BYTES=settings.max_body_bytes,
+        MAX_QUESTION_BYTES=settings.max_question_bytes,
+        MAX_FORM_BYTES=settings.max_form_bytes,
+        MAX_FORM_PARTS=settings.max_form_parts,
         SNAPSHOT_DIR=settings.snapshot_dir,
         FEED_TAG_AUTHORITY=settings.feed_tag_authority,
         JSON_AS_ASCII=False,
@@ -36,9 +40,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
-    from portal import db
+    from portal import bodies, db
 
     db.init_app(app)
+    bodies.init_app(app)
 
     from portal.cache import init_cache
 

@@ -60,6 +60,30 @@ SETTINGS: tuple[Setting, ...] = (
         "and cache in each process's memory.",
     ),
     Setting(
+        "PORTAL_MAX_BODY_BYTES",
+        "2097152",
+        "Largest body the write API reads (2 MiB holds an incident with 2,000 readings). A "
+        "larger one is a 413, refused before it is read, or cut off at the limit when it is "
+        "sent without a Content-Length; publish large sets with `portal import`.",
+    ),
+    Setting(
+        "PORTAL_MAX_QUESTION_BYTES",
+        "524288",
+        "Largest body of POST /api/v1/ask (512 KiB: a question and 20 earlier turns of 4,000 "
+        "characters fit even with every character escaped as \\uXXXX).",
+    ),
+    Setting(
+        "PORTAL_MAX_FORM_BYTES",
+        "262144",
+        "Largest form the pages accept (a tip, a question on /ask, a moderation decision), and "
+        "the most any other address reads; a tip of 20,000 Chinese characters fits in 256 KiB.",
+    ),
+    Setting(
+        "PORTAL_MAX_FORM_PARTS",
+        "50",
+        "Most fields one multipart form may carry (the tip form has ten); more is a 413.",
+    ),
+    Setting(
         "PORTAL_SNAPSHOT_DIR",
         str(DATA_DIR / "snapshots"),
         "Folder of the dated snapshots that `portal snapshot` writes and /api/v1/snapshots "
@@ -103,6 +127,10 @@ class Settings:
     base_url: str
     page_size: int
     redis_url: str = ""
+    max_body_bytes: int = 2 * 1024 * 1024
+    max_question_bytes: int = 512 * 1024
+    max_form_bytes: int = 256 * 1024
+    max_form_parts: int = 50
     snapshot_dir: str = str(DATA_DIR / "snapshots")
     feed_tag_authority: str = ""
     llm_base_url: str = ""
@@ -127,6 +155,10 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         ) from None
     if not 1 <= page_size <= 1000:
         raise ConfigError("PORTAL_PAGE_SIZE must be between 1 and 1000.")
+    limits = {
+        name: _number(values, f"PORTAL_{name.upper()}", kind, low, high)
+        for name, kind, low, high in _NUMBERS
+    }
     if values["PORTAL_LLM_BASE_URL"] and not values["PORTAL_LLM_MODEL"]:
         raise ConfigError("PORTAL_LLM_MODEL must name the model when PORTAL_LLM_BASE_URL is set.")
     return Settings(
@@ -136,9 +168,36 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         base_url=values["PORTAL_BASE_URL"].rstrip("/"),
         page_size=page_size,
         redis_url=values["PORTAL_REDIS_URL"],
+        max_body_bytes=int(limits["max_body_bytes"]),
+        max_question_bytes=int(limits["max_question_bytes"]),
+        max_form_bytes=int(limits["max_form_bytes"]),
+        max_form_parts=int(limits["max_form_parts"]),
         snapshot_dir=values["PORTAL_SNAPSHOT_DIR"],
         feed_tag_authority=values["PORTAL_FEED_TAG_AUTHORITY"],
         llm_base_url=values["PORTAL_LLM_BASE_URL"].rstrip("/"),
         llm_model=values["PORTAL_LLM_MODEL"],
         llm_api_key=values["PORTAL_LLM_API_KEY"],
     )
+
+
+# Numeric settings beside the page size: (field of Settings, its type, lowest, highest).
+_NUMBERS: tuple[tuple[str, type[float], float, float], ...] = (
+    ("max_body_bytes", int, 1024, 1024**3),
+    ("max_question_bytes", int, 1024, 1024**3),
+    ("max_form_bytes", int, 1024, 1024**3),
+    ("max_form_parts", int, 1, 10_000),
+)
+
+
+def _number(
+    values: Mapping[str, str], name: str, kind: type[float], low: float, high: float
+) -> float:
+    """A numeric setting within its range, or ConfigError saying what is wrong."""
+    try:
+        value = kind(values[name])
+    except ValueError:
+        what = "a whole number" if kind is int else "a number of seconds"
+        raise ConfigError(f"{name} must be {what}, not {values[name]!r}.") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name} must be between {low:g} and {high:g}, not {value:g}.")
+    return value

@@ -9,11 +9,11 @@ from typing import Any
 from flask import Response, current_app, request
 from flask_openapi3 import Tag
 
+from portal import bodies
 from portal.api.blueprint import bp, component, problem_response
 from portal.api.http import base_url, json_response, query_string_problem
 from portal.api.problems import problem
 from portal.assistant import MAX_QUESTION, Answer, AskRequest, BadQuestion, check_request
-from portal.assistant.inputs import MAX_BODY
 from portal.assistant.service import assistant_of, limit_text, spend
 from portal.budget import client_address
 from portal.search import IndexUnavailable
@@ -47,7 +47,9 @@ REQUEST_BODY = {
 }
 RESPONSES: dict[Any, Any] = {
     200: Answer,
-    413: problem_response("Content Too Large: the body is over 1 MiB."),
+    413: problem_response(
+        "Content Too Large: the body is over 512 KiB (PORTAL_MAX_QUESTION_BYTES)."
+    ),
     503: problem_response("The search index is being rebuilt; retry shortly."),
 }
 
@@ -75,16 +77,20 @@ def _answer(question: str, history: list[Any]) -> Response:
 
 def _body() -> Any:
     """The request body as JSON, or a problem response saying what is wrong with it."""
-    if (request.content_length or 0) > MAX_BODY:
-        return problem(413, f"The body is over {MAX_BODY // 1024} KiB; send one question.")
-    raw = request.stream.read(MAX_BODY + 1)
-    if len(raw) > MAX_BODY:
-        return problem(413, f"The body is over {MAX_BODY // 1024} KiB; send one question.")
+    try:
+        raw = bodies.read()  # no further than PORTAL_MAX_QUESTION_BYTES (portal/bodies.py)
+    except bodies.TooLarge as exc:
+        return problem(413, f"The body is over {bodies.size_text(exc.limit)}; send one question.")
     hint = (
         'Send JSON such as {"question": "...", "history": []} with Content-Type: application/json.'
     )
     if not raw.strip():
         return problem(400, f"The body is empty. {hint}")
+    if bodies.too_deep(raw):
+        return problem(
+            400,
+            f"The body nests lists and objects more than {bodies.MAX_DEPTH} levels deep. {hint}",
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:

@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from portal import records
+from portal import bodies, records
 from portal.api.blueprint import bp, component, problem_response
 from portal.api.listing import item_json
 from portal.api.problems import problem
@@ -42,7 +42,6 @@ from portal.records.tokens import (
 )
 
 WRITABLE = ("departments", "enterprises", "incidents", "inspections", "disclosures", "responses")
-MAX_BODY = 2 * 1024 * 1024  # an incident may carry 2,000 readings
 KEY_RE = re.compile(r"^[\x21-\x7e]{1,255}$")
 TAG = Tag(
     name="publishing",
@@ -96,13 +95,25 @@ class Refused(Exception):
 
 
 def _json_body() -> dict[str, Any]:
-    if request.content_length is not None and request.content_length > MAX_BODY:
-        raise Refused(413, "The body is over 2 MiB; publish large sets with `portal import`.")
-    if request.mimetype != "application/json":
-        raise Refused(415, "Send the record as JSON with 'Content-Type: application/json'.")
-    raw = request.get_data(cache=True)
-    if len(raw) > MAX_BODY:
-        raise Refused(413, "The body is over 2 MiB; publish large sets with `portal import`.")
+    # Read no further than the write API's limit (portal/bodies.py): a declared length over it
+    # is refused unread, a body sent without one is cut off at the limit as it streams in.
+    try:
+        bodies.check_declared()
+        if request.mimetype != "application/json":
+            raise Refused(415, "Send the record as JSON with 'Content-Type: application/json'.")
+        raw = bodies.read()
+    except bodies.TooLarge as exc:
+        raise Refused(
+            413,
+            f"The body is over {bodies.size_text(exc.limit)}; publish large sets with "
+            "`portal import`.",
+        ) from None
+    if bodies.too_deep(raw):
+        raise Refused(
+            400,
+            f"The body nests lists and objects more than {bodies.MAX_DEPTH} levels deep; a "
+            "record nests at most four (docs/data-formats.md).",
+        )
     try:
         body = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):

@@ -16,7 +16,6 @@ from portal.assistant.text import normalise, tidy
 MAX_QUESTION = 500  # characters: a question, not a document
 MAX_TURNS = 20  # earlier turns a client may send; only the last few are read
 MAX_TURN = 4000  # characters of one earlier turn (an answer with its quotes fits)
-MAX_BODY = 1024 * 1024  # bytes of a request body
 ROLES = ("user", "assistant")
 
 

@@ -22,6 +22,13 @@ def _titles() -> dict[int, tuple[str, str]]:
             gettext("There is no page at this address. Check it, or search the records."),
         ),
         405: (gettext("Not allowed"), gettext("This page can only be read, not sent to.")),
+        413: (
+            gettext("Too much sent"),
+            gettext(
+                "What you sent is larger than this page accepts. Shorten the text and send it "
+                "again."
+            ),
+        ),
         429: (gettext("Too many requests"), gettext("Wait a minute, then try again.")),
     }
 

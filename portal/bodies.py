@@ -1,0 +1,106 @@
+"""Request bodies: the most each address reads, refused before it is read, and JSON no deeper
+than a reader needs.
+
+Every request gets a limit before its view runs (`request.max_content_length`): the write API's
+(PORTAL_MAX_BODY_BYTES), the assistant API's (PORTAL_MAX_QUESTION_BYTES), or the forms' for
+every other address (PORTAL_MAX_FORM_BYTES). A Content-Length over it is refused at once; a body
+sent without one (chunked) is cut off by Werkzeug as it streams in, at the limit, so no worker
+holds more than the limit of anyone's body. The API's two readers (`api/write.py`,
+`api/ask.py`) refuse with their own sentences, so that a refused write is still audited; the
+pages answer the 413 page of `portal/web/errors.py`.
+
+JSON is checked for depth before it is parsed: `[` repeated 100,000 times made the parser
+recurse until Python gave up (a 500), and a few hundred levels would still reach code that
+walks the value. Nothing the portal takes nests deeper than four.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from itertools import accumulate
+
+from flask import Flask, abort, current_app, request
+from werkzeug.exceptions import RequestEntityTooLarge
+
+API_PATH = "/api/"
+ASK_PATH = "/api/v1/ask"
+MAX_DEPTH = 32  # levels of arrays and objects in a JSON body
+
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKET = re.compile(rb"[^\[\]{}]+")
+# Opening brackets count +1, closing ones -1 (0xFF read as a signed byte).
+_STEPS = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
+
+
+class TooLarge(Exception):
+    """A body over the address's limit; `limit` is that limit in bytes."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"the body is over {size_text(limit)}")
+        self.limit = limit
+
+
+def size_text(n: int) -> str:
+    """A byte count as people write limits: 2 MiB, 512 KiB, else bytes."""
+    for unit, name in ((1024 * 1024, "MiB"), (1024, "KiB")):
+        if n >= unit and n % unit == 0:
+            return f"{n // unit} {name}"
+    return f"{n:,} bytes"
+
+
+def limit_for(path: str) -> int:
+    """The most bytes of body the address at `path` reads (from the app's settings)."""
+    config = current_app.config
+    if path == ASK_PATH:
+        return int(config["MAX_QUESTION_BYTES"])
+    if path.startswith(API_PATH):
+        return int(config["MAX_BODY_BYTES"])
+    return int(config["MAX_FORM_BYTES"])
+
+
+def _limit_request() -> None:
+    """Give the request its address's limit; refuse a page's body that says it is larger."""
+    limit = limit_for(request.path)
+    request.max_content_length = limit
+    declared = request.content_length
+    # The API's readers refuse with their own sentence (and the write API audits the refusal).
+    if declared is not None and declared > limit and not request.path.startswith(API_PATH):
+        abort(413)
+
+
+def check_declared() -> None:
+    """TooLarge when the request says (Content-Length) its body is over the request's limit."""
+    limit = request.max_content_length
+    if limit is not None and (request.content_length or 0) > limit:
+        raise TooLarge(limit)
+
+
+def read() -> bytes:
+    """The request body, read no further than the request's limit; TooLarge beyond it."""
+    check_declared()
+    try:
+        return request.get_data(cache=True)
+    except RequestEntityTooLarge:
+        raise TooLarge(request.max_content_length or 0) from None
+
+
+def too_deep(raw: bytes, depth: int = MAX_DEPTH) -> bool:
+    """True when JSON text opens more than `depth` arrays or objects inside one another
+    (closed or not), counted without parsing: strings are set aside, then the brackets summed."""
+    if raw.count(b"[") + raw.count(b"{") <= depth:
+        return False
+    brackets = _NOT_BRACKET.sub(b"", _STRING.sub(b"", raw))
+    steps = array("b", brackets.translate(_STEPS))
+    return max(accumulate(steps), default=0) > depth
+
+
+def init_app(app: Flask) -> None:
+    """Set Flask's own limits from the settings and give every request its address's limit."""
+    config = app.config  # MAX_*_BYTES and MAX_FORM_PARTS come from portal/config.py's table
+    # Flask's defaults for anything read before the hook: the largest limit of any address.
+    config["MAX_CONTENT_LENGTH"] = max(
+        int(config[k]) for k in ("MAX_BODY_BYTES", "MAX_QUESTION_BYTES", "MAX_FORM_BYTES")
+    )
+    config["MAX_FORM_MEMORY_SIZE"] = int(config["MAX_FORM_BYTES"])
+    app.before_request(_limit_request)
