@@ -27,14 +27,14 @@ from portal import records, search
 from portal.cache import remembered
 from portal.conditional import base_url, not_modified, stamp, validator
 from portal.db import request_session
-from portal.models.common import ID_RE, RecordPublic
+from portal.models.common import RecordPublic, requested_id
 from portal.models.labels import label
 from portal.models.revision import Action, RevisionPublic
 from portal.models.times import shown_in
 from portal.models.vocab import pollutants, provinces
 from portal.records import KINDS, PUBLIC_KINDS, Change, QueryError, RecordQuery, parse_query
 from portal.records.listing import data_version
-from portal.records.query import CHINA, MAX_TEXT
+from portal.records.query import CHINA
 from portal.search import IndexUnavailable, parse_search
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
@@ -558,9 +558,10 @@ def search_feed(fmt: str) -> Any:
 
 
 def _followed(kind: str, record_id: str) -> Any:
-    if len(record_id) > MAX_TEXT or not ID_RE.match(record_id.upper()):
+    wanted = requested_id(record_id)
+    if wanted is None:
         abort(404, description=f"There is no record {record_id[:60]!r} among the {kind}.")
-    item = records.get_record(request_session(current_app), record_id.upper())
+    item = records.get_record(request_session(current_app), wanted)
     if item is None or item.kind != kind:
         abort(404, description=f"There is no record {record_id[:60]!r} among the {kind}.")
     return item

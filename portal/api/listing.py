@@ -39,7 +39,7 @@ from portal.api.schemas import (
 from portal.cache import remembered
 from portal.conditional import standards_version
 from portal.db import get_engine, request_session
-from portal.models.common import ID_MAX, ID_RE, RecordPublic
+from portal.models.common import RecordPublic, requested_id
 from portal.records import (
     KINDS,
     PUBLIC_KINDS,
@@ -205,9 +205,9 @@ def _find(kind: str, record_id: str) -> RecordPublic | Response:
     refused = no_args()
     if refused is not None:
         return refused
-    wanted = record_id.upper()
+    wanted = requested_id(record_id)
     item = None
-    if len(wanted) <= ID_MAX and ID_RE.match(wanted):
+    if wanted is not None:
         item = get_record(request_session(current_app), wanted)
     if item is None:
         return problem(404, f"There is no record {record_id[:60]} among the {kind}.")
@@ -259,9 +259,9 @@ def _kept(kind: str, record_id: str) -> Response | None:
     """The record's JSON from the fragments listings keep (portal/api/cache.py), found by one
     primary-key lookup of its revision; None when it is not kept, withdrawn, of another kind
     or absent (the full path below answers those)."""
-    if request.args or len(record_id) > ID_MAX or not ID_RE.match(record_id.upper()):
+    wanted = requested_id(record_id)
+    if request.args or wanted is None:
         return None
-    wanted = record_id.upper()
     engine = get_engine(current_app.config["DATABASE_URL"])
     with engine.connect() as conn:  # one lookup: no ORM session to open and close
         found = conn.execute(revision_of(kind), {"id": wanted}).first()

@@ -34,7 +34,7 @@ from portal.api.limits import CHARGED, charge, headers_for
 from portal.budget import address_of
 from portal.conditional import standards_version
 from portal.db import get_engine
-from portal.models.common import ID_MAX, ID_RE
+from portal.models.common import requested_id
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -163,8 +163,8 @@ class KeptRecords:
         matched = self._path.fullmatch(environ.get("PATH_INFO", ""))
         if matched is None:
             return None
-        record_id = matched.group(2).upper()
-        if len(record_id) > ID_MAX or not ID_RE.match(record_id):
+        record_id = requested_id(matched.group(2))
+        if record_id is None:
             return None
         if any(name in environ for name in FLASK_ONLY):
             return None

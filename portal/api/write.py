@@ -28,6 +28,7 @@ from portal.api.schemas import ITEMS, RecordPath
 from portal.budget import client_address
 from portal.conditional import base_url
 from portal.db import request_session
+from portal.models.common import requested_id
 from portal.records import KINDS, RecordError, get_record
 from portal.records.checks import writer_of
 from portal.records.tokens import (
@@ -276,7 +277,8 @@ def _publish_view(kind: str) -> Callable[[], Response]:
 
 
 def _owned(session: Session, caller: Caller, kind: str, record_id: str) -> Any:
-    item = get_record(session, record_id)
+    wanted = requested_id(record_id)  # ids are ASCII: "ınc-…" is no other name of INC-…
+    item = get_record(session, wanted) if wanted else None
     if item is None or item.kind != kind:
         raise Refused(404, f"There is no record {record_id[:60]} among the {kind}.")
     check_change(caller, kind, item.publisher_id, item.id)
@@ -303,7 +305,7 @@ def _reason(body: dict[str, Any]) -> str:
 
 def _correct_view(kind: str) -> Callable[..., Response]:
     def view(path: RecordPath) -> Response:
-        record_id = path.record_id.upper()[:60]
+        record_id = path.record_id[:60]
 
         def do(session: Session, caller: Caller, body: dict[str, Any]) -> tuple[str, int]:
             item = _owned(session, caller, kind, record_id)
@@ -337,7 +339,7 @@ def _correct_view(kind: str) -> Callable[..., Response]:
 
 def _withdraw_view(kind: str) -> Callable[..., Response]:
     def view(path: RecordPath) -> Response:
-        record_id = path.record_id.upper()[:60]
+        record_id = path.record_id[:60]
 
         def do(session: Session, caller: Caller, body: dict[str, Any]) -> tuple[str, int]:
             item = _owned(session, caller, kind, record_id)

@@ -69,6 +69,17 @@ def _check_id(value: str) -> str:
     return value
 
 
+def requested_id(text: str) -> str | None:
+    """The record id an address or a form names, in capitals; None when it cannot be one.
+
+    Ids are ASCII. `str.upper()` turns the dotless ı into I and the long ſ into S, so without
+    this check "ınc-2019-0001" would open INC-2019-0001 under a second name."""
+    if not text.isascii() or len(text) > ID_MAX:
+        return None
+    wanted = text.upper()
+    return wanted if ID_RE.match(wanted) else None
+
+
 RecordId = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=ID_MAX), AfterValidator(_check_id)
 ]

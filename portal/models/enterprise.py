@@ -22,6 +22,7 @@ from portal.models.common import (
 )
 from portal.models.credit_code import validate_credit_code
 from portal.models.department import Province
+from portal.models.numbers import Real, Whole
 from portal.models.partial import correction_model
 
 
@@ -63,8 +64,8 @@ class Designation(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: DesignationKind
-    from_year: int = Field(ge=2000, le=2100, description="The first year it applies.")
-    to_year: int | None = Field(
+    from_year: Whole = Field(ge=2000, le=2100, description="The first year it applies.")
+    to_year: Whole | None = Field(
         default=None, ge=2000, le=2100, description="The last year it applies; null: until changed."
     )
     department_id: RecordId = Field(description="The department that made the designation.")
@@ -104,8 +105,8 @@ class EnterpriseBase(SQLModel):
     county_en: Name | None = Field(default=None, sa_type=String(200))
     park_zh: Name | None = Field(default=None, sa_type=String(200))
     park_en: Name | None = Field(default=None, sa_type=String(200))
-    latitude: float | None = Field(default=None, ge=-90, le=90)
-    longitude: float | None = Field(default=None, ge=-180, le=180)
+    latitude: Real | None = Field(default=None, ge=-90, le=90)
+    longitude: Real | None = Field(default=None, ge=-180, le=180)
     permit_number: Short | None = Field(default=None, sa_type=String(100))
     status: EnterpriseStatus = Field(default=EnterpriseStatus.operating, sa_type=enum_column())
     description_zh: Body | None = Field(default=None, sa_type=String(20000))

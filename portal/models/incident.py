@@ -22,6 +22,7 @@ from portal.models.common import (
 )
 from portal.models.department import Province
 from portal.models.measurement import MeasurementBase, MeasurementPublic, Pollutants
+from portal.models.numbers import Real
 from portal.models.partial import correction_model
 from portal.models.times import Instant
 
@@ -51,16 +52,16 @@ class IncidentBase(SQLModel):
     province: Province = Field(max_length=2)  # indexed with the date (models/__init__.py)
     city_zh: Name | None = Field(default=None, sa_type=String(200))
     city_en: Name | None = Field(default=None, sa_type=String(200))
-    latitude: float | None = Field(default=None, ge=-90, le=90)
-    longitude: float | None = Field(default=None, ge=-180, le=180)
+    latitude: Real | None = Field(default=None, ge=-90, le=90)
+    longitude: Real | None = Field(default=None, ge=-180, le=180)
     status: IncidentStatus = Field(sa_type=enum_column())  # likewise
 
 
 class ReadingIn(MeasurementBase, Input):
     """One reading at a site, as published."""
 
-    latitude: float | None = Field(default=None, ge=-90, le=90)
-    longitude: float | None = Field(default=None, ge=-180, le=180)
+    latitude: Real | None = Field(default=None, ge=-90, le=90)
+    longitude: Real | None = Field(default=None, ge=-180, le=180)
 
 
 class ResponsibleIn(Input):

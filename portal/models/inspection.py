@@ -11,6 +11,7 @@ from sqlmodel import Field, SQLModel
 
 from portal.models.common import Body, PublishedFields, RecordColumns, RecordPublic, enum_column
 from portal.models.measurement import Pollutants
+from portal.models.numbers import Whole
 from portal.models.partial import correction_model
 from portal.models.times import Day
 
@@ -76,7 +77,7 @@ class InspectionBase(SQLModel):
     outcome: Outcome = Field(sa_type=enum_column())  # indexed with the date (models/__init__.py)
     findings_zh: Body = Field(sa_type=String(20000))
     findings_en: Body | None = Field(default=None, sa_type=String(20000))
-    penalty_yuan: int | None = Field(default=None, ge=0, le=10**12)
+    penalty_yuan: Whole | None = Field(default=None, ge=0, le=10**12)
     measures_zh: Body | None = Field(default=None, sa_type=String(20000))
     measures_en: Body | None = Field(default=None, sa_type=String(20000))
     deadline: Day | None = None

@@ -11,6 +11,7 @@ from sqlalchemy import String
 from sqlmodel import Field, SQLModel
 
 from portal.models.common import Name, Short, Title
+from portal.models.numbers import Real
 from portal.models.times import Instant
 from portal.models.vocab import exceedance, pollutant_code, pollutants
 
@@ -38,7 +39,7 @@ class MeasurementBase(SQLModel):
     site_en: Name | None = Field(default=None, sa_type=String(200))
     measured_at: Instant | None = None
     pollutant: Pollutant = Field(max_length=16, index=True)
-    value: float = Field(ge=0, le=1e12)
+    value: Real = Field(ge=0, le=1e12)
     unit: Short = Field(sa_type=String(100))
     standard: Short | None = Field(default=None, sa_type=String(100))
     standard_class: str | None = Field(default=None, max_length=8)

@@ -221,7 +221,8 @@ def parse_value(kind: Kind | None, name: str, raw: str) -> Any:
     if INVISIBLE.search(raw):
         raise ValueError(f"'{name}' holds an invisible control character; remove it.")
     if name in ("department", "enterprise"):
-        if not ID_RE.match(raw.upper()):
+        # ASCII first: upper() makes an id of look-alikes ("ınc-1" becomes "INC-1").
+        if not raw.isascii() or not ID_RE.match(raw.upper()):
             raise ValueError(f"'{name}' takes a record id such as DEP-MEE or ENT-0001.")
         return raw.upper()
     if name == "province":

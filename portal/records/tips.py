@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
+from portal.models.common import requested_id
 from portal.models.tip import Tip, TipCreate, TipPublic, TipStatus
 from portal.records.checks import RecordError, validation_problems
 from portal.records.kinds import UnknownKind, kind_of_id
@@ -156,7 +157,7 @@ def moderate(
     if wanted == TipStatus.rejected and (reason is None or len(reason) < 3):
         raise RecordError([Problem(0, "reason", "say why the tip is rejected; it is public")])
     if wanted == TipStatus.accepted:
-        linked = (linked_record_id or "").strip().upper()
+        linked = requested_id((linked_record_id or "").strip()) or ""
         if not linked or not _exists(session, linked):
             raise RecordError(
                 [Problem(0, "linked_record_id", "name the published record the tip led to")]

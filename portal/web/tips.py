@@ -32,11 +32,11 @@ from werkzeug.wrappers import Response
 from portal import records
 from portal.budget import client_address, spend
 from portal.db import request_session
-from portal.models.common import ID_MAX, ID_RE
+from portal.models.common import requested_id
 from portal.models.tip import TipKind, TipStatus
 from portal.models.token import Scope, Token
 from portal.models.vocab import provinces
-from portal.records import PUBLIC_KINDS, RecordError, get_record
+from portal.records import PUBLIC_KINDS, Problem, RecordError, get_record
 from portal.records.kinds import UnknownKind, kind_of_id
 from portal.records.tips import file_tip, moderate, tip_public, tips_to_moderate
 from portal.records.tokens import AuthError, authenticate
@@ -87,10 +87,10 @@ def _lang() -> str:
 # -- the public form --------------------------------------------------------------------------
 def _subject(about: str) -> Any:
     """The public record a tip is about, or None (an id of no record, or of no public page)."""
-    about = about.strip().upper()
-    if not about or len(about) > ID_MAX or not ID_RE.match(about):
+    wanted = requested_id(about.strip())
+    if wanted is None:
         return None
-    found = get_record(request_session(current_app), about)
+    found = get_record(request_session(current_app), wanted)
     return found if found is not None and found.kind in PUBLIC_KINDS else None
 
 
@@ -134,10 +134,10 @@ def new_tip() -> Any:
     notice = None
     if asked:
         values["kind"] = values["kind"] or TipKind.record_error.value
-        shown = asked[:40]
-        if _subject(asked) is not None:
-            values["about_id"] = asked.upper()
-        elif len(asked) > ID_MAX or not ID_RE.match(asked.upper()):
+        shown, wanted = asked[:40], requested_id(asked)
+        if wanted is not None and _subject(wanted) is not None:
+            values["about_id"] = wanted
+        elif wanted is None:
             notice = gettext(
                 "“%(given)s” is not a record id, so this tip is not tied to a record. "
                 "If you know the record's id, give it below.",
@@ -147,7 +147,7 @@ def new_tip() -> Any:
             notice = gettext(
                 "There is no record %(id)s, so this tip is not tied to a record. "
                 "Check the id, or say in your words which record you mean.",
-                id=shown.upper(),
+                id=wanted,
             )
     values["kind"] = values["kind"] or TipKind.pollution.value
     return _form_page(values, [], notice=notice)
@@ -188,7 +188,8 @@ def submit_tip() -> Any:
         return page, 429, {"Retry-After": str(wait)}
     data: dict[str, Any] = {k: v for k, v in values.items() if v}
     if "about_id" in data:
-        data["about_id"] = data["about_id"].upper()
+        # Not an id (ınc-… is not INC-…): kept as typed, and the tip's model says why.
+        data["about_id"] = requested_id(data["about_id"]) or data["about_id"]
     db = request_session(current_app)
     try:
         tip_id = file_tip(db, data, client=client_address())
@@ -220,9 +221,8 @@ def _field_name(field: str) -> str:
 @bp.get("/tips/<tip_id>")
 def tip_page(tip_id: str) -> Any:
     """A tip's public tracking page: its status and what became of it; never the contact."""
-    found = None
-    if len(tip_id) <= 40 and ID_RE.match(tip_id.upper()):
-        found = tip_public(request_session(current_app), tip_id.upper())
+    wanted = requested_id(tip_id)
+    found = tip_public(request_session(current_app), wanted) if wanted else None
     if found is None:
         abort(404, description=gettext("There is no such tip."))
     return render_template(
@@ -348,10 +348,13 @@ def moderation_decide(tip_id: str) -> Any:
     if not csrf_ok():
         expired = gettext("The form expired; please try again.")
         abort(400, description=expired)
+    wanted = requested_id(tip_id)
     try:
+        if wanted is None:
+            raise RecordError([Problem(0, "id", "there is no such tip")], status="not_found")
         moderate(
             db,
-            tip_id.upper()[:40],
+            wanted,
             status=request.form.get("status", ""),
             moderator_id=token.publisher_id,
             token_id=token.id,

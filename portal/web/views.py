@@ -13,6 +13,7 @@ from portal.cache import remembered
 from portal.conditional import base_url
 from portal.db import request_session
 from portal.models import vocab
+from portal.models.common import requested_id
 from portal.records import PUBLIC_KINDS, QueryError, RecordQuery, obligations
 from portal.records.listing import data_version
 from portal.search import IndexUnavailable, parse_search
@@ -141,7 +142,8 @@ def listing(kind: str) -> tuple[str, int] | str:
 
 
 def _record_or_404(kind: str, record_id: str) -> Any:
-    item = records.get_record(request_session(current_app), record_id.upper())
+    wanted = requested_id(record_id)
+    item = records.get_record(request_session(current_app), wanted) if wanted else None
     if item is None or item.kind != kind:
         abort(
             404,
