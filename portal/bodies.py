@@ -60,13 +60,30 @@ def limit_for(path: str) -> int:
 
 
 def _limit_request() -> None:
-    """Give the request its address's limit; refuse a page's body that says it is larger."""
+    """Give the request its address's limit; refuse a page's body that is larger."""
     limit = limit_for(request.path)
     request.max_content_length = limit
+    if request.path.startswith(API_PATH):
+        return  # the API's readers refuse with their own sentence (and the write API audits it)
     declared = request.content_length
-    # The API's readers refuse with their own sentence (and the write API audits the refusal).
-    if declared is not None and declared > limit and not request.path.startswith(API_PATH):
+    if declared is not None and declared > limit:
         abort(413)
+    chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+    # Read it now, at most the limit, so that the form parser meets the whole body or none.
+    if declared is None and chunked and _went_on(request.get_data(cache=True)):
+        abort(413)
+
+
+def _went_on(data: bytes) -> bool:
+    """True when a body sent without a Content-Length goes on past what was read of it.
+
+    Werkzeug stops reading such a body at the limit without a word (its LimitedStream's
+    readall), so a form or JSON cut there would be parsed as if whole: one more byte asked of
+    the server's stream tells a body of exactly the limit from a longer one."""
+    limit = request.max_content_length
+    if request.content_length is not None or limit is None or len(data) < limit:
+        return False
+    return bool(request.environ["wsgi.input"].read(1))
 
 
 def check_declared() -> None:
@@ -80,9 +97,12 @@ def read() -> bytes:
     """The request body, read no further than the request's limit; TooLarge beyond it."""
     check_declared()
     try:
-        return request.get_data(cache=True)
+        data = request.get_data(cache=True)
     except RequestEntityTooLarge:
-        raise TooLarge(request.max_content_length or 0) from None
+        data = None
+    if data is None or _went_on(data):
+        raise TooLarge(request.max_content_length or 0)
+    return data
 
 
 def too_deep(raw: bytes, depth: int = MAX_DEPTH) -> bool:
