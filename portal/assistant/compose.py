@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from langchain_core.documents import Document
 
 from portal.assistant import lexicon, messages
-from portal.assistant.passages import RecordView
+from portal.assistant.glossary import bilingual
+from portal.assistant.passages import RecordView, fact_field
 from portal.assistant.question import Question
 from portal.assistant.retriever import document_sentences
 from portal.assistant.scoring import MIN_COVERAGE, Scored, answers, relevance, score
-from portal.assistant.text import CJK, stem
+from portal.assistant.text import CJK, found, stem
 from portal.assistant.timing import as_of, asks_now_or_later, timeless
 
 MAX_SENTENCES = 3
@@ -89,16 +90,29 @@ def _candidates(question: Question, documents: list[Document]) -> list[Scored]:
 def _worth(question: Question, s: Scored, best: Scored) -> bool:
     if s.score < KEEP * best.score or s.coverage < MIN_COVERAGE:
         return False
+    if fact_field(s.sentence.field) and not _asked_about(question, s):
+        return False
     return s.direct > 0 or not question.terms or s.coverage >= 1.0
 
 
+def _asked_about(question: Question, s: Scored) -> bool:
+    """True when a fact sentence holds a word the question asks about outside the names it
+    shares with every fact of its record (a credit code is no answer to "how much ...")."""
+    words = s.sentence.words
+    for name in (s.record.title_zh, s.record.title_en, *(a.surface for a in question.anchors)):
+        if name:
+            words = words.replace(name, " ")
+    return any(found(t, words) for t in question.terms if not t.is_name)
+
+
 def _languages(question: Question, ranked: list[Scored], best: Scored) -> dict[str, str]:
-    """The language each record is quoted in: the question's when a sentence in it is worth
-    quoting, else the record's other language."""
+    """The language each record's text is quoted in: the question's when a sentence in it is
+    worth quoting, else the record's other language. (Facts are stated in the question's
+    language whatever the record's text is written in.)"""
     chosen: dict[str, str] = {}
     for s in ranked:
         rid = s.record.id
-        if not _worth(question, s, best):
+        if fact_field(s.sentence.field) or not _worth(question, s, best):
             continue
         if s.sentence.lang == question.lang:
             chosen[rid] = question.lang
@@ -136,7 +150,8 @@ def choose(question: Question, documents: list[Document]) -> list[Scored]:
         if not _worth(question, s, best):
             continue
         rid = s.record.id
-        if lang_of.get(rid) != s.sentence.lang or _repeats(s, chosen, question):
+        wanted = question.lang if fact_field(s.sentence.field) else lang_of.get(rid)
+        if wanted != s.sentence.lang or _repeats(s, chosen, question):
             continue
         if rid != best.record.id and related.get(rid, 0.0) < enough:
             continue  # another record, but about less of what was asked
@@ -175,7 +190,7 @@ def compose(question: Question, documents: list[Document]) -> Draft:
     """Quote the sentences that answer the question, each record's after the date of its
     evidence ("As of 2012-01-19, ..."); an empty draft when none does. For a question about
     now or the future, the records with the latest evidence come first."""
-    question = timeless(question)
+    question = bilingual(timeless(question))
     chosen = choose(question, documents)
     by_doc = {doc.metadata["id"]: doc for doc in documents}
     order: list[str] = []

@@ -21,6 +21,7 @@ from langchain_core.retrievers import BaseRetriever
 from sqlmodel import Session
 
 from portal import records
+from portal.assistant.glossary import bilingual, words_in
 from portal.assistant.passages import (
     RecordView,
     Sentence,
@@ -31,7 +32,7 @@ from portal.assistant.passages import (
 )
 from portal.assistant.question import Question, analyse
 from portal.assistant.scoring import GENERAL, Scored, rarity, score, usable
-from portal.assistant.text import Span, found, sentences
+from portal.assistant.text import CJK, Span, found, sentences
 from portal.assistant.timing import timeless
 from portal.records import QueryError, RecordQuery, parse_query
 from portal.search import SearchQuery
@@ -39,6 +40,7 @@ from portal.search import SearchQuery
 WINDOW_SENTENCES = 3
 WINDOW_CHARS = 600
 MAX_WORD_SEARCHES = 6
+OTHER_SEARCHES = 3  # content words also searched in the other language
 TERM_LIMIT = 6
 
 
@@ -112,7 +114,7 @@ class RecordRetriever(BaseRetriever):
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun
     ) -> list[Document]:
-        question = timeless(analyse(query))
+        question = bilingual(timeless(analyse(query)))
         with Session(self.engine) as session:
             priors = self._candidates(session, question)
             views = self._views(session, priors)
@@ -157,11 +159,19 @@ class RecordRetriever(BaseRetriever):
         anchored = question.keywords(anchors_only=True)
         if anchored:
             add(search(anchored, {}, self.search_limit), 0.5)
+        other = "zh" if question.lang == "en" else "en"
+        translated = _names_in(question, other)
+        if translated:  # the same names as a record in the other language writes them
+            add(search(translated, {}, self.search_limit), 0.5)
         place = search_filters(question)
         words = [t.text for t in question.terms if t.text.lower() not in GENERAL]
         words.sort(key=lambda w: -len(w))  # names and long words first: they are the rare ones
         for word in words[:MAX_WORD_SEARCHES]:
             add(search(word, place, TERM_LIMIT), 0.4)
+        for term in [t for t in question.terms if t.text in words[:OTHER_SEARCHES]]:
+            forms = words_in(term, other)
+            if forms:  # the word as a record in the other language has it
+                add(search(forms[0], place, TERM_LIMIT), 0.3)
         if not anchored and not words:
             add(search(question.keywords(), {}, self.search_limit), 0.5)
         if question.kind and (listing_args(question, question.kind) or question.outcomes):
@@ -288,3 +298,16 @@ def document_sentences(doc: Document) -> tuple[RecordView, list[Sentence]]:
 
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
+
+
+def _names_in(question: Question, lang: str) -> str:
+    """The question's names (places, enterprises, rivers) in one language, where the records or
+    the vocabularies give them in it; empty when none differs from what the question wrote."""
+    out = []
+    for anchor in question.anchors:
+        if anchor.kind in ("years", "id"):
+            continue
+        forms = [v for v in anchor.variants if bool(CJK.search(v)) == (lang == "zh")]
+        if forms and anchor.surface not in forms:
+            out.append(max(forms, key=len))
+    return " ".join(dict.fromkeys(out))

@@ -77,6 +77,16 @@ def records() -> list[dict[str, Any]]:
         city_en="Yuanxi",
         description_zh="栖凤铜材厂以废杂铜为原料生产铜杆，年产约2万吨。",
     )
+    foil = enterprise(
+        id="ENT-LS-FOIL",
+        name_zh="岚山铜箔有限公司",
+        name_en="Lanshan Copper Foil Co., Ltd.",
+        sector="secondary_copper",
+        province="43",
+        city_zh="沅溪市",
+        city_en="Yuanxi",
+        description_en="The plant rolls about 12,000 tonnes of copper foil a year from scrap cable.",
+    )
     spill = incident(
         id="INC-QF-0001",
         title_zh="栖凤河镉污染",
@@ -138,7 +148,7 @@ def records() -> list[dict[str, Any]]:
             }
         ],
     )
-    return [lead, copper, spill, earlier, visit, report]
+    return [lead, copper, foil, spill, earlier, visit, report]
 
 
 def build(databases: Databases, tmp: Path) -> Iterator[World]:
