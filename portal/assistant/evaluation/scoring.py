@@ -14,15 +14,17 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 
 from portal import records
 from portal.assistant.answer import Answer
-from portal.assistant.chain import Assistant
 from portal.assistant.facts import holds_in
 from portal.assistant.inputs import Turn
+
+if TYPE_CHECKING:  # the chain loads LangChain (a second and more) for a type
+    from portal.assistant.chain import Assistant
 
 
 @dataclass
