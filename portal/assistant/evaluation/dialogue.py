@@ -161,7 +161,7 @@ def follow_ups(c: Cases) -> None:
         (
             "en",
             f"How many inspections were carried out in {en_city} in {first}?",
-            f"There were {before} inspections in {en_city} in {first}.",
+            f"{en_city} had {before} inspection(s) in {first}.",
             f"And in {second}?",
         ),
     ):

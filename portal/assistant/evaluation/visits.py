@@ -50,12 +50,15 @@ EXTRAS = (
 
 
 def add_inspections(world: World, rng: random.Random) -> None:
-    """14 to 18 inspections; the most inspected enterprise three times or more, and at least
-    three fines in the first city (so "fined the most" compares several)."""
+    """14 to 18 inspections; the most inspected enterprise three times or more, two or more in
+    the second city, and at least three fines in the first (so "fined the most" compares
+    several)."""
     home = [e for e in world.enterprises if e["city_zh"] == world.cities[0].name[0]]
     focus = home[0]
     count = rng.randint(14, 18)
-    targets = [focus] * 3 + [rng.choice(world.enterprises) for _ in range(count - 3)]
+    away = [e for e in world.enterprises if e["city_zh"] == world.cities[1].name[0]]
+    targets = [focus] * 3 + [rng.choice(away) for _ in range(2)]  # each city has some
+    targets += [rng.choice(world.enterprises) for _ in range(count - len(targets))]
     fined_at_home = 0
     amounts = rng.sample(range(50_000, 1_500_001, 10_000), count)
     zh_only = None
