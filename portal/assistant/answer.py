@@ -11,7 +11,9 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 Mode = Literal["extractive", "llm", "count"]
-Refusal = Literal["greeting", "off_topic", "injection", "no_evidence"]
+Refusal = Literal[
+    "greeting", "off_topic", "injection", "no_evidence", "unknown_name", "cannot_filter"
+]
 
 
 class Citation(BaseModel):
@@ -65,7 +67,10 @@ class Answer(BaseModel):
     )
     refusal: Refusal | None = Field(
         default=None,
-        description="Why there is no answer: greeting, off_topic, injection, no_evidence.",
+        description="Why there is no answer: greeting, off_topic, injection, no_evidence; "
+        "unknown_name (the question names something no record holds: the answer says which); "
+        "cannot_filter (a count or ranking with a condition no listing filter expresses: the "
+        "answer names it).",
     )
     data_as_of: dt.datetime | None = Field(
         description="The newest `updated_at` among the records the answer used."

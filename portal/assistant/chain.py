@@ -2,8 +2,10 @@
 
     read (normalise, greeting? attempt to change the rules?)
     -> rewrite (a follow-up made standalone with the history)
-    -> classify (off topic? a count? a question for the records?)
-    -> count with the database | retrieve -> compose -> check
+    -> classify (names grounded in the records' own names; a name no record holds? off topic?
+       a count? a ranking? a question for the records?)
+    -> count or rank with the database | retrieve -> keep what belongs to the names -> compose
+       -> check
 
 Offline, `compose` quotes sentences of the retrieved passages; with a chat model it writes from
 them as numbered sources. `check` is the same for both: citations are verified and an answer
@@ -21,12 +23,26 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import Runnable, RunnableBranch, RunnableLambda, RunnablePassthrough
 from sqlmodel import Session
 
-from portal.assistant import check, classify, compose, counting, history, llm, messages
+from portal import records
+from portal.assistant import (
+    check,
+    classify,
+    compose,
+    counting,
+    history,
+    llm,
+    messages,
+    ranking,
+    refusals,
+)
 from portal.assistant.answer import Answer
+from portal.assistant.gazetteer import Gazetteer, gazetteer_for
 from portal.assistant.inputs import Turn
-from portal.assistant.question import analyse
+from portal.assistant.question import Question, analyse
 from portal.assistant.retriever import RecordRetriever
+from portal.assistant.scope import belonging
 from portal.assistant.text import language, tidy
+from portal.search import SearchQuery
 
 log = logging.getLogger(__name__)
 REFUSALS = ("greeting", "injection", "off_topic")
@@ -76,10 +92,66 @@ class Assistant:
             rewritten = history.standalone(state["question"], state["history"])
         return {**state, "standalone": rewritten}
 
+    def gazetteer(self) -> Gazetteer:
+        """The names of this database (rebuilt when its data version moves)."""
+        return gazetteer_for(self.engine)
+
     def _classify(self, state: dict[str, Any]) -> dict[str, Any]:
-        parsed = analyse(state["standalone"])
-        route = state["route"] or classify.route(parsed)
-        return {**state, "parsed": parsed, "route": route}
+        if state["route"]:
+            return {**state, "parsed": analyse(state["standalone"])}
+        parsed = analyse(state["standalone"], self.gazetteer())
+        unknown = self._unknown(parsed)
+        if unknown:
+            return {**state, "parsed": parsed, "route": "unknown_name", "unknown": unknown}
+        route = classify.route(parsed)
+        if route in ("count", "retrieve") and ranking.ranks(parsed):
+            route = "rank"
+        # The records' spellings of the names from here on (a typo, pinyin, traditional form).
+        return {**state, "parsed": parsed, "route": route, "standalone": parsed.text}
+
+    def _unknown(self, parsed: Question) -> list[str]:
+        """The names of the question no record holds: record ids, and phrases shaped like names
+        that link to no name and occur in no record's text either."""
+        out = []
+        if parsed.ids:
+            with Session(self.engine) as session:
+                found = set(records.get_records(session, parsed.ids))
+            out += [rid for rid in parsed.ids if rid not in found]
+        for phrase in parsed.unknown:
+            if not self._in_text(phrase.core, parsed.lang):
+                out.append(phrase.surface)
+        return out
+
+    def _in_text(self, words: str, lang: str) -> bool:
+        """True when the records' text holds the words (a place a summary names, say)."""
+        try:
+            result = self.retriever.search.search(
+                SearchQuery(text=words, limit=1), lang=lang, with_facets=False
+            )
+        except Exception:  # no index yet: do not call a name unknown without looking
+            log.warning("the search index could not check a name", exc_info=True)
+            return True
+        return bool(result.hits)
+
+    def _unknown_name(self, state: dict[str, Any]) -> Answer:
+        lang = state["parsed"].lang
+        return Answer(
+            question=state["question"],
+            standalone=state["standalone"],
+            answer=refusals.unknown_name(state["unknown"], lang),
+            citations=[],
+            grounded=False,
+            mode=self.mode,  # type: ignore[arg-type]
+            refusal="unknown_name",
+            data_as_of=None,
+            lang=lang,
+        )
+
+    def _rank(self, state: dict[str, Any]) -> Answer:
+        with Session(self.engine) as session:
+            return ranking.rank(
+                session, state["parsed"], base=state["base"], standalone=state["standalone"]
+            )
 
     def _refuse(self, state: dict[str, Any], reason: str | None = None) -> Answer:
         reason = reason or state["route"]
@@ -110,6 +182,10 @@ class Assistant:
 
     def _compose(self, state: dict[str, Any]) -> Answer:
         parsed, documents = state["parsed"], state["documents"]
+        with Session(self.engine) as session:  # only passages of what the question named
+            keep = belonging(session, parsed, (d.metadata["id"] for d in documents))
+        if keep is not None:
+            documents = [d for d in documents if d.metadata["id"] in keep]
         draft = compose.Draft("", [])
         mode = self.mode
         if documents and self.chat_model is not None:
@@ -141,7 +217,12 @@ class Assistant:
         ).with_config(run_name="retrieve")
         answer = RunnableBranch(
             (lambda s: s["route"] in REFUSALS, RunnableLambda(self._refuse, name="refuse")),
+            (
+                lambda s: s["route"] == "unknown_name",
+                RunnableLambda(self._unknown_name, name="unknown_name"),
+            ),
             (lambda s: s["route"] == "count", RunnableLambda(self._count, name="count")),
+            (lambda s: s["route"] == "rank", RunnableLambda(self._rank, name="rank")),
             retrieve | RunnableLambda(self._compose, name="compose_and_check"),
         )
         return (

@@ -5,38 +5,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from portal.assistant import lexicon
+from portal.assistant.anchors import ID_PATTERN as ID_PATTERN
+from portal.assistant.anchors import YEAR as YEAR
+from portal.assistant.anchors import Anchor as Anchor
+from portal.assistant.anchors import anchors_of, blank_vocab, linked, without_linked
+from portal.assistant.cues import counts_records, has, kind_of, outcomes_of, quantity, status_of
+from portal.assistant.gazetteer import Gazetteer
+from portal.assistant.grounding import Grounding, Unlinked, ground
 from portal.assistant.text import CJK, Term, en_words, language, normalise, stem, zh_words
 from portal.assistant.text import words_of as _words
-from portal.models import vocab
 from portal.search.text import equivalents
 
-ID_PATTERN = re.compile(r"\b[A-Z]{3}(?:-[A-Z0-9]{1,12}){1,5}\b", re.I)
-YEAR = r"(?<!\d)((?:19[5-9]|20\d)\d)(?!\d)"
-FIRST_YEAR, LAST_YEAR = 1950, 2099
 MAX_TERMS = 16  # words of a question that are weighed (a question, not a document)
 MAX_WORD = 40  # characters: no word or name is longer; a longer "word" is noise
-
-
-@dataclass(frozen=True)
-class Anchor:
-    """A name the answer must be about: every record used must mention it (or its synonyms)."""
-
-    kind: str  # pollutant, province, place, years, id
-    value: str  # the code, canonical name, "2019-2021" or the id
-    surface: str  # as the question wrote it
-    variants: frozenset[str] = frozenset()
-    years: tuple[int, int] = (0, 0)
-
-    @property
-    def city(self) -> str | None:
-        """The English city name when this place is a city (the listings' `city` filter)."""
-        if self.kind != "place" or not any(v.endswith("市") for v in self.variants):
-            return None
-        english = sorted(v for v in self.variants if v[:1].isupper() and v.isascii())
-        return english[0] if english else None
 
 
 @dataclass(frozen=True)
@@ -58,6 +41,8 @@ class Question:
     figure: bool = False  # asks for a number or a date
     who: bool = False  # asks which enterprise (or who) did it
     extra: dict[str, str] = field(default_factory=dict)
+    unknown: tuple[Unlinked, ...] = ()  # phrases shaped like names that name nothing recorded
+    grounding: Grounding | None = None
 
     @property
     def ids(self) -> list[str]:
@@ -74,89 +59,6 @@ class Question:
         if not anchors_only:
             words += [t.text for t in self.terms if not t.text.isdigit()]
         return " ".join(dict.fromkeys(w for w in words if w))
-
-
-def _has(text: str, lowered: str, cue: str) -> bool:
-    if CJK.search(cue):
-        return cue in text
-    return re.search(rf"(?<![a-z]){re.escape(cue)}(?![a-z])", lowered) is not None
-
-
-def _find_years(text: str) -> Anchor | None:
-    years = [int(y) for y in re.findall(YEAR, text)]
-    if not years:
-        return None
-    lo, hi = min(years), max(years)
-    lowered = text.lower()
-    if len(years) == 1:
-        if re.search(r"(since|after|from)\s+" + str(lo), lowered) or re.search(
-            str(lo) + r"\s*年?\s*(以来|以后|之后|起)", text
-        ):
-            hi = LAST_YEAR
-        elif re.search(r"(before|until|prior to)\s+" + str(lo), lowered) or re.search(
-            str(lo) + r"\s*年?\s*(以前|之前)", text
-        ):
-            lo, hi = FIRST_YEAR, lo - (1 if re.search(r"before|以前|之前", text) else 0)
-    value = str(lo) if lo == hi else f"{lo}-{hi}"
-    return Anchor("years", value, str(years[0]), years=(lo, hi))
-
-
-@lru_cache(maxsize=1)
-def _province_names() -> list[tuple[str, str]]:
-    names = []
-    for p in vocab.provinces().values():
-        names += [(p.name_zh, p.code), (p.short_zh, p.code), (p.name_en, p.code)]
-    return sorted(names, key=lambda n: -len(n[0]))
-
-
-def _take(text: str, surface: str) -> str:
-    """The text with a found name blanked out, so its words are not read twice."""
-    return re.sub(re.escape(surface), " ", text, flags=re.I)
-
-
-def _anchors(text: str) -> tuple[list[Anchor], str]:
-    """The anchors of a question, and the question with them blanked out."""
-    found: list[Anchor] = []
-    rest = text
-    for named in ID_PATTERN.finditer(text):
-        found.append(Anchor("id", named.group().upper(), named.group()))
-        rest = _take(rest, named.group())
-    years = _find_years(rest)
-    if years:
-        found.append(years)
-        rest = re.sub(YEAR + r"\s*年?(度)?", " ", rest)
-    for name, code in _province_names():
-        if _has(rest, rest.lower(), name.lower() if name.isascii() else name):
-            p = vocab.provinces()[code]
-            variants = frozenset({p.short_zh, p.name_zh, p.name_en})
-            found.append(Anchor("province", code, name, variants))
-            rest = _take(rest, name)
-    for group in lexicon.place_groups():
-        for name in sorted(group, key=len, reverse=True):
-            if _has(rest, rest.lower(), name.lower() if name.isascii() else name):
-                found.append(Anchor("place", sorted(group)[0], name, group))
-                for other in group:
-                    rest = _take(rest, other)
-                break
-    aliases = lexicon.pollutant_aliases()
-    for alias in sorted(aliases, key=len, reverse=True):
-        code = aliases[alias]
-        match: re.Match[str] | None
-        if not alias.isascii():
-            match = re.search(re.escape(alias), rest)
-        elif len(alias) <= 2:  # a symbol (Cd, Pb) only as written, never the word "cd" or "as"
-            match = re.search(rf"(?<![A-Za-z]){re.escape(code)}(?![A-Za-z])", rest)
-        else:
-            match = re.search(rf"(?<![A-Za-z]){re.escape(alias)}(?![A-Za-z])", rest, re.I)
-        if match is None:
-            continue
-        rest = rest[: match.start()] + " " + rest[match.end() :]
-        if not any(a.kind == "pollutant" and a.value == code for a in found):
-            pollutant = vocab.pollutants()[code]
-            names = {pollutant.name_zh, pollutant.name_en}
-            variants = frozenset(names | ({code} if code != "As" else set()))
-            found.append(Anchor("pollutant", code, match.group(), variants))
-    return found, rest
 
 
 _QUESTION_WORDS = frozenset(
@@ -239,86 +141,43 @@ def _terms(rest: str, anchors: list[Anchor]) -> list[Term]:
     return list(out.values())
 
 
-def _kind(text: str, lowered: str) -> str | None:
-    for kind, cues in lexicon.KIND_CUES:
-        if any(_has(text, lowered, cue) for cue in cues):
-            return kind
-    return None
-
-
-def _outcomes(text: str, lowered: str) -> tuple[str, ...]:
-    working, low = text, lowered
-    for outcomes, cues in lexicon.OUTCOME_CUES:
-        for cue in cues:
-            if _has(working, low, cue):
-                return outcomes
-    return ()
-
-
-def _status(text: str, lowered: str) -> str | None:
-    for status, cues in lexicon.STATUS_CUES:
-        if any(_has(text, lowered, cue) for cue in cues):
-            return status
-    return None
-
-
-QUANTITY_WORDS = (
-    "tonne", "tonnes", "ton", "tons", "km", "kilometres", "kilometers", "people", "persons",
-    "officials", "managers", "times", "yuan", "mg", "metres", "meters", "years", "days",
-    "吨", "公里", "千米", "人", "名", "倍", "元", "毫克", "米", "年", "天",
-)  # fmt: skip
-
-
-def _quantity(text: str, lowered: str) -> bool:
-    """True for "how many tonnes / people / times": a figure in a record, not a count of them."""
-    for cue in ("how many", "how much"):
-        at = lowered.find(cue)
-        if at >= 0:
-            after = en_words(lowered[at + len(cue) :])[:2]
-            return bool(after) and (after[0] in QUANTITY_WORDS or after[0] == "of")
-    match = re.search(r"(多少|几)(\S{0,2})", text)
-    return bool(
-        match and any(match.group(2).startswith(w) for w in QUANTITY_WORDS if CJK.search(w))
-    )
-
-
-def _counts_records(text: str, lowered: str) -> bool:
-    """True for "how many inspections", "多少次检查", "几家企业": a count cue followed closely by
-    the name of a kind of record (not "多少废水", a figure in a record)."""
-    cues = [c for _, group in lexicon.KIND_CUES for c in group]
-    for cue in lexicon.COUNT_CUES:
-        if CJK.search(cue):
-            for match in re.finditer(re.escape(cue), text):
-                following = text[match.end() : match.end() + 8]
-                if any(c in following for c in cues if CJK.search(c)):
-                    return True
-        else:
-            for match in re.finditer(rf"\b{re.escape(cue)}\b", lowered):
-                after = en_words(lowered[match.end() :])[:4]
-                if any(w in cues for w in after):
-                    return True
-    return False
-
-
-def analyse(raw: str) -> Question:
-    """Read a question (already within length limits)."""
+def analyse(raw: str, gazetteer: Gazetteer | None = None) -> Question:
+    """Read a question (already within length limits). With the gazetteer of the database its
+    names are grounded in the records; without, the search synonyms stand in for them."""
     text = normalise(raw)
+    grounding = None
+    if gazetteer is not None:
+        first = ground(text, gazetteer)
+        grounding = first if first.canonical == text else ground(first.canonical, gazetteer)
+        text = first.canonical
     lang = language(text)
     lowered = text.lower()
-    names = _names(text)
-    anchors, rest = _anchors(text)
-    unnamed = text
+    blanked = without_linked(text, grounding) if grounding else text
+    names = _names(blanked) if grounding is None else []
+    anchors, rest = anchors_of(blanked, places=grounding is None)
+    if grounding is not None:
+        anchors = linked(grounding) + anchors
+    unnamed = blanked
     for name in names:
         unnamed = unnamed.replace(name, " ")
     if CJK.search(text):  # cut the whole sentence, then drop what the anchors took
         rest = re.sub(YEAR + r"\s*年?(度)?", " ", ID_PATTERN.sub(" ", unnamed))
+        if grounding is not None:
+            rest = blank_vocab(rest, anchors)
     else:
         for name in names:
-            for piece in re.split(r"\s+", _anchors(name)[1]):
+            for piece in re.split(r"\s+", anchors_of(name)[1]):
                 if len(piece) > 1:
                     rest = re.sub(rf"(?<![A-Za-z]){re.escape(piece)}(?![A-Za-z])", " ", rest)
     phrases, rest = _phrases(rest)
     terms = [Term(n, frozenset({n}), is_name=True) for n in dict.fromkeys(names)]
+    # A grounded name of a thing (not of a region, which is context) still weighs as a word of
+    # the question when sentences are scored: a sentence that names the river answers better.
+    terms += [
+        Term(a.surface, a.variants, is_name=a.kind in ("enterprise", "department"))
+        for a in anchors
+        if a.entities and a.field not in ("city", "county")
+    ]
     terms += phrases + _terms(rest, anchors)
     terms = [t for t in terms if len(t.text) <= MAX_WORD][:MAX_TERMS]
     lowered_unnamed = unnamed.lower()
@@ -326,9 +185,9 @@ def analyse(raw: str) -> Question:
         w in lexicon.DOMAIN_WORDS or stem(w) in lexicon.DOMAIN_WORDS for w in en_words(lowered)
     )
     domain = domain or any(w in text for w in lexicon.ZH_DOMAIN)
-    quantity = _quantity(text, lowered)
-    count = not quantity and _counts_records(unnamed, lowered_unnamed)
-    listing = any(_has(text, lowered, cue) for cue in lexicon.LIST_CUES)
+    asks_figure = quantity(text, lowered)
+    count = not asks_figure and counts_records(unnamed, lowered_unnamed)
+    listing = any(has(text, lowered, cue) for cue in lexicon.LIST_CUES)
     cues = lexicon.FOLLOW_UP_CUES_ZH if lang == "zh" else lexicon.FOLLOW_UP_CUES_EN
     words = set(zh_words(text)) if lang == "zh" else set(en_words(lowered))
     follow_up = bool(words & set(cues))
@@ -346,14 +205,16 @@ def analyse(raw: str) -> Question:
         lang=lang,
         anchors=tuple(anchors),
         terms=tuple(terms),
-        kind=_kind(unnamed, lowered_unnamed),
-        outcomes=_outcomes(text, lowered),
-        status=_status(text, lowered),
+        kind=kind_of(unnamed, lowered_unnamed),
+        outcomes=outcomes_of(text, lowered),
+        status=status_of(text, lowered),
         wants_count=count,
         wants_list=listing,
         follow_up=follow_up,
         domain=domain,
-        quantity=quantity,
-        figure=any(_has(text, lowered, cue) for cue in lexicon.FIGURE_CUES),
-        who=any(_has(text, lowered, cue) for cue in lexicon.WHO_CUES),
+        quantity=asks_figure,
+        figure=any(has(text, lowered, cue) for cue in lexicon.FIGURE_CUES),
+        who=any(has(text, lowered, cue) for cue in lexicon.WHO_CUES),
+        unknown=grounding.unlinked if grounding else (),
+        grounding=grounding,
     )

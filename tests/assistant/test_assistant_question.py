@@ -37,7 +37,9 @@ def test_names_become_anchors_and_filters() -> None:
         ("How many people were jailed over the Longjiang pollution?", False),
         ("来宾清水溪砷超标事件中有多少废水进入河流？", False),
         ("龙江事件中有多少名官员受到处分？", False),
-        ("How many incidents happened on the Longjiang?", False),  # a river is not a filter
+        # A count of a kind; whether each name is a filter is the count's to decide (it
+        # refuses, naming the condition, when one is not: portal/assistant/conditions.py).
+        ("How many incidents happened on the Longjiang?", True),
     ],
 )
 def test_counts_are_told_from_figures(text: str, counts: bool) -> None:
