@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from portal.models.common import ID_MAX, enum_column
@@ -42,6 +42,18 @@ class Revision(RevisionBase, table=True):
     snapshot: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     batch: str | None = Field(default=None, max_length=64)
     token_id: int | None = None  # the publishing token of an API write; None for imports
+    # The revision's place in the change log, handed out under the change counter's row lock
+    # (records/changelog.py), so that it follows commit order; ids do not on PostgreSQL.
+    version: int = Field(sa_type=BigInteger, unique=True, index=True)
+
+
+class ChangeCounter(SQLModel, table=True):
+    """One row: the last version handed to a revision. Every write transaction bumps it first,
+    and its row lock makes the next writer wait until this one commits (decision 0016)."""
+
+    __tablename__ = "change_counter"
+    id: int = Field(default=1, primary_key=True)
+    version: int = Field(default=0, sa_type=BigInteger)
 
 
 class RevisionPublic(RevisionBase):

@@ -202,12 +202,17 @@ def _sort_value(value: date | datetime) -> str:
     return value.isoformat()
 
 
-_NEWEST = select(col(Revision.id), col(Revision.at)).order_by(col(Revision.id).desc()).limit(1)
+# By version, not id: versions follow commit order (records/changelog.py), so no revision can
+# be committed later under a lower number than one already seen, and a key never goes stale.
+_NEWEST = (
+    select(col(Revision.version), col(Revision.at)).order_by(col(Revision.version).desc()).limit(1)
+)
 
 
 def data_version(session: Session) -> tuple[int, datetime | None]:
-    """The newest revision's id and time: every publication, correction and withdrawal moves
-    it, so anything computed from the records stays valid while it stays the same.
+    """The newest revision's change-log version and time: every publication, correction and
+    withdrawal moves it, so anything computed from the records stays valid while it stays the
+    same.
 
     Asked on every cached read (portal/cache.py), so it goes to the session's connection
     directly: the ORM's execution path cost more than the indexed lookup itself."""

@@ -17,12 +17,14 @@ from sqlmodel import Session, col, select
 
 from portal.models.common import Input
 from portal.models.revision import Action, RecordPollutant, Revision
+from portal.records.changelog import take_versions
 from portal.records.checks import (
     Problem,
     RecordError,
     Writer,
     check_credits,
     check_references,
+    may_not_change,
     validation_problems,
 )
 from portal.records.kinds import Kind, UnknownKind, kind_of_id
@@ -71,17 +73,6 @@ def _current(session: Session, kind: Kind, ids: Sequence[str]) -> dict[str, tupl
         )
         for record_id, revision, withdrawn_at, snapshot in rows:
             out[record_id] = (revision, withdrawn_at, snapshot)
-    return out
-
-
-def publishers_of(session: Session, kind: Kind, ids: Sequence[str]) -> dict[str, str]:
-    """For each id already published: who published it."""
-    table = kind.table
-    out: dict[str, str] = {}
-    for start in range(0, len(ids), 500):
-        chunk = list(ids[start : start + 500])
-        rows = session.exec(select(table.id, table.publisher_id).where(table.id.in_(chunk)))
-        out.update((record_id, publisher) for record_id, publisher in rows)
     return out
 
 
@@ -150,7 +141,7 @@ def plan(
         if snapshot == old:
             planned.append(Planned(None, record_id, item, snapshot, old, revision))
             continue
-        refusal = _may_not_change(record_id, old["publisher_id"], item.publisher_id, writer)
+        refusal = may_not_change(record_id, old["publisher_id"], item.publisher_id, writer)
         if refusal is not None:
             problems.append(Problem(index, *refusal))
         elif withdrawn_at is not None:
@@ -168,29 +159,6 @@ def plan(
         else:
             planned.append(Planned(Action.correct, record_id, item, snapshot, old, revision))
     return planned, problems
-
-
-def _may_not_change(
-    record_id: str, owner: str, named: str, writer: Writer | None
-) -> tuple[str, str] | None:
-    """(field, sentence) when this writer may not change the record as asked; else None.
-
-    Checked before the reason: a writer that may not correct a record is not told that a
-    reason would let it."""
-    if writer is not None and owner not in writer.bounds:
-        who = writer.publisher_id
-        return (
-            "id",
-            f"{record_id} was published by {owner}; {who} may correct only its own records and "
-            "those of the departments under it. To point out an error, report it as a tip",
-        )
-    if named != owner:
-        return (
-            "publisher_id",
-            f"{record_id} was published by {owner}, and a correction never changes who "
-            f"published a record: leave publisher_id out or give {owner}",
-        )
-    return None
 
 
 def _row_values(kind: Kind, record_id: str, item: Input) -> dict[str, Any]:
@@ -255,6 +223,10 @@ def apply(
     `author_id` None credits each record's own publisher (loading the sample set).
     """
     conn = session.connection()
+    changing = [p for p in plans if p.action is not None]
+    if not changing:
+        return 0
+    versions = take_versions(session, len(changing))  # first: writers queue here, in order
     new = [p for p in plans if p.action == Action.publish]
     corrections = [p for p in plans if p.action == Action.correct]
     if new:
@@ -284,13 +256,13 @@ def apply(
             "snapshot": p.snapshot,
             "batch": batch,
             "token_id": token_id,
+            "version": version,
         }
-        for p in plans
+        for p, version in zip(changing, versions, strict=True)
         if p.action is not None
     ]
-    if revisions:
-        conn.execute(insert(Revision), revisions)
-        session.info[WRITTEN] = True
+    conn.execute(insert(Revision), revisions)
+    session.info[WRITTEN] = True
     return len(revisions)
 
 
@@ -370,7 +342,7 @@ def correct(
             [Problem(0, "id", f"{record_id} was withdrawn and cannot change")], "gone"
         )
     if writer is not None:
-        refusal = _may_not_change(record_id, old["publisher_id"], old["publisher_id"], writer)
+        refusal = may_not_change(record_id, old["publisher_id"], old["publisher_id"], writer)
         if refusal is not None:
             raise RecordError([Problem(0, *refusal)], status="forbidden")
     if "publisher_id" in changes:
@@ -453,6 +425,7 @@ def withdraw(
         raise RecordError([Problem(0, "reason", "say why the record is withdrawn")])
     if len(reason) > 2000:
         raise RecordError([Problem(0, "reason", "keep the reason under 2,000 characters")])
+    (version,) = take_versions(session, 1)  # before the record's row: see records/changelog.py
     conn = session.connection()
     conn.execute(
         update(kind.table)
@@ -480,6 +453,7 @@ def withdraw(
                 "snapshot": old,
                 "batch": None,
                 "token_id": token_id,
+                "version": version,
             }
         ],
     )

@@ -1,9 +1,10 @@
 """The index on disk, kept in step with the database through the revision log.
 
-Every write to a record adds a revision row with an increasing id. The index remembers the last
-revision it has absorbed (in a state document committed with the records it indexed), so any
-process can bring it up to date: read the revisions after that id, re-index or remove those
-records, commit. Whoosh allows one writer at a time; `ix.writer(timeout=...)` waits its turn,
+Every write to a record adds a revision row with the next version of the change log, numbered
+in commit order (records/changelog.py: serial ids are not, on PostgreSQL). The index remembers
+the last version it has absorbed (in a state document committed with the records it indexed), so
+any process can bring it up to date: read the revisions after that version, re-index or remove
+those records, commit. Whoosh allows one writer at a time; `ix.writer(timeout=...)` waits its turn,
 and a second process that finds the work done does nothing.
 """
 
@@ -105,14 +106,14 @@ def create_index(path: Path) -> Index:
 
 
 def last_revision_in_db(engine: Engine) -> int:
-    """The id of the newest revision in the database (0 when there is none)."""
+    """The change-log version of the newest revision in the database (0 when there is none)."""
     with Session(engine) as session:
-        newest = session.scalars(select(func.max(col(Revision.id)))).one()
+        newest = session.scalars(select(func.max(col(Revision.version)))).one()
         return int(newest or 0)
 
 
 def last_revision_in_index(ix: Index) -> int:
-    """The newest revision the index has absorbed."""
+    """The change-log version of the newest revision the index has absorbed."""
     with ix.searcher() as searcher:
         stored = searcher.document(id=STATE_ID)
     return int(stored["last_revision"]) if stored else 0
@@ -235,15 +236,16 @@ def _write(writer: IndexWriter, docs: list[dict[str, Any]], gone: list[str]) -> 
 
 
 def _changed_since(session: Session, after: int, upto: int) -> Iterator[tuple[list[str], int]]:
-    """Record ids with revisions in (after, upto], in batches, with the last revision of each.
+    """Record ids with revisions of versions in (after, upto], in batches, with the last
+    version of each batch.
 
     An id in two batches is indexed twice, which is harmless; nothing grows with the log."""
     last = after
     while True:
         rows = session.execute(
-            select(col(Revision.id), col(Revision.record_id))
-            .where(col(Revision.id) > last, col(Revision.id) <= upto)
-            .order_by(col(Revision.id))
+            select(col(Revision.version), col(Revision.record_id))
+            .where(col(Revision.version) > last, col(Revision.version) <= upto)
+            .order_by(col(Revision.version))
             .limit(BATCH)
         ).all()
         if not rows:
