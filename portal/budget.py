@@ -1,33 +1,69 @@
 """Per-client budgets for actions that cost or invite abuse (asking the assistant, filing a
 tip) and for the API (portal/api/limits.py), counted in one store: memory, or Redis shared by
 every worker. The `limits` library keeps the store and the windows; nothing else is needed of a
-rate-limiting framework (decision 0014)."""
+rate-limiting framework (decision 0014).
+
+While a Redis store does not answer, budgets are counted in this process's memory instead
+(portal/circuit.py decides when to ask Redis again): a client gets at most a budget per worker
+during an outage, never an unlimited one, and no request waits for a Redis that is gone.
+"""
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Mapping
 from typing import Any
 
 from flask import request
-from limits import parse
-from limits.storage import storage_from_string
+from limits import RateLimitItem, WindowStats, parse
+from limits.storage import MemoryStorage, storage_from_string
 from limits.strategies import STRATEGIES, RateLimiter
 
-log = logging.getLogger(__name__)
+from portal.circuit import Circuit
 
 
 class RateLimits:
-    """The store and the strategy every budget is counted in."""
+    """The store and the strategy every budget is counted in, with a fallback in memory when
+    the store is a Redis behind a circuit."""
 
-    def __init__(self, uri: str, strategy: str, *, enabled: bool = True, **options: Any) -> None:
+    def __init__(
+        self,
+        uri: str,
+        strategy: str,
+        *,
+        enabled: bool = True,
+        circuit: Circuit | None = None,
+        **options: Any,
+    ) -> None:
         if strategy not in STRATEGIES:
             known = ", ".join(sorted(STRATEGIES))
             raise ValueError(f"RATELIMIT_STRATEGY {strategy!r} is not one of: {known}")
         self.enabled = enabled
+        self.circuit = circuit
         self.storage = storage_from_string(uri, **options)
         self.limiter: RateLimiter = STRATEGIES[strategy](self.storage)
+        self.local: RateLimiter = (
+            STRATEGIES[strategy](MemoryStorage()) if circuit is not None else self.limiter
+        )
+
+    def hit(self, item: RateLimitItem, *keys: str, cost: int = 1) -> tuple[bool, WindowStats]:
+        """Spend `cost` of a budget: whether the action may go ahead and the window after it.
+        Counted in the shared store while it answers, else in memory; a store without a
+        circuit raises its errors."""
+        circuit = self.circuit
+        if circuit is None or circuit.allows():
+            try:
+                allowed = self.limiter.hit(item, *keys, cost=cost)
+                stats = self.limiter.get_window_stats(item, *keys)
+            except Exception as exc:
+                if circuit is None:
+                    raise
+                circuit.failed(exc)
+            else:
+                if circuit is not None:
+                    circuit.succeeded()
+                return allowed, stats
+        return self.local.hit(item, *keys, cost=cost), self.local.get_window_stats(item, *keys)
 
 
 def client_address() -> str:
@@ -42,17 +78,11 @@ def address_of(environ: Mapping[str, Any]) -> str:
 
 def spend(app: Any, action: str, limit: str, client: str) -> int | None:
     """Count one `action` against the client's budget (`limit`, as "5 per hour"); the seconds
-    to wait when it is spent, None when the action may go ahead. A store that is down lets the
-    action through (logged), as the API does."""
-    limiter = app.extensions.get("clearwater_limiter")
+    to wait when it is spent, None when the action may go ahead."""
+    limiter: RateLimits | None = app.extensions.get("clearwater_limiter")
     if limiter is None:
         return None
-    item = parse(limit)
-    try:
-        if limiter.limiter.hit(item, action, client):
-            return None
-        stats = limiter.limiter.get_window_stats(item, action, client)
-    except Exception:
-        log.warning("rate-limit store unavailable for %s", action, exc_info=True)
+    allowed, stats = limiter.hit(parse(limit), action, client)
+    if allowed:
         return None
     return max(1, int(stats.reset_time - time.time()))

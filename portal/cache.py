@@ -11,7 +11,10 @@ every worker and node when PORTAL_REDIS_URL is set (the rate limits' Redis). The
 records stays in `portal.api.cache.RECORDS` (keyed by each record's own revision, so it outlives
 data versions); the rendered page is built from it and kept here.
 
-A cache that fails (Redis gone) is a miss, logged, never an error: the database still answers.
+A cache that fails (Redis gone) is never an error: the database still answers. Redis is asked
+through a circuit (portal/circuit.py, shared with the rate limits): after a failure it is left
+alone for PORTAL_REDIS_RETRY_AFTER seconds, and renderings are kept meanwhile in a small cache of
+the process, as without Redis. One log line says when Redis failed, one when it is back.
 """
 
 from __future__ import annotations
@@ -24,8 +27,10 @@ from typing import Any, TypeVar
 
 from flask import Flask, current_app
 from flask_caching import Cache
+from flask_caching.backends import SimpleCache
 from sqlmodel import Session
 
+from portal.circuit import Circuit, circuit_for, redis_options
 from portal.records import obligations
 from portal.records.listing import data_version
 from portal.records.obligations import Obligation
@@ -34,6 +39,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 cache = Cache()
+CIRCUIT = "clearwater_cache_circuit"  # app.extensions: the Redis cache's circuit, when Redis
+LOCAL = "clearwater_local_cache"  # app.extensions: where renderings go while Redis is away
 
 # Settings a deployment (or a test) may override in the app config.
 DEFAULTS: dict[str, Any] = {
@@ -57,6 +64,13 @@ def init_cache(app: Flask) -> Cache:
         app.config.setdefault("CACHE_REDIS_URL", redis_url)
     else:
         app.config.setdefault("CACHE_TYPE", "SimpleCache")
+    if app.config["CACHE_TYPE"] == "RedisCache":
+        app.config.setdefault("CACHE_OPTIONS", redis_options(app.config))
+        app.extensions[CIRCUIT] = circuit_for(app, str(app.config["CACHE_REDIS_URL"]))
+        app.extensions[LOCAL] = SimpleCache(
+            threshold=int(app.config["CACHE_THRESHOLD"]),
+            default_timeout=int(app.config["CACHE_DEFAULT_TIMEOUT"]),
+        )
     cache.init_app(app)
     return cache
 
@@ -74,22 +88,35 @@ def remembered(
     if not current_app.config.get("RENDER_CACHE", True):
         return build()
     name = key(namespace, version, *parts)
-    try:
-        found = cache.get(name)
-    except Exception:  # a cache outage is a miss
-        log.warning("cache read failed", exc_info=True)
-        found = None
+    found = _kept("get", name)
     if found is not None:
         value: T = found
         return value
     value = build()
-    if _size(value) > current_app.config["RENDER_CACHE_MAX_BYTES"]:
-        return value
-    try:
-        cache.set(name, value)
-    except Exception:
-        log.warning("cache write failed", exc_info=True)
+    if _size(value) <= current_app.config["RENDER_CACHE_MAX_BYTES"]:
+        _kept("set", name, value)
     return value
+
+
+def _kept(method: str, *args: Any) -> Any:
+    """cache.get or cache.set: in Redis while its circuit allows, else in the process's own
+    cache. An error is a miss, never the request's failure (logged once per outage)."""
+    circuit: Circuit | None = current_app.extensions.get(CIRCUIT)
+    if circuit is None:
+        try:
+            return getattr(cache, method)(*args)
+        except Exception:  # a store of a deployment's own choosing: a miss, logged
+            log.warning("cache %s failed", method, exc_info=True)
+            return None
+    if circuit.allows():
+        try:
+            found = getattr(cache, method)(*args)
+        except Exception as exc:
+            circuit.failed(exc)
+        else:
+            circuit.succeeded()
+            return found
+    return getattr(current_app.extensions[LOCAL], method)(*args)
 
 
 def _size(value: object) -> int:

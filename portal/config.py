@@ -60,6 +60,19 @@ SETTINGS: tuple[Setting, ...] = (
         "and cache in each process's memory.",
     ),
     Setting(
+        "PORTAL_REDIS_TIMEOUT",
+        "0.5",
+        "Seconds to wait for Redis to connect or answer before the request goes on without it "
+        "(Redis answers in a millisecond when it is well).",
+    ),
+    Setting(
+        "PORTAL_REDIS_RETRY_AFTER",
+        "30",
+        "Seconds a Redis that failed is left alone: meanwhile each process counts rate limits in "
+        "its own memory and keeps rendered pages in its own cache, then asks Redis again. One "
+        "log line says when it failed, one when it answers again.",
+    ),
+    Setting(
         "PORTAL_MAX_BODY_BYTES",
         "2097152",
         "Largest body the write API reads (2 MiB holds an incident with 2,000 readings). A "
@@ -127,6 +140,8 @@ class Settings:
     base_url: str
     page_size: int
     redis_url: str = ""
+    redis_timeout: float = 0.5
+    redis_retry_after: float = 30.0
     max_body_bytes: int = 2 * 1024 * 1024
     max_question_bytes: int = 512 * 1024
     max_form_bytes: int = 256 * 1024
@@ -168,6 +183,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         base_url=values["PORTAL_BASE_URL"].rstrip("/"),
         page_size=page_size,
         redis_url=values["PORTAL_REDIS_URL"],
+        redis_timeout=limits["redis_timeout"],
+        redis_retry_after=limits["redis_retry_after"],
         max_body_bytes=int(limits["max_body_bytes"]),
         max_question_bytes=int(limits["max_question_bytes"]),
         max_form_bytes=int(limits["max_form_bytes"]),
@@ -182,6 +199,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
 
 # Numeric settings beside the page size: (field of Settings, its type, lowest, highest).
 _NUMBERS: tuple[tuple[str, type[float], float, float], ...] = (
+    ("redis_timeout", float, 0.01, 60),
+    ("redis_retry_after", float, 0.1, 3600),
     ("max_body_bytes", int, 1024, 1024**3),
     ("max_question_bytes", int, 1024, 1024**3),
     ("max_form_bytes", int, 1024, 1024**3),

@@ -10,7 +10,6 @@ context, its own headers), none of which the portal used.
 
 from __future__ import annotations
 
-import logging
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,6 +19,7 @@ from limits import RateLimitItem, parse
 from werkzeug.exceptions import TooManyRequests
 
 from portal.budget import RateLimits, client_address
+from portal.circuit import circuit_for, redis_options
 
 API_PATH = "/api/v1/"
 FEEDS_PATH = "/feeds/"
@@ -32,12 +32,12 @@ DEFAULTS = {
     "API_DOWNLOAD_COST": 10,  # a whole-set download counts as this many requests
     "RATELIMIT_STRATEGY": "moving-window",  # no burst at a window's edge; tests stay exact
     "RATELIMIT_KEY_PREFIX": "clearwater",
-    "RATELIMIT_SWALLOW_ERRORS": True,  # a Redis outage logs and lets requests through
+    # A Redis outage logs once and counts in each process's memory until Redis answers again
+    # (portal/circuit.py); False lets Redis's errors through as 500s.
+    "RATELIMIT_SWALLOW_ERRORS": True,
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_STORAGE_OPTIONS": {},  # passed to the store (limits' storage_from_string)
 }
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -93,15 +93,9 @@ def charge(app: Flask, client: str, cost: int) -> tuple[Standing | None, bool]:
     config = app.config
     item = _parsed(str(config["API_RATE_LIMIT"]))
     keys = (str(config["RATELIMIT_KEY_PREFIX"]), client, SCOPE)
-    strategy = limits.limiter
-    try:
-        allowed = strategy.hit(item, *keys, cost=cost)
-        stats = strategy.get_window_stats(item, *keys)
-    except Exception:
-        if not config["RATELIMIT_SWALLOW_ERRORS"]:
-            raise
-        log.warning("rate-limit store unavailable; request let through", exc_info=True)
-        return None, True
+    # A Redis that does not answer is counted around in memory (portal/circuit.py), so only a
+    # store without a circuit (RATELIMIT_SWALLOW_ERRORS off) can raise here.
+    allowed, stats = limits.hit(item, *keys, cost=cost)
     return Standing(item, max(0, stats.remaining), stats.reset_time), allowed
 
 
@@ -143,11 +137,19 @@ def init_limiter(app: Flask) -> RateLimits:
         app.config.setdefault(key, value)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
     config = app.config
+    uri = str(config["RATELIMIT_STORAGE_URI"])
+    options = dict(config["RATELIMIT_STORAGE_OPTIONS"])
+    circuit = None
+    if uri.startswith(("redis://", "rediss://", "redis+unix://")):
+        options = {**redis_options(config), **options}
+        if config["RATELIMIT_SWALLOW_ERRORS"]:
+            circuit = circuit_for(app, uri)
     limits = RateLimits(
-        str(config["RATELIMIT_STORAGE_URI"]),
+        uri,
         str(config["RATELIMIT_STRATEGY"]),
         enabled=bool(config["RATELIMIT_ENABLED"]),
-        **dict(config["RATELIMIT_STORAGE_OPTIONS"]),
+        circuit=circuit,
+        **options,
     )
     app.extensions["clearwater_limiter"] = limits
     app.before_request(check)

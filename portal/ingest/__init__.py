@@ -20,9 +20,9 @@ from portal.models.department import Department
 from portal.models.enterprise import Enterprise
 from portal.models.tip import TipCreate
 from portal.records import KINDS, Kind, Problem, UnknownKind, apply, kind_of_id, plan
-from portal.records.checks import Writer, writer_of
+from portal.records.checks import Writer, publishers_of, writer_of
 from portal.records.tips import TIP_PREFIX, receive_tips
-from portal.records.write import now_utc, publishers_of, validation_problems
+from portal.records.write import now_utc, validation_problems
 
 CHUNK = 1000
 KEEP_PROBLEMS = 200  # kept in the result; every problem is still passed to on_problem

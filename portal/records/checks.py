@@ -91,6 +91,40 @@ def check_credits(
     return problems
 
 
+def may_not_change(
+    record_id: str, owner: str, named: str, writer: Writer | None
+) -> tuple[str, str] | None:
+    """(field, sentence) when this writer may not change the record as asked; else None.
+
+    Checked before the reason: a writer that may not correct a record is not told that a
+    reason would let it."""
+    if writer is not None and owner not in writer.bounds:
+        who = writer.publisher_id
+        return (
+            "id",
+            f"{record_id} was published by {owner}; {who} may correct only its own records and "
+            "those of the departments under it. To point out an error, report it as a tip",
+        )
+    if named != owner:
+        return (
+            "publisher_id",
+            f"{record_id} was published by {owner}, and a correction never changes who "
+            f"published a record: leave publisher_id out or give {owner}",
+        )
+    return None
+
+
+def publishers_of(session: Session, kind: Kind, ids: Sequence[str]) -> dict[str, str]:
+    """For each id already published: who published it."""
+    table = kind.table
+    out: dict[str, str] = {}
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start : start + 500])
+        rows = session.exec(select(table.id, table.publisher_id).where(table.id.in_(chunk)))
+        out.update((record_id, publisher) for record_id, publisher in rows)
+    return out
+
+
 def validation_problems(index: int, error: ValidationError) -> list[Problem]:
     """Turn pydantic's errors into Problems with dotted field paths and plain sentences."""
     problems = []
