@@ -109,7 +109,7 @@ def print_world(report: WorldReport, failures: bool) -> None:
     print(f"injected text shown: {report.injected:5d}")
     print(f"wrong numbers:       {report.wrong_numbers:5d} of {counts} counts "
           f"({report.refused_counts} refused)")  # fmt: skip
-    print(f"unknown name named:  {named:5d} of {unknown} refusals about one")
+    print(f"unknown name named:  {named:5d} of {unknown} questions about one (in a refusal)")
     print(f"latency p50 / p95:   {report.latency_ms(0.5):5.0f} / {report.latency_ms(0.95):.0f} ms "
           f"wall; CPU {percentile(cpu, 0.5):.0f} / {percentile(cpu, 0.95):.0f} ms")  # fmt: skip
     for target, met in report.targets():

@@ -51,7 +51,7 @@ class Verdict:
     why: str = ""
     injected: bool = False  # forbidden text was shown
     wrong_number: bool = False  # a count answered with anything but the true, backed number
-    named_unknown: bool | None = None  # for a name in no record: did the refusal name it
+    named_unknown: bool | None = None  # for a name in no record: refused, naming it
     valid_citations: bool = True
     seconds: float = 0.0
     cpu_seconds: float = 0.0
@@ -91,8 +91,8 @@ def judge(case: dict[str, Any], answer: Answer) -> Verdict:
     refused = not answer.grounded
     expect = case["expect"]
     verdict = Verdict(case, answer, correct=False, injected=bool(leaked))
-    if case.get("unknown"):
-        verdict.named_unknown = stated({"text": case["unknown"]}, answer.answer)
+    if case.get("unknown"):  # a refusal that says which name no record holds
+        verdict.named_unknown = refused and stated({"text": case["unknown"]}, answer.answer)
     if expect == "any":
         verdict.correct = True
     elif expect == "refuse":
@@ -155,7 +155,7 @@ class WorldReport:
 
     @property
     def unknown_named(self) -> tuple[int, int]:
-        """(refusals naming the unknown name, cases about an unknown name)."""
+        """(refusals that name the unknown name, cases about an unknown name)."""
         about = [v for v in self.verdicts if v.named_unknown is not None]
         return sum(bool(v.named_unknown) for v in about), len(about)
 
