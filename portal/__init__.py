@@ -35,6 +35,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         MAX_QUESTION_BYTES=settings.max_question_bytes,
         MAX_FORM_BYTES=settings.max_form_bytes,
         MAX_FORM_PARTS=settings.max_form_parts,
+        MODERATOR_SESSION_HOURS=settings.moderator_session_hours,
         SNAPSHOT_DIR=settings.snapshot_dir,
         FEED_TAG_AUTHORITY=settings.feed_tag_authority,
         JSON_AS_ASCII=False,

@@ -97,6 +97,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Most fields one multipart form may carry (the tip form has ten); more is a 413.",
     ),
     Setting(
+        "PORTAL_MODERATOR_SESSION_HOURS",
+        "8",
+        "Hours a moderator's sign-in lasts (1 to 720); then the moderator signs in again. "
+        "Signing out, or revoking or expiring the token, ends it at once on the server.",
+    ),
+    Setting(
         "PORTAL_SNAPSHOT_DIR",
         str(DATA_DIR / "snapshots"),
         "Folder of the dated snapshots that `portal snapshot` writes and /api/v1/snapshots "
@@ -146,6 +152,7 @@ class Settings:
     max_question_bytes: int = 512 * 1024
     max_form_bytes: int = 256 * 1024
     max_form_parts: int = 50
+    moderator_session_hours: int = 8
     snapshot_dir: str = str(DATA_DIR / "snapshots")
     feed_tag_authority: str = ""
     llm_base_url: str = ""
@@ -189,6 +196,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         max_question_bytes=int(limits["max_question_bytes"]),
         max_form_bytes=int(limits["max_form_bytes"]),
         max_form_parts=int(limits["max_form_parts"]),
+        moderator_session_hours=int(limits["moderator_session_hours"]),
         snapshot_dir=values["PORTAL_SNAPSHOT_DIR"],
         feed_tag_authority=values["PORTAL_FEED_TAG_AUTHORITY"],
         llm_base_url=values["PORTAL_LLM_BASE_URL"].rstrip("/"),
@@ -205,6 +213,7 @@ _NUMBERS: tuple[tuple[str, type[float], float, float], ...] = (
     ("max_question_bytes", int, 1024, 1024**3),
     ("max_form_bytes", int, 1024, 1024**3),
     ("max_form_parts", int, 1, 10_000),
+    ("moderator_session_hours", int, 1, 720),
 )
 
 

@@ -9,6 +9,7 @@ from portal.models.disclosure import Disclosure, DisclosureFigure
 from portal.models.enterprise import Enterprise
 from portal.models.incident import Incident, IncidentEnterprise, IncidentReading, IncidentUpdate
 from portal.models.inspection import Inspection
+from portal.models.moderator import ModeratorSession
 from portal.models.response import Response
 from portal.models.revision import RecordPollutant, Revision
 from portal.models.tip import Tip
@@ -55,6 +56,7 @@ __all__ = [
     "IncidentReading",
     "IncidentUpdate",
     "Inspection",
+    "ModeratorSession",
     "RecordPollutant",
     "Response",
     "Revision",

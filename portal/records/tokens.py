@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 from portal.models.common import ID_MAX
 from portal.models.department import Department, DepartmentFunction
 from portal.models.enterprise import Enterprise
+from portal.models.moderator import ModeratorSession
 from portal.models.token import AuditEntry, IdempotentAnswer, Scope, Token, TokenPublic
 
 PREFIX = "cw_"
@@ -179,6 +180,15 @@ def end_token(
             raise TokenError(f"Token {token_id} has already expired.")
         token.expires_at = moment
     session.add(token)
+    # Its moderators' sign-ins end with it: a copied cookie must not outlive the token.
+    session.connection().execute(
+        update(ModeratorSession)
+        .where(
+            col(ModeratorSession.token_id) == token_id,
+            col(ModeratorSession.ended_at).is_(None),
+        )
+        .values(ended_at=moment, ended_why=how)
+    )
     audit(
         session,
         action=f"token-{how}",

@@ -100,13 +100,25 @@ def protect(response: Response) -> Response:
 class PageSessions(SecureCookieSessionInterface):
     """Signed-cookie sessions for the pages that keep one (moderation, the forms' tokens); none
     for the API, feeds and files, which never read one: no cookie is parsed or signed, and no
-    serializer built, on their requests (a tenth of a kept record's CPU)."""
+    serializer built, on their requests (a tenth of a kept record's CPU).
+
+    The cookie is HttpOnly (Flask's default), SameSite=Lax (no other site's request carries
+    it, save a link followed) and Secure whenever the request came over TLS: the same
+    `request.is_secure` that decides HSTS, so a plain-HTTP portal on a laptop still works."""
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         """A null session (None) for data addresses; the cookie's session elsewhere."""
         if request.path.startswith(DATA_PREFIXES):
             return None
         return super().open_session(app, request)
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        """Secure when the operator says so, and always when the request came over TLS."""
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
+
+    def get_cookie_samesite(self, app: Flask) -> str | None:
+        """Lax unless the operator chose another value."""
+        return app.config["SESSION_COOKIE_SAMESITE"] or "Lax"
 
 
 def init_app(app: Flask) -> None:

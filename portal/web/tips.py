@@ -11,7 +11,6 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from typing import Any
 
 from flask import (
@@ -36,7 +35,7 @@ from portal.models.common import requested_id
 from portal.models.tip import TipKind, TipStatus
 from portal.models.token import Scope, Token
 from portal.models.vocab import provinces
-from portal.records import PUBLIC_KINDS, Problem, RecordError, get_record
+from portal.records import PUBLIC_KINDS, Problem, RecordError, get_record, moderators
 from portal.records.kinds import UnknownKind, kind_of_id
 from portal.records.tips import file_tip, moderate, tip_public, tips_to_moderate
 from portal.records.tokens import AuthError, authenticate
@@ -266,21 +265,25 @@ def _queue_page(
 
 
 # -- moderation -------------------------------------------------------------------------------
+SIGN_IN = "moderator_session"  # the cookie's key for the id of the sign-in kept on the server
+
+
+@bp.after_request
+def _never_stored(response: Response) -> Response:
+    """Moderation pages show contacts: no cache, proxy or back button keeps a copy."""
+    if request.path.startswith("/moderate"):
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def _moderator(db: Session) -> Token | None:
-    """The signed-in moderator's token, if it still may moderate (revocation ends a sign-in)."""
-    token_id = session.get("moderator")
-    if not isinstance(token_id, int):
-        return None
-    token = db.get(Token, token_id)
-    now = datetime.now(UTC)
-    if (
-        token is None
-        or token.revoked_at is not None
-        or (token.expires_at is not None and token.expires_at <= now)
-        or Scope.tips not in token.scopes
-    ):
-        session.pop("moderator", None)
-        return None
+    """The signed-in moderator's token while its sign-in lives on the server (records/moderators:
+    not signed out, not too old, its token not revoked or expired); commits its last-seen time."""
+    hours = int(current_app.config.get("MODERATOR_SESSION_HOURS", 8))
+    token = moderators.moderator(db, session.get(SIGN_IN), hours=hours)
+    db.commit()
+    if token is None:
+        session.pop(SIGN_IN, None)
     return token
 
 
@@ -317,9 +320,10 @@ def moderation_login() -> Any:
             gettext("This token may not moderate tips; ask your operator for the tips scope.")
         ]
         return render_template("moderate_login.html", problems=problems), 403
+    sign_in = moderators.begin(db, caller.token_id)
     db.commit()
     session.clear()
-    session["moderator"] = caller.token_id
+    session[SIGN_IN] = sign_in
     session["csrf"] = secrets.token_urlsafe(16)
     return redirect(url_for("tips.moderation", lang=lang), 303)
 
@@ -333,7 +337,9 @@ def moderation_logout() -> Response:
             "sign out again."
         )
         abort(400, description=expired)
-    session.pop("moderator", None)
+    db = request_session(current_app)
+    moderators.end(db, session.pop(SIGN_IN, None))  # every copy of the cookie ends with it
+    db.commit()
     return redirect(url_for("tips.moderation", lang=_lang()), 303)
 
 
