@@ -1,9 +1,10 @@
 """The last step of every answer: citations are checked against the sources, whoever wrote it.
 
 A marker that names no source, or a source whose quoted words are not the record's own, is
-removed; a sentence whose every marker was removed goes with them (it claimed evidence it does
-not have); the markers left are renumbered in order of appearance. An answer with no valid
-citation left is a refusal.
+removed, and so is a sentence a model wrote whose numbers or names its cited sources do not
+hold (supported.py); a sentence whose every marker was removed goes with them (it claimed
+evidence it does not have); the markers left are renumbered in order of appearance. An answer
+with no valid citation left is a refusal.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import date, datetime
 
 from portal.assistant.answer import Citation
 from portal.assistant.compose import Draft, Source
+from portal.assistant.supported import claims, supported
 from portal.assistant.timing import now_or_later_note
 
 MARKERS = re.compile(r"\s?\[(\d{1,3}(?:\s*[,，、]\s*\d{1,3})*)\]")
@@ -25,6 +27,16 @@ _UNIT = re.compile(
 
 def _valid(source: Source) -> bool:
     return bool(source.passage.strip()) and source.passage in source.document.page_content
+
+
+def _supported(draft: Draft, unit: str, wanted: list[int]) -> bool:
+    """A model's sentence: its numbers and names are in the valid sources it cites."""
+    cited = [
+        draft.sources[n - 1].document
+        for n in wanted
+        if 1 <= n <= len(draft.sources) and _valid(draft.sources[n - 1])
+    ]
+    return bool(cited) and supported(MARKERS.sub("", unit), cited, draft.names)
 
 
 def verify(draft: Draft, base: str, lang: str) -> tuple[str, list[Citation], datetime | None]:
@@ -54,9 +66,12 @@ def verify(draft: Draft, base: str, lang: str) -> tuple[str, list[Citation], dat
             continue
         groups = MARKERS.findall(unit)
         if not groups:
-            out.append(unit)
+            if not (draft.written and claims(unit, draft.names)):
+                out.append(unit)  # a model's figure or name with no citation goes
             continue
         wanted = [int(n) for group in groups for n in re.split(r"\s*[,，、]\s*", group)]
+        if draft.written and not _supported(draft, unit, wanted):
+            continue  # a number or a name its sources do not hold
         if not any(keep(n) is not None for n in wanted):
             continue  # every source it named is invalid: the claim goes too
 

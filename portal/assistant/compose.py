@@ -19,7 +19,7 @@ from portal.assistant.glossary import bilingual
 from portal.assistant.passages import RecordView, fact_field
 from portal.assistant.question import Question
 from portal.assistant.retriever import document_sentences
-from portal.assistant.scoring import MIN_COVERAGE, Scored, answers, relevance, score
+from portal.assistant.scoring import GENERAL, MIN_COVERAGE, Scored, answers, relevance, score
 from portal.assistant.text import CJK, found, stem
 from portal.assistant.timing import as_of, asks_now_or_later, timeless
 
@@ -46,6 +46,10 @@ class Draft:
     text: str
     sources: list[Source]
     now_or_later: bool = False
+    # Written by a model: each sentence's numbers and names must be in the sources it cites
+    # (supported.py); `names` are the proper names of every record it was given.
+    written: bool = False
+    names: frozenset[str] = frozenset()
 
 
 def _day(doc: Document) -> str:
@@ -99,10 +103,11 @@ def _asked_about(question: Question, s: Scored) -> bool:
     """True when a fact sentence holds a word the question asks about outside the names it
     shares with every fact of its record (a credit code is no answer to "how much ...")."""
     words = s.sentence.words
-    for name in (s.record.title_zh, s.record.title_en, *(a.surface for a in question.anchors)):
+    for name in (s.record.title_zh, s.record.title_en):
         if name:
             words = words.replace(name, " ")
-    return any(found(t, words) for t in question.terms if not t.is_name)
+    asked = [t for t in question.terms if not t.is_name and t.text.lower() not in GENERAL]
+    return any(found(t, words) for t in asked)
 
 
 def _languages(question: Question, ranked: list[Scored], best: Scored) -> dict[str, str]:

@@ -20,6 +20,8 @@ from langchain_core.prompts import ChatPromptTemplate
 
 from portal.assistant.compose import Draft, Source
 from portal.assistant.inputs import MAX_QUESTION, Turn
+from portal.assistant.supported import source_text
+from portal.assistant.timing import asks_now_or_later
 from portal.config import PROJECT_ROOT
 
 PROMPTS_DIR = PROJECT_ROOT / "prompts"
@@ -87,13 +89,11 @@ def _data(text: str) -> str:
 
 
 def sources_block(documents: Sequence[Document]) -> str:
-    """The numbered sources a model answers from."""
+    """The numbered sources a model answers from: each as the check reads it (source_text)."""
     parts = []
     for i, doc in enumerate(documents, 1):
-        meta = doc.metadata
-        head = f"[{i}] {_data(meta['title'])} ({meta['kind']} {meta['id']}"
-        head += f", {meta['date']})" if meta.get("date") else ")"
-        parts.append(f"{head}\n<<<\n{_data(doc.page_content)}\n>>>")
+        head, _, body = source_text(doc).partition("\n")
+        parts.append(f"[{i}] {_data(head)}\n<<<\n{_data(body)}\n>>>")
     return "\n\n".join(parts)
 
 
@@ -107,7 +107,14 @@ def compose(model: BaseChatModel, question: str, lang: str, documents: list[Docu
     text = re.sub(r"[【［](\d{1,3})[】］]", r"[\1]", text)  # 【1】, as Chinese text may write it
     if not text or text.startswith(NO_ANSWER):
         return Draft("", [])
-    return Draft(text, [Source(doc, doc.page_content) for doc in documents])
+    names = frozenset(n for doc in documents for n in doc.metadata.get("names", []))
+    return Draft(
+        text,
+        [Source(doc, doc.page_content) for doc in documents],
+        now_or_later=asks_now_or_later(question),
+        written=True,
+        names=names,
+    )
 
 
 def rewrite(model: BaseChatModel, question: str, history: Sequence[Turn]) -> str | None:

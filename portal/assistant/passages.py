@@ -10,27 +10,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from portal.assistant.facets import date_words, facets_of, proper_names
+from portal.assistant.facets import ids_named as ids_named  # imported from here by others
+from portal.assistant.facets import place_words as place_words
 from portal.assistant.facts import facts
 from portal.assistant.injection import quotable
 from portal.assistant.text import Span, en_stems, sentences
-from portal.models import vocab
 from portal.models.labels import label
 from portal.models.times import shown_in
 from portal.records.query import CHINA
 
-KIND_WORDS = {
-    "incidents": ("污染事件 事件", "incident pollution event"),
-    "inspections": ("检查", "inspection"),
-    "disclosures": ("信息披露 披露 报告", "disclosure report"),
-    "enterprises": ("企业 公司", "enterprise company"),
-    "departments": ("部门", "department"),
-}
-# Extra words an outcome is known by, beyond its label.
-OUTCOME_WORDS = {
-    "violation": ("违规 违反 不合格 处罚", "violation violated failed breach"),
-    "rectification_ordered": ("整改 不合格", "rectification ordered rectify failed"),
-    "compliant": ("合格 达标 未发现问题", "compliant passed"),
-}
 # The text fields of each kind, by stem, in reading order; parts are lists of items with a field.
 FIELDS: dict[str, tuple[str, ...]] = {
     "incidents": ("title", "summary"),
@@ -84,6 +73,7 @@ class RecordView:
     facts: list[Sentence] = field(default_factory=list)
     days: dict[str, date] = field(default_factory=dict)  # fields with a day of their own
     as_of: date | None = None  # the latest day the record's text speaks of (evidence_day)
+    names: tuple[str, ...] = ()  # its proper names (facets.proper_names)
 
     def day_of(self, field_name: str) -> date | None:
         """The day a sentence of this field is evidence of: its own (a reading's, an
@@ -199,66 +189,6 @@ def _years(record: Any, day: date | None) -> frozenset[int]:
     return frozenset(years)
 
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")  # fmt: skip
-
-
-def date_words(day: date | None) -> list[str]:
-    """A record's day as people write it: 4 June 2024, June 2024, 2024年6月4日."""
-    if day is None:
-        return []
-    month = MONTHS[day.month - 1]
-    return [f"{day.day} {month} {day.year}", f"{month} {day.year}",
-            f"{day.year}年{day.month}月{day.day}日"]  # fmt: skip
-
-
-def _facets(
-    record: Any, names: Mapping[str, tuple[str, str | None]], places: Mapping[str, list[str]]
-) -> str:
-    words: list[str] = date_words(_main_day(record))
-    zh, en = KIND_WORDS.get(record.kind, ("", ""))
-    words += [zh, en]
-    for attr in (
-        "name_zh",
-        "name_en",
-        "title_zh",
-        "title_en",
-        "city_zh",
-        "city_en",
-        "river_zh",
-        "river_en",
-        "place_zh",
-        "place_en",
-        "park_zh",
-        "park_en",
-        "county_zh",
-        "county_en",
-        "formerly_zh",
-        "formerly_en",
-    ):
-        value = getattr(record, attr, None)
-        if value:
-            words.append(value)
-    province = vocab.provinces().get(getattr(record, "province", None) or "")
-    if province:
-        words += [province.short_zh, province.name_zh, province.name_en]
-    for code in getattr(record, "pollutants", []) or []:
-        pollutant = vocab.pollutants().get(code)
-        words += [code] + ([pollutant.name_zh, pollutant.name_en] if pollutant else [])
-    for attr in ("outcome", "status", "sector", "category", "inspection_type", "function"):
-        value = getattr(record, attr, None)
-        if value:
-            words += [label(str(value), "zh"), label(str(value), "en")]
-            words += list(OUTCOME_WORDS.get(str(value), ()))
-    for rid in ids_named(record):
-        if rid in names:
-            zh_name, en_name = names[rid]
-            words += [zh_name, en_name or ""]
-        if rid in places and rid != record.id:
-            words += places[rid]
-    return "\n".join(w for w in words if w)
-
-
 def inspection_title(record: Any, names: Mapping[str, tuple[str, str | None]], lang: str) -> str:
     """An inspection has no title of its own: the enterprise, the day and the outcome."""
     zh_name, en_name = names.get(record.enterprise_id, (record.enterprise_id, None))
@@ -290,9 +220,10 @@ def view(
         day=day,
         updated_at=record.updated_at,
         publisher_id=record.publisher_id,
-        facets=_facets(record, names, places or {}),
+        facets=facets_of(record, day, names, places or {}),
         years=_years(record, day),
         as_of=evidence_day(record),
+        names=tuple(proper_names(record, names)),
     )
     position = 0
     for name, lang, text in _text_fields(record):
@@ -325,21 +256,3 @@ def view(
         position += 1
     en_stems(out.facets)  # warm the cache: every sentence of this record is checked against it
     return out
-
-
-def ids_named(record: Any) -> list[str]:
-    """The enterprises and departments a record names (for their display names)."""
-    ids = [record.publisher_id, getattr(record, "enterprise_id", None)]
-    ids += [r.enterprise_id for r in getattr(record, "responsible", []) or []]
-    ids += [u.department_id for u in getattr(record, "updates", []) or []]
-    return list(dict.fromkeys(i for i in ids if i))
-
-
-def place_words(enterprise: Any) -> list[str]:
-    """Where an enterprise is, in both languages, and its sector (facts of what names it)."""
-    words = [enterprise.city_zh, enterprise.city_en, enterprise.county_zh, enterprise.county_en]
-    province = vocab.provinces().get(enterprise.province or "")
-    if province:
-        words += [province.short_zh, province.name_zh, province.name_en]
-    words += [label(str(enterprise.sector), "zh"), label(str(enterprise.sector), "en")]
-    return [w for w in words if w]

@@ -40,6 +40,8 @@ from portal.search import SearchQuery
 WINDOW_SENTENCES = 3
 WINDOW_CHARS = 600
 MAX_WORD_SEARCHES = 6
+FACTS_PER_RECORD = 2
+FACT_WEIGHT = 0.9
 OTHER_SEARCHES = 3  # content words also searched in the other language
 TERM_LIMIT = 6
 
@@ -126,12 +128,18 @@ class RecordRetriever(BaseRetriever):
                 self._windows(question, record, priors[record.id], rare),
                 key=lambda w: -w[0],
             )
-            mine = [w for w in windows if w[1].metadata["lang"] == question.lang]
-            other = [w for w in windows if w[1].metadata["lang"] != question.lang]
+            text = [w for w in windows if not w[1].metadata["fact"]]
+            mine = [w for w in text if w[1].metadata["lang"] == question.lang]
+            other = [w for w in text if w[1].metadata["lang"] != question.lang]
             if mine:  # the question's language first; one passage of the other in reserve
                 best += mine[: self.per_record - 1] + other[:1]
             else:
                 best += other[: self.per_record]
+            # Facts beside the text, never instead of it, in the question's language (they
+            # are stated in both), a little below a sentence that scores the same.
+            facts = [w for w in windows if w[1].metadata["fact"]]
+            facts = [w for w in facts if w[1].metadata["lang"] == question.lang]
+            best += [(FACT_WEIGHT * score, doc) for score, doc in facts[:FACTS_PER_RECORD]]
         best.sort(key=lambda w: -w[0])
         return [doc for _, doc in best[: self.k]]
 
@@ -250,6 +258,7 @@ def _document(
             "start": first.span.start,
             "position": first.position,
             "facets": record.facets,
+            "names": list(record.names),
             "languages": sorted({s.lang for s in record.sentences}),
             "score": round(max(s.score for s in window), 3),
             "prior": prior,

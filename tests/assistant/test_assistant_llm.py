@@ -51,10 +51,11 @@ def _ask(app: Flask, model: Any, question: str, history: list[Any] | None = None
 
 
 def test_the_model_writes_from_numbered_sources(sample_app: Flask) -> None:
-    model = RecordingModel(responses=["Guangxi Jinhe Mining was held responsible [1]."], seen=[])
+    # No figure and no name: whatever source 1 is, the sentence is one it can support.
+    model = RecordingModel(responses=["It was named responsible [1]."], seen=[])
     body = _ask(sample_app, model, LONGJIANG)
     assert body["mode"] == "llm" and body["grounded"] is True
-    assert body["answer"] == "Guangxi Jinhe Mining was held responsible [1]."
+    assert body["answer"] == "It was named responsible [1]."
     (citation,) = body["citations"]
     system, human = model.seen[0]
     assert "Answer only from the numbered sources" in str(system.content)
