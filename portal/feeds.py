@@ -515,11 +515,14 @@ def all_records(fmt: str) -> Any:
 def kind_feed(kind: str, fmt: str) -> Any:
     """One kind's records; every listing filter applies."""
     args, lang, limit = _parse()
+    # The queries first: they refuse a 'kind' in the address, which would else replace the
+    # kind of the listing's link and make url_for fail (a 500).
+    queries = _queries([kind], args)
     feed = Feed(
         kind,
         KIND_NAMES[kind],
         _page("web.listing", args, lang, kind=kind),
-        queries=_queries([kind], args),
+        queries=queries,
         filters=args,
     )
     return serve(feed, fmt, lang, limit)

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
-from portal.models.common import requested_id
+from portal.models.common import INVISIBLE, requested_id
 from portal.models.tip import Tip, TipCreate, TipPublic, TipStatus
 from portal.records.checks import RecordError, validation_problems
 from portal.records.kinds import UnknownKind, kind_of_id
@@ -154,6 +154,8 @@ def moderate(
     reason = (reason or "").strip() or None
     if reason and len(reason) > 2000:
         raise RecordError([Problem(0, "reason", "keep the reason under 2,000 characters")])
+    if reason and INVISIBLE.search(reason):  # PostgreSQL refuses a NUL in text: a 500 before
+        raise RecordError([Problem(0, "reason", "remove the invisible control characters")])
     if wanted == TipStatus.rejected and (reason is None or len(reason) < 3):
         raise RecordError([Problem(0, "reason", "say why the tip is rejected; it is public")])
     if wanted == TipStatus.accepted:
