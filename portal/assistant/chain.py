@@ -89,7 +89,7 @@ class Assistant:
             except Exception:  # a model server down must not stop the answer
                 log.warning("the language model could not rewrite a follow-up", exc_info=True)
         if rewritten is None:
-            rewritten = history.standalone(state["question"], state["history"])
+            rewritten = history.standalone(state["question"], state["history"], self.gazetteer())
         return {**state, "standalone": rewritten}
 
     def gazetteer(self) -> Gazetteer:

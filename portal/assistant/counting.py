@@ -100,12 +100,13 @@ def cite(
     for row in rows:
         record = view(row, names, places)
         stated = None
+        mine = [f for f in facts(row, names) if f.lang == lang]
         if field is not None:
-            stated = next(
-                (f for f in facts(row, names) if f.field == field and f.lang == lang), None
-            )
+            stated = next((f for f in mine if f.field == field), None)
         first = next((s for s in record.sentences if s.lang == lang), None)
         first = first or (record.sentences[0] if record.sentences else None)
+        if stated is None and first is None and mine:
+            stated = mine[0]  # a record with no text of its own: a fact of its fields
         if stated is None and first is None:
             continue
         out.append(

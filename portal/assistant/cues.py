@@ -76,6 +76,9 @@ def counts_records(text: str, lowered: str) -> bool:
         else:
             for match in re.finditer(rf"\b{re.escape(cue)}\b", lowered):
                 after = en_words(lowered[match.end() :])[:4]
-                if any(w in cues for w in after):
+                following = text[match.end() : match.end() + 8]  # "how many 检查" (mixed)
+                if any(w in cues for w in after) or any(
+                    c in following for c in cues if CJK.search(c)
+                ):
                     return True
     return False

@@ -10,6 +10,7 @@ pinyin. Nothing here is a list of names: only the shape of names in general.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -146,12 +147,20 @@ def place_forms(kind: str, name: str) -> list[str]:
     return out
 
 
+_ZH_REGION = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:省|自治区|市|自治州|州|盟|县|区|旗)")
+
+
 def trade_names(name: str, regions: list[str]) -> list[str]:
     """The shorter names of an enterprise: less its legal form, its region (`regions`: names
     of provinces, cities and counties as Chinese and as Latin keys, longest first), its
     industry."""
     if CJK.search(name):
         core = _strip_start(_strip_end(name, ZH_ORG), regions)
+        while True:  # a region the records do not hold as a place: 棠川县, 霁州市
+            unit = _ZH_REGION.match(core)
+            if unit is None or len(core) - unit.end() < 2:
+                break
+            core = core[unit.end() :]
         trade = core
         while True:
             shorter = _strip_end(trade, ZH_INDUSTRY)

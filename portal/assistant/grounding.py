@@ -13,58 +13,24 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from portal.assistant import lexicon
-from portal.assistant.folding import fold, latin_key, pinyin_keys, syllables, within_one
+from portal.assistant.folding import fold, latin_key, pinyin_keys, within_one
 from portal.assistant.gazetteer import (
     EN_INDUSTRY,
     EN_ORG,
-    GENERIC,
     PLACE_KINDS,
     ZH_INDUSTRY,
     ZH_ORG,
     Entity,
     Gazetteer,
 )  # fmt: skip
-from portal.assistant.text import language, words_of, zh_words
+from portal.assistant.shapes import Unlinked, chinese_phrases, english_phrases
+from portal.assistant.text import language
 
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _LATIN = re.compile(r"[a-z0-9]+")
-_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _CODE = re.compile(r"(?<![0-9A-Za-z])[0-9A-Za-z][0-9A-Za-z-]{6,}[0-9A-Za-z](?![0-9A-Za-z])")
-_ENTERPRISE = ("enterprise", "site", "department")
-HEADS_EN: dict[str, tuple[str, ...]] = {
-    **dict.fromkeys(words_of("company co corp corporation ltd limited group plant factory works "
-                             "smelter smeltery refinery mine yard"), _ENTERPRISE),
-    **dict.fromkeys(words_of("river creek stream brook"), ("river",)),
-    **dict.fromkeys(words_of("lake reservoir"), ("river", "site")),
-    **dict.fromkeys(words_of("county district"), ("county",)),
-    **dict.fromkeys(words_of("city prefecture"), ("city",)),
-    **dict.fromkeys(words_of("park zone"), ("park",)),
-    **dict.fromkeys(words_of("bureau department administration ministry commission government"),
-                    ("department",)),
-    **dict.fromkeys(words_of("station town township village"), ("site",)),
-}  # fmt: skip
-HEADS_ZH: dict[str, tuple[str, ...]] = {
-    **dict.fromkeys(("公司", "厂", "集团", "矿"), _ENTERPRISE),
-    **dict.fromkeys(("河", "江", "溪", "涌", "渠"), ("river",)),
-    **dict.fromkeys(("湖", "水库"), ("river", "site")),
-    **dict.fromkeys(("县", "区", "旗"), ("county",)),
-    "市": ("city",),
-    **dict.fromkeys(("园区", "工业园", "开发区"), ("park",)),
-    **dict.fromkeys(("局", "厅", "委员会", "政府"), ("department",)),
-    **dict.fromkeys(("站", "镇", "乡", "村"), ("site",)),
-}
-# Words around a name in a Chinese question: never part of the name.
-ZH_AROUND = frozenset(lexicon.ZH_STOP) | frozenset(
-    words_of(
-        """
-        的 在 是 和 与 及 对 被 从 向 于 位于 哪 哪条 哪个 哪些 哪家 这条 那条 这家 那家 该 此 本
-        各 每 所有 全部 什么 一条 一家 一个 附近 关于 发生 记录
-        """
-    )
-)
-# Capitalised words that are English, not romanised Chinese names.
-EN_PROPER = frozenset(words_of("china chinese english prc ai"))
+_NEXT_WORD = re.compile(r"[\s,.]{0,3}([A-Za-z]+)\.?")
+_REGIONS = ("city", "county", "province")
 
 
 @dataclass(frozen=True)
@@ -76,15 +42,6 @@ class Link:
     surface: str  # as the question wrote it
     entities: tuple[Entity, ...]
     how: str  # recorded, short, pinyin, code, fuzzy, homophone
-
-
-@dataclass(frozen=True)
-class Unlinked:
-    """A phrase shaped like a name that names nothing the gazetteer holds."""
-
-    surface: str  # the phrase as written ("the Qingshan Smelting Company" -> Qingshan ...)
-    core: str  # its distinctive part, the words a record would have to contain ("Qingshan")
-    kinds: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -153,101 +110,6 @@ def _masked(text: str, links: Iterable[Link]) -> str:
     return "".join(chars)
 
 
-def _english_phrases(masked: str) -> list[tuple[int, int, Unlinked]]:
-    """Capitalised phrases with a head word (the Qingshan Smelting Company, Qingxi River) and
-    romanised Chinese words standing alone (in Zhangmu)."""
-    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(masked)]
-    out: list[tuple[int, int, Unlinked]] = []
-    used: set[int] = set()
-    for k, (_s, end, word) in enumerate(words):
-        kinds = HEADS_EN.get(word.lower())
-        if kinds is None or k == 0:
-            continue
-        j = k - 1
-        while j >= 0 and _joined(masked, words[j], words[j + 1]) and _in_name(words[j][2]):
-            j -= 1
-        phrase = words[j + 1 : k + 1]
-        core = [w for _s2, _e2, w in phrase if _distinctive(w)]
-        if not core or len(phrase) < 2:
-            continue
-        used.update(range(j + 1, k + 1))
-        start = phrase[0][0]
-        out.append((start, end, Unlinked(masked[start:end], " ".join(core), kinds)))
-    for k, (start, end, word) in enumerate(words):
-        initial = not masked[:start].strip() or masked[:start].rstrip()[-1] in ".?!。？！"
-        if k in used or initial or not word[0].isupper() or word.isupper():
-            continue
-        if _distinctive(word) and syllables(word) >= 2:
-            out.append((start, end, Unlinked(word, word, (*PLACE_KINDS, *_ENTERPRISE))))
-    return out
-
-
-def _joined(text: str, left: tuple[int, int, str], right: tuple[int, int, str]) -> bool:
-    return re.fullmatch(r"[\s,.]{0,3}", text[left[1] : right[0]]) is not None
-
-
-def _in_name(word: str) -> bool:
-    low = word.lower()
-    return word[0].isupper() or low in EN_INDUSTRY or low in HEADS_EN or low in EN_ORG
-
-
-def _distinctive(word: str) -> bool:
-    low = word.lower()
-    return (
-        word[0].isupper()
-        and low not in GENERIC
-        and low not in HEADS_EN
-        and low not in EN_PROPER
-        and not any(low == m.lower() for m in _MONTHS)
-    )
-
-
-_MONTHS = words_of("January February March April May June July August September October November "
-           "December Monday Tuesday Wednesday Thursday Friday Saturday Sunday")  # fmt: skip
-
-
-def _chinese_phrases(masked: str) -> list[tuple[int, int, Unlinked]]:
-    """Chinese phrases ending in a head (公司, 厂, 河, 县, 园区...) whose words before it are not
-    words of the question around them: 某某冶炼厂, 青山冶炼公司."""
-    import jieba_fast_dat as jieba
-
-    out: list[tuple[int, int, Unlinked]] = []
-    for run in _CJK_RUN.finditer(masked):
-        tokens = zh_words(run.group())
-        ends, at = [], 0
-        for token in tokens:
-            at = run.group().find(token, at) + len(token)
-            ends.append(at)
-        for k, token in enumerate(tokens):
-            head = next(
-                (h for h in sorted(HEADS_ZH, key=len, reverse=True) if token.endswith(h)), None
-            )
-            if head is None:
-                continue
-            j = k
-            while j > 0 and k - j < 3 and tokens[j - 1] not in ZH_AROUND:
-                j -= 1
-            phrase = "".join(tokens[j : k + 1])
-            modifier = phrase[: -len(head)]
-            while True:
-                shorter = _trim(modifier)
-                if shorter == modifier:
-                    break
-                modifier = shorter
-            if len(modifier) < 2 or modifier in GENERIC or jieba.get_FREQ(phrase):
-                continue  # a word of the language (水电站, 自治区), not a name
-            start = run.start() + ends[k] - len(phrase)
-            out.append((start, run.start() + ends[k], Unlinked(phrase, modifier, HEADS_ZH[head])))
-    return out
-
-
-def _trim(modifier: str) -> str:
-    for word in sorted((*ZH_INDUSTRY, *ZH_ORG), key=len, reverse=True):
-        if modifier.endswith(word) and len(modifier) > len(word):
-            return modifier[: -len(word)]
-    return modifier
-
-
 def _fuzzy(gaz: Gazetteer, phrase: Unlinked) -> tuple[set[Entity], str] | None:
     """The one entity a phrase names with one letter or character wrong, or a homophone."""
     cjk = _CJK_RUN.fullmatch(phrase.core) is not None
@@ -276,7 +138,7 @@ def ground(text: str, gaz: Gazetteer) -> Grounding:
     links = _choose(_matches(gaz, folded, text), text)
     masked = _masked(text, links)
     unlinked = []
-    phrases = sorted(_english_phrases(masked) + _chinese_phrases(masked), key=lambda p: p[0])
+    phrases = sorted(english_phrases(masked) + chinese_phrases(masked), key=lambda p: p[0])
     for start, end, phrase in phrases:
         if any(start < link.end and link.start < end for link in links):
             continue
@@ -287,8 +149,52 @@ def ground(text: str, gaz: Gazetteer) -> Grounding:
         entities, how = matched
         ordered = tuple(sorted(entities, key=lambda e: e.key))
         links.append(Link(start, end, text[start:end], ordered, how))
-    links.sort(key=lambda link: link.start)
+    links = _extended(text, sorted(links, key=lambda link: link.start))
     return Grounding(folded_cjk(text), tuple(links), tuple(unlinked), _canonical(text, links))
+
+
+def _extended(text: str, links: list[Link]) -> list[Link]:
+    """An enterprise's link grown over the words of its name around it: the region before a
+    trade name and the industry and legal form after it ("Lanyu" + "Chengling" + "Secondary
+    Lead Co."), so they are not read again as a city, a pollutant or a sector."""
+    out: list[Link] = []
+    for link in links:
+        if len(link.entities) != 1 or link.entities[0].kind != "enterprise":
+            out.append(link)
+            continue
+        entity = link.entities[0]
+        words = set(latin_key(entity.en).split()) if entity.en else set()
+        start, end = link.start, link.end
+        while True:
+            m = _NEXT_WORD.match(text, end)
+            word = m.group(1) if m else ""
+            # Its own words, or a capitalised industry word (a name with no English form)
+            own = word.lower() in words or word[:1].isupper()
+            if m is not None and word.lower() in _EXTENDING and own:
+                end = m.end()
+                continue
+            at = end + len(text[end:]) - len(text[end:].lstrip(" "))  # "Chengling 再生铅"
+            tail = next(
+                (w for w in _ZH_EXTENDING if text.startswith(w, at) and w in entity.zh), ""
+            )
+            if not tail:
+                break
+            end = at + len(tail)
+        before = out[-1] if out else None
+        if (
+            before is not None
+            and all(e.kind in _REGIONS for e in before.entities)
+            and not text[before.end : start].strip(" ,")
+            and (before.surface.lower() in words or before.surface in entity.zh)
+        ):
+            out.pop()
+            start = before.start
+        out.append(Link(start, end, text[start:end], link.entities, link.how))
+    return out
+
+
+_EXTENDING = EN_INDUSTRY | set(EN_ORG) | {"co", "ltd"}
+_ZH_EXTENDING = sorted((*ZH_INDUSTRY, *ZH_ORG), key=len, reverse=True)
 
 
 def folded_cjk(text: str) -> str:

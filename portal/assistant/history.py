@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from portal.assistant.gazetteer import Gazetteer
 from portal.assistant.inputs import Turn
 from portal.assistant.question import Anchor, Question, analyse
 from portal.assistant.text import Term
@@ -21,7 +22,7 @@ def _swap(previous: Question, current: Question) -> str:
     """The previous question with the current one's names put in place of the same kind."""
     text = previous.text
     for anchor in current.anchors:
-        same = [a for a in previous.anchors if a.kind == anchor.kind]
+        same = [a for a in previous.anchors if (a.kind, a.field) == (anchor.kind, anchor.field)]
         if len(same) == 1 and same[0].surface:
             text = re.sub(re.escape(same[0].surface), anchor.surface, text, count=1, flags=re.I)
         else:
@@ -70,28 +71,34 @@ def _elliptical(question: Question) -> bool:
     return not re.search(r"[A-Za-z]{4,}|[\u4e00-\u9fff]{2,}", rest)
 
 
-def standalone(question: str, history: Sequence[Turn]) -> str:
-    """The question as it would be asked without the conversation."""
+def standalone(question: str, history: Sequence[Turn], gazetteer: Gazetteer | None = None) -> str:
+    """The question as it would be asked without the conversation (names grounded with the
+    database's gazetteer when given, so "And on the Tangjiang?" swaps one river for another).
+    Only the user's turns are read: an answer the client edited changes nothing."""
     asked = [t.content for t in history if t.role == "user"][-READ_TURNS:]
     if not asked:
         return question
-    previous = analyse(asked[0])
+    previous = analyse(asked[0], gazetteer)
     context = asked[0]
     for earlier in asked[1:]:
-        context = _rewrite(earlier, previous, context)
-        previous = analyse(context)
-    return _rewrite(question, previous, context)
+        context = _rewrite(earlier, previous, context, gazetteer)
+        previous = analyse(context, gazetteer)
+    return _rewrite(question, previous, context, gazetteer)
 
 
-def _rewrite(question: str, previous: Question, previous_text: str) -> str:
-    current = analyse(question)
+def _rewrite(
+    question: str, previous: Question, previous_text: str, gazetteer: Gazetteer | None
+) -> str:
+    current = analyse(question, gazetteer)
     if not (previous.anchors or previous.terms):
         return question
+    named = {a.surface for a in current.anchors}
+    own = [t for t in current.terms if t.text not in named]  # words beyond the names
     if current.anchors and not current.follow_up:
-        if _elliptical(current) and not current.terms:
+        if _elliptical(current) and not own:
             return _swap(previous, current)  # "And in 2024?", "What about Hunan?"
         return question  # a question of its own
-    if not current.anchors and not current.terms:
+    if not current.anchors and not own:
         return previous_text  # "Tell me more."
     words = _context(previous, current)
     if not words:

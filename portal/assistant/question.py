@@ -145,12 +145,12 @@ def analyse(raw: str, gazetteer: Gazetteer | None = None) -> Question:
     """Read a question (already within length limits). With the gazetteer of the database its
     names are grounded in the records; without, the search synonyms stand in for them."""
     text = normalise(raw)
+    lang = language(text)  # as asked: a name put in the records' spelling does not change it
     grounding = None
     if gazetteer is not None:
         first = ground(text, gazetteer)
         grounding = first if first.canonical == text else ground(first.canonical, gazetteer)
         text = first.canonical
-    lang = language(text)
     lowered = text.lower()
     blanked = without_linked(text, grounding) if grounding else text
     names = _names(blanked) if grounding is None else []
