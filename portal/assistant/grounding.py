@@ -174,9 +174,7 @@ def _extended(text: str, links: list[Link]) -> list[Link]:
                 end = m.end()
                 continue
             at = end + len(text[end:]) - len(text[end:].lstrip(" "))  # "Chengling 再生铅"
-            tail = next(
-                (w for w in _ZH_EXTENDING if text.startswith(w, at) and w in entity.zh), ""
-            )
+            tail = next((w for w in _ZH_EXTENDING if text.startswith(w, at) and w in entity.zh), "")
             if not tail:
                 break
             end = at + len(tail)
