@@ -27,6 +27,9 @@ def world(databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> Ite
         ("Which enterprise was held responsible for the cadmium pollution of the Qifeng River?",
          "INC-QF-0001", "栖凤铜材厂"),
         ("岚山铜箔每年生产多少铜箔？", "ENT-LS-FOIL", "12,000 tonnes"),
+        # mixed scripts: a name in the other language inside the question
+        ("What does 栖凤铜材厂 produce?", "ENT-QF-COPPER", "铜杆"),
+        ("Lanshan Copper Foil每年生产多少铜箔？", "ENT-LS-FOIL", "12,000 tonnes"),
     ],
 )  # fmt: skip
 def test_a_record_in_the_other_language_is_found_and_quoted(
