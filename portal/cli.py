@@ -80,14 +80,10 @@ def _search() -> Any:
 
 
 def _report_index(service: Any) -> None:
-    from portal.search import index as store
-
     if not service.available():
         click.echo("No search index yet: run `portal reindex` to build it.")
         return
-    behind = store.last_revision_in_db(service.engine) - store.last_revision_in_index(
-        store.open_index(service.path)
-    )
+    behind = service.lag()
     if behind > 0:
         click.echo(f"The search index is {behind:,} revision(s) behind: run `portal reindex`.")
 
@@ -389,8 +385,20 @@ def reindex(if_missing: bool, procs: int) -> None:
             count = service.rebuild(progress=bar.update, procs=procs)
     except IndexUnavailable as exc:
         _fail(str(exc))
-    size = sum(p.stat().st_size for p in service.path.iterdir() if p.is_file())
-    click.echo(f"Indexed {count:,} records in {service.path} ({size / 2**20:,.1f} MiB).")
+    except OSError as exc:  # a full or read-only disk: the build beside the old index failed
+        _fail(
+            f"the search index could not be rebuilt ({exc.strerror or exc}); the index that was "
+            "there is kept and searches go on using it. Free the space (or fix the folder's "
+            "permissions) and run `portal reindex` again"
+        )
+    except RuntimeError as exc:  # a build process failed or died; the old index is kept
+        _fail(f"the search index could not be rebuilt ({exc}); the index that was there is kept")
+    click.echo(f"Indexed {count:,} records {service.where()}.")
+    if count < total:
+        click.echo(
+            f"{total - count:,} record(s) could not be indexed and were left out: "
+            "`portal check` names them and says why."
+        )
 
 
 def _count_searchable(engine: Any) -> list[int]:
@@ -447,6 +455,8 @@ def check() -> None:
             click.echo(f"{len(ids):,} {label}: {shown}")
     if report.behind:
         click.echo(f"{report.behind:,} revision(s) not yet absorbed by the index.")
+    for record_id, why in report.unindexable.items():
+        click.echo(f"{record_id} cannot be indexed ({why}): correct it, and the index takes it")
     _report_instructions(_ready_engine())
     strays = _stray_dates(_ready_engine())
     if not report.ok:

@@ -55,6 +55,7 @@ from portal.search.analysis import (
     load_user_words,
     zh_terms,
 )
+from portal.search.documents import documents_or_skip
 from portal.search.schema import SEARCHED_KINDS
 
 log = logging.getLogger(__name__)
@@ -392,8 +393,6 @@ def build_documents(
     progress: Callable[[int], None] | None = None,
 ) -> tuple[list[Segment], int]:
     """Analyse the records of each batch into new segments of the index at `path`."""
-    from portal.search.index import documents_for
-
     ix = whoosh_index.open_dir(str(path))
     builder = SegmentBuilder(ix.storage, ix.schema, ix.indexname)
     count = 0
@@ -403,7 +402,7 @@ def build_documents(
     gc.disable()
     try:
         for ids in batches:
-            docs, _ = documents_for(session, ids)
+            docs, _, _ = documents_or_skip(session, ids)  # a record that fails is left out
             for doc in docs:
                 builder.add(doc)
             count += len(docs)
@@ -486,7 +485,9 @@ def build(
                 count += message[2]
                 done += 1
             else:
-                raise RuntimeError(f"building the search index failed:\n{message[1]}")
+                log.error("a search index build process failed:\n%s", message[1])
+                lines = message[1].strip().splitlines()
+                raise RuntimeError(lines[-1] if lines else "a search index build process failed")
     finally:
         for worker in workers:
             if done < len(workers) and worker.is_alive():

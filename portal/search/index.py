@@ -6,6 +6,11 @@ the last version it has absorbed (in a state document committed with the records
 any process can bring it up to date: read the revisions after that version, re-index or remove
 those records, commit. Whoosh allows one writer at a time; `ix.writer(timeout=...)` waits its turn,
 and a second process that finds the work done does nothing.
+
+A record that cannot be made into a document (a value no reader accepts, in a row written before
+the models refused it, or by hand) is left out and logged, never a stop for the others: catch-up
+and rebuild go on, and `portal check` names it with the reason. It is tried again at its next
+revision.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import logging
 import shutil
 import time
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,22 +33,26 @@ from whoosh import index as whoosh_index
 from whoosh.index import Index
 from whoosh.writing import IndexWriter
 
-from portal import records
-from portal.models import Department, Enterprise, RecordPollutant, Revision
-from portal.records.kinds import KINDS, Kind, kind_of_id
+from portal.models import Department, Enterprise, Revision
+from portal.records.kinds import KINDS
 from portal.search import build
 from portal.search.analysis import load_user_words, save_user_words
+from portal.search.documents import (
+    documents_one_by_one,
+    documents_or_skip,
+    names_to_teach,
+)
 from portal.search.schema import (
     SCHEMA_VERSION,
     SEARCHED_KINDS,
     STATE_ID,
-    document,
     make_schema,
 )
 
 log = logging.getLogger(__name__)
 WRITE_TIMEOUT = 30.0  # seconds a writer waits for another process's lock
 BATCH = 500
+TRIED_ALONE = 100  # records `check` tries to index one by one, to say why they are missing
 USER_WORDS = "userwords.txt"
 VERSION_FILE = "schema-version"  # SCHEMA_VERSION of the code that built the index
 
@@ -62,6 +71,7 @@ class CheckReport:
     stale: list[str] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)
     behind: int = 0  # revisions not yet absorbed
+    unindexable: dict[str, str] = field(default_factory=dict)  # missing id -> why
 
     @property
     def ok(self) -> bool:
@@ -119,115 +129,6 @@ def last_revision_in_index(ix: Index) -> int:
     return int(stored["last_revision"]) if stored else 0
 
 
-def _names_in(docs: Iterable[dict[str, Any]]) -> set[str]:
-    """Chinese names worth teaching jieba: titles of enterprises, departments, and places."""
-    out: set[str] = set()
-    for doc in docs:
-        if doc["kind"] in ("enterprises", "departments"):
-            out.add(doc.get("title_zh", ""))
-        out.update(line for line in doc.get("names", "").splitlines() if not line.isascii())
-    return out
-
-
-def documents_for(session: Session, ids: Sequence[str]) -> tuple[list[dict[str, Any]], list[str]]:
-    """Index documents of the given record ids; and the ids to remove (withdrawn or gone).
-
-    Reads table rows as plain mappings (no ORM objects, no public models): a fixed number of
-    queries per kind of record, however many ids."""
-    docs: list[dict[str, Any]] = []
-    gone: list[str] = []
-    by_kind: dict[str, list[str]] = {}
-    for record_id in ids:
-        by_kind.setdefault(kind_of_id(record_id).name, []).append(record_id)
-    for kind_name, kind_ids in by_kind.items():
-        if kind_name not in SEARCHED_KINDS:
-            continue
-        kind = KINDS[kind_name]
-        table = kind.table.__table__
-        rows = [
-            {**row._mapping, "kind": kind_name}
-            for row in session.execute(select(table).where(table.c.id.in_(kind_ids)))
-        ]
-        found = {r["id"] for r in rows}
-        gone += [i for i in kind_ids if i not in found]
-        live = [r for r in rows if r["withdrawn_at"] is None]
-        gone += [r["id"] for r in rows if r["withdrawn_at"] is not None]
-        _add_parts(session, kind, live)
-        mentioned = {
-            i
-            for r in live
-            for i in [
-                r["publisher_id"],
-                r.get("enterprise_id"),
-                *(p["enterprise_id"] for p in r.get("responsible", ())),
-                *(p["department_id"] for p in r.get("updates", ())),
-            ]
-            if i
-        }
-        names = records.names(session, sorted(mentioned))
-        places = _enterprise_places(session, sorted(i for i in mentioned if i.startswith("ENT-")))
-        docs += [document(r, names, places) for r in live]
-    return docs, gone
-
-
-# The columns of each part that a document uses.
-_PART_COLUMNS = {
-    "readings": ("site_zh", "site_en"),
-    "figures": ("site_zh", "site_en"),
-    "responsible": ("enterprise_id",),
-    "updates": ("department_id", "text_zh", "text_en"),
-}
-
-
-def _add_parts(session: Session, kind: Kind, rows: list[dict[str, Any]]) -> None:
-    """Give each row its pollutants and parts, one query each for all the rows."""
-    if not rows:
-        return
-    by_id = {r["id"]: r for r in rows}
-    ids = list(by_id)
-    if kind.has_pollutants or kind.pollutant_parts:
-        for row in rows:
-            row["pollutants"] = []
-        for record_id, code in session.execute(
-            select(col(RecordPollutant.record_id), col(RecordPollutant.pollutant))
-            .where(col(RecordPollutant.record_id).in_(ids))
-            .order_by(col(RecordPollutant.pollutant))
-        ):
-            by_id[record_id]["pollutants"].append(code)
-    for part in kind.parts:
-        table: Any = part.table.__table__  # type: ignore[attr-defined]
-        fk = table.c[part.fk]
-        order = table.c.get("id", fk)
-        for row in rows:
-            row[part.name] = []
-        columns = [fk, *(table.c[c] for c in _PART_COLUMNS[part.name])]
-        for child in session.execute(select(*columns).where(fk.in_(ids)).order_by(order)):
-            by_id[child[0]][part.name].append(child._mapping)
-
-
-def _enterprise_places(session: Session, ids: list[str]) -> dict[str, dict[str, str]]:
-    """Sector, province and city of enterprises, which their inspections and disclosures share."""
-    out: dict[str, dict[str, str]] = {}
-    for start in range(0, len(ids), BATCH):
-        rows = session.execute(
-            select(
-                col(Enterprise.id),
-                col(Enterprise.sector),
-                col(Enterprise.province),
-                col(Enterprise.city_zh),
-                col(Enterprise.city_en),
-            ).where(col(Enterprise.id).in_(ids[start : start + BATCH]))
-        )
-        for rid, sector, province, city_zh, city_en in rows:
-            out[rid] = {
-                "sector": sector,
-                "province": province,
-                "city_zh": city_zh or "",
-                "city_en": city_en or "",
-            }
-    return out
-
-
 def _write(writer: IndexWriter, docs: list[dict[str, Any]], gone: list[str]) -> None:
     for record_id in gone:
         writer.delete_by_term("id", record_id)
@@ -271,8 +172,8 @@ def catch_up(path: Path, engine: Engine, *, limit: int | None = None) -> int:
         count = 0
         with Session(engine) as session:
             for ids, reached in _changed_since(session, done, target):
-                docs, gone = documents_for(session, ids)
-                if save_user_words(path / USER_WORDS, _names_in(docs)):
+                docs, gone, _ = documents_or_skip(session, ids)
+                if save_user_words(path / USER_WORDS, names_to_teach(docs)):
                     load_user_words(path / USER_WORDS)
                 _write(writer, docs, gone)
                 done, count = reached, count + len(ids)
@@ -308,12 +209,17 @@ def _abandon(writer: IndexWriter, exc: BaseException) -> None:
     if lock is not None and getattr(lock, "locked", False):
         with contextlib.suppress(Exception):
             lock.release()
-    roots: list[Any] = [writer]
+    _close_files([writer, *_frames_of(exc)])
+
+
+def _frames_of(exc: BaseException) -> list[Any]:
+    """The local values of the frames an error went through (where a failed write's files are)."""
+    values: list[Any] = []
     tb = exc.__traceback__
     while tb is not None:
-        roots.extend(tb.tb_frame.f_locals.values())
+        values.extend(tb.tb_frame.f_locals.values())
         tb = tb.tb_next
-    _close_files(roots)
+    return values
 
 
 def _close_files(roots: list[Any], depth: int = 12) -> None:
@@ -345,7 +251,9 @@ def rebuild(
     """Build a fresh index from the database beside the old one, then swap it in.
 
     `procs` processes analyse the records (search/build.py); readers keep the old index until
-    the swap. Returns the number of records indexed."""
+    the swap, and keep it for good when the build fails (a full disk): the error is raised and
+    nothing of the new one is left. Returns the number of records indexed (a record that cannot
+    be indexed is left out and logged)."""
     target = last_revision_in_db(engine)
     fresh = path.with_name(path.name + f".building-{int(time.time())}")
     if fresh.exists():
@@ -365,11 +273,15 @@ def rebuild(
         state = {"id": STATE_ID, "kind": "__state__", "last_revision": target}
         build.commit_segments(ix, segments, state)
         (fresh / VERSION_FILE).write_text(f"{SCHEMA_VERSION}\n")
-    except BaseException:
+    except BaseException as exc:
+        _close_files([ix, *_frames_of(exc)])  # a failed segment's files are still open
         shutil.rmtree(fresh, ignore_errors=True)
         raise
     _swap(fresh, path)
-    catch_up(path, engine)  # what was published while the rebuild ran
+    try:
+        catch_up(path, engine)  # what was published while the rebuild ran
+    except Exception:  # the new index is in place; the next write or search catches up
+        log.warning("catching up after the rebuild failed", exc_info=True)
     return count
 
 
@@ -378,7 +290,12 @@ def _swap(fresh: Path, path: Path) -> None:
     keep = [p for p in path.iterdir() if p.name == "README.md"] if path.exists() else []
     if path.exists():
         path.rename(old)
-    fresh.rename(path)
+    try:
+        fresh.rename(path)
+    except BaseException:
+        if old.exists():
+            old.rename(path)  # never leave the portal without the index it had
+        raise
     for extra in keep:
         shutil.copy2(old / extra.name, path / extra.name)
     if old.exists():
@@ -410,4 +327,6 @@ def check(path: Path, engine: Engine) -> CheckReport:
                     report.stale.append(rid)
     report.records = len(live)
     report.extra = sorted(set(indexed) - live)
+    with Session(engine) as session:
+        report.unindexable = documents_one_by_one(session, report.missing[:TRIED_ALONE])[2]
     return report

@@ -11,6 +11,7 @@ from portal import create_app
 from portal.db import get_engine
 from portal.search import SearchService, build, parse_search, service_of
 from portal.search import index as store
+from portal.search.documents import documents_for
 from portal.search.schema import STATE_ID
 
 QUERIES = [
@@ -50,7 +51,7 @@ def test_a_rebuilt_index_answers_like_one_written_by_whoosh(
         shutil.copy(sample_index / name, written / name)
     with Session(get_engine(sample_url)) as session, ix.writer() as writer:
         for _, ids in build.record_batches(session):
-            for doc in store.documents_for(session, ids)[0]:
+            for doc in documents_for(session, ids)[0]:
                 writer.add_document(**doc)
         revision = store.last_revision_in_db(get_engine(sample_url))
         writer.add_document(id=STATE_ID, kind="__state__", last_revision=revision)
