@@ -1,8 +1,6 @@
 """Full-text search behind a narrow interface: sync (index what changed), search, rebuild, check.
 
-Two engines answer it (search/engine.py, chosen by the database URL): PostgreSQL's own full text
-(search/pg/) for a PostgreSQL database, and the Whoosh index below for SQLite. One
-`SearchService` per index folder and database. Records written anywhere reach the index
+One `SearchService` per index folder and database. Records written anywhere reach the index
 through the revision log: the process that commits catches up at once (see `install_hook`),
 and every search first absorbs what other processes wrote.
 """
@@ -28,9 +26,7 @@ from portal.records.listing import department_subtree
 from portal.records.write import WRITTEN
 from portal.search import index as store
 from portal.search.analysis import load_user_words
-from portal.search.engine import SearchEngine, SearchTooSlow, is_postgresql, open_search
 from portal.search.index import CheckReport, IndexUnavailable
-from portal.search.pg import writing as _pg_writing  # noqa: F401  (writes rows before commits)
 from portal.search.query import SearchQuery, SearchResult, parse_search, run_search
 from portal.search.schema import STATE_ID
 
@@ -41,12 +37,9 @@ REQUEST_LIMIT = 200
 __all__ = [
     "CheckReport",
     "IndexUnavailable",
-    "SearchEngine",
     "SearchQuery",
     "SearchResult",
     "SearchService",
-    "SearchTooSlow",
-    "open_search",
     "parse_search",
 ]
 
@@ -140,16 +133,6 @@ class SearchService:
         """Compare the index with the database."""
         return store.check(self.path, self.engine)
 
-    def lag(self) -> int:
-        """Revisions in the database the index has not absorbed yet."""
-        ix = store.open_index(self.path)
-        return max(0, store.last_revision_in_db(self.engine) - store.last_revision_in_index(ix))
-
-    def where(self) -> str:
-        """The index folder and its size."""
-        size = sum(p.stat().st_size for p in self.path.iterdir() if p.is_file())
-        return f"in {self.path} ({size / 2**20:,.1f} MiB)"
-
     # -- reading ------------------------------------------------------------------------
     def _searcher(self) -> Searcher:
         """The process's searcher, reopened when the index changed (hold `_reading`).
@@ -218,12 +201,9 @@ def _close_all(searchers: set[Searcher], lock: threading.Lock) -> None:
         searchers.clear()
 
 
-def start(index_dir: Path, database_url: str, *, rebuild_if_missing: bool = True) -> SearchEngine:
-    """The search engine of a process. On PostgreSQL, search is in the database: nothing to
-    start. With Whoosh: index after its commits, and rebuild a missing or unreadable index in
-    the background (the rest of the portal answers meanwhile)."""
-    if is_postgresql(database_url):
-        return open_search(index_dir, database_url)
+def start(index_dir: Path, database_url: str, *, rebuild_if_missing: bool = True) -> SearchService:
+    """The search service of a process: index after its commits, and rebuild a missing or
+    unreadable index in the background (the rest of the portal answers meanwhile)."""
     service = SearchService(Path(index_dir), database_url)
     register(service)
     if rebuild_if_missing and not service.available():
@@ -231,9 +211,9 @@ def start(index_dir: Path, database_url: str, *, rebuild_if_missing: bool = True
     return service
 
 
-def service_of(app: Any) -> SearchEngine:
-    """The search engine an app was given by create_app."""
-    service: SearchEngine = app.extensions["search"]
+def service_of(app: Any) -> SearchService:
+    """The search service an app was given by create_app."""
+    service: SearchService = app.extensions["search"]
     return service
 
 
