@@ -21,6 +21,7 @@ from sqlmodel import Session
 from portal import records
 from portal.models import vocab
 from portal.models.labels import label
+from portal.models.times import shown_in
 from portal.records.query import CHINA
 
 Names = Mapping[str, tuple[str, str | None]]
@@ -45,7 +46,7 @@ def number(value: float | int | Decimal) -> str:
 
 def _day(value: Any) -> date | None:
     if isinstance(value, datetime):
-        return value.astimezone(CHINA).date()
+        return shown_in(value, CHINA).date()
     return value if isinstance(value, date) else None
 
 

@@ -42,7 +42,7 @@ from portal.models.department import Department
 from portal.models.disclosure import Disclosure
 from portal.models.enterprise import Designation, Enterprise, Sector
 from portal.models.inspection import Inspection, Outcome, Sanction
-from portal.models.times import AS_STORED
+from portal.models.times import AS_STORED, shown_in
 from portal.records.query import CHINA, MAX_LIMIT, MAX_TEXT, QueryError, parse_value
 from portal.records.read import names
 
@@ -241,7 +241,7 @@ class _Facts:
 def _china_day(moment: datetime) -> date:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(CHINA).date()
+    return shown_in(moment, CHINA).date()
 
 
 def _chunks(ids: Sequence[str]) -> Iterable[list[str]]:
