@@ -14,6 +14,7 @@ left without one becomes a refusal.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Sequence
 from operator import itemgetter
@@ -36,6 +37,7 @@ from portal.assistant import (
     refusals,
 )
 from portal.assistant.answer import Answer
+from portal.assistant.folding import fold
 from portal.assistant.gazetteer import Gazetteer, gazetteer_for
 from portal.assistant.inputs import Turn
 from portal.assistant.question import Question, analyse
@@ -46,6 +48,12 @@ from portal.search import SearchQuery
 
 log = logging.getLogger(__name__)
 REFUSALS = ("greeting", "injection", "off_topic")
+IN_TEXT_HITS = 5  # records read to see whether a name is in the records' text
+
+
+def _text_of(record: Any) -> str:
+    """Every text a record's public form holds, its parts' included."""
+    return json.dumps(record.model_dump(mode="json"), ensure_ascii=False)
 
 
 class Assistant:
@@ -123,15 +131,22 @@ class Assistant:
         return out
 
     def _in_text(self, words: str, lang: str) -> bool:
-        """True when the records' text holds the words (a place a summary names, say)."""
+        """True when some record's text holds the words as written (a place a summary names):
+        the search finds candidates, and the record itself must contain the words, since the
+        search also matches their parts (淇杼再生资源 by 再生资源)."""
         try:
             result = self.retriever.search.search(
-                SearchQuery(text=words, limit=1), lang=lang, with_facets=False
+                SearchQuery(text=words, limit=IN_TEXT_HITS), lang=lang, with_facets=False
             )
         except Exception:  # no index yet: do not call a name unknown without looking
             log.warning("the search index could not check a name", exc_info=True)
             return True
-        return bool(result.hits)
+        if not result.hits:
+            return False
+        with Session(self.engine) as session:
+            found = records.get_records(session, [hit.id for hit in result.hits])
+        wanted = fold(words)
+        return any(wanted in fold(_text_of(record)) for record in found.values())
 
     def _unknown_name(self, state: dict[str, Any]) -> Answer:
         lang = state["parsed"].lang

@@ -28,7 +28,8 @@ NEUTRAL = frozenset(
         overall exist exists existed case cases time times environmental pollution portal
         clearwater database far ever currently place took 发现 发生 记录 登记 公布 发布 开展 进行 共
         共有 一共 总共 累计 目前 污染 环境 出现 存在 查出 平台 清水 总计 合计
-        一次 一起 一家 一份 一条 一个 时候 什么
+        一次 一起 一家 一份 一条 一个 时候 什么 count counted 入驻 位于 located based
+        listed 设在 坐落
         """
     )
 )

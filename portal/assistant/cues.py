@@ -51,11 +51,14 @@ QUANTITY_WORDS = (
 
 
 def quantity(text: str, lowered: str) -> bool:
-    """True for "how many tonnes / people / times": a figure in a record, not a count of them."""
+    """True for "how many tonnes / people / times": a figure in a record, not a count of them
+    ("how many times was it inspected" counts inspections)."""
     for cue in ("how many", "how much"):
         at = lowered.find(cue)
         if at >= 0:
             after = en_words(lowered[at + len(cue) :])[:2]
+            if after and after[0] == "times" and _names_kind(text, lowered):
+                return False
             return bool(after) and (after[0] in QUANTITY_WORDS or after[0] == "of")
     match = re.search(r"(多少|几)(\S{0,2})", text)
     return bool(
@@ -63,22 +66,43 @@ def quantity(text: str, lowered: str) -> bool:
     )
 
 
+def _kind_cues() -> list[str]:
+    return [c for _, group in lexicon.KIND_CUES for c in group]
+
+
+def _names_kind(text: str, lowered: str) -> bool:
+    return any(has(text, lowered, c) for c in _kind_cues())
+
+
+# "几家", "多少次": a count cue with its measure word, which counts things wherever the kind is
+# named ("企业有几家", "被检查过多少次"); "多少废水" is a figure.
+_COUNTER = re.compile(r"(多少|几)\s*[次起家个项份条]")
+# "Count the inspections", "how often was it inspected": counting asked without "how many".
+_EN_COUNT = re.compile(r"^\s*(please\s+)?count\b|\bhow often\b|\btotal number of\b")
+
+
 def counts_records(text: str, lowered: str) -> bool:
-    """True for "how many inspections", "多少次检查", "几家企业": a count cue followed closely by
-    the name of a kind of record (not "多少废水", a figure in a record)."""
-    cues = [c for _, group in lexicon.KIND_CUES for c in group]
+    """True for "how many inspections", "多少次检查", "几家企业", "企业有几家", "被检查过多少次",
+    "count the incidents": a count cue close to the name of a kind of record (not "多少废水", a
+    figure in a record)."""
+    cues = _kind_cues()
+    zh_cues = [c for c in cues if CJK.search(c)]
+    for match in _COUNTER.finditer(text):
+        around = text[max(0, match.start() - 8) : match.end() + 12]
+        if any(c in around for c in zh_cues):
+            return True
     for cue in lexicon.COUNT_CUES:
         if CJK.search(cue):
             for match in re.finditer(re.escape(cue), text):
-                following = text[match.end() : match.end() + 8]
-                if any(c in following for c in cues if CJK.search(c)):
+                following = text[match.end() : match.end() + 12]
+                if any(c in following for c in zh_cues):
                     return True
         else:
             for match in re.finditer(rf"\b{re.escape(cue)}\b", lowered):
                 after = en_words(lowered[match.end() :])[:4]
                 following = text[match.end() : match.end() + 8]  # "how many 检查" (mixed)
-                if any(w in cues for w in after) or any(
-                    c in following for c in cues if CJK.search(c)
-                ):
+                if any(w in cues for w in after) or any(c in following for c in zh_cues):
                     return True
-    return False
+                if after[:1] == ["times"] and _names_kind(text, lowered):
+                    return True
+    return bool(_EN_COUNT.search(lowered)) and _names_kind(text, lowered)

@@ -34,6 +34,11 @@ _MOST = re.compile(
     r"\b(most|highest|largest|biggest|greatest|heaviest|top)\b|最多|最高|最大|最重|排名|排行"
 )
 _FINE = re.compile(r"\b(fines?|fined|penalt(y|ies)|penali[sz]ed)\b|罚款|罚金|被罚|处罚金额")
+# Fines added up, not the largest one: "in total", "add up", 累计, 总额.
+_TOTAL = re.compile(
+    r"\b(in total|total|add up|adds up|altogether|combined|overall|sum)\b"
+    r"|累计|总额|总共|合计|加起来|总计"
+)
 _KINDS = r"(incidents?|inspections?|disclosures?|spills?|accidents?|reports?)"
 _ZH_KINDS = r"(事件|事故|检查|披露|报告)"
 _NEAR = r"(\s+\w+){0,2}?\s+"  # a kind within two words of the superlative
@@ -59,7 +64,8 @@ RANK_WORDS = frozenset(
         most highest largest biggest greatest heaviest top latest newest recent last earliest
         first oldest fine fines fined penalty penalties penalised penalized amount single ever
         when date got get 最多 最高 最大 最重 排名 排行 最近 最新 最后 最晚 最早 第一次 首次
-        罚款 罚金 被罚 金额 单笔 什么时候 哪天 日期 时间 是什么 发生 次数 数量 number count
+        罚款 罚金 被罚 金额 单笔 什么时候 哪天 日期 时间 是什么 发生 次数 数量 number count total
+        add adds up altogether combined overall sum 累计 总额 总共 合计 加起来 总计 全部 whose
         numbers responsible held caused cause blamed 责任 负责 造成 导致 责任方
         """
     )
@@ -80,7 +86,7 @@ def intent(question: Question) -> Ask | None:
     text = question.text.lower()
     top = _top(text)
     if _FINE.search(text) and (_MOST.search(text) or top > 1):
-        return Ask("fine", "inspections", top)
+        return Ask("fine_total" if _TOTAL.search(text) else "fine", "inspections", top)
     for metric, pattern in (("newest", _NEWEST), ("oldest", _OLDEST)):
         if pattern.search(text) and question.kind in ("incidents", "inspections", "disclosures"):
             return Ask(metric, question.kind, top)
@@ -120,7 +126,7 @@ def rank(session: Session, question: Question, *, base: str, standalone: str) ->
         text = refusals.cannot_filter(ask.kind, wanted.missing or ["…"], link, lang)
         return _answer(question, standalone, text, [], lang, refusal=True)
     query = queries[0]
-    if ask.metric == "fine":
+    if ask.metric in ("fine", "fine_total"):
         text, citations = _fines(session, query, wanted, ask, base, lang)
     elif ask.metric in ("newest", "oldest"):
         text, citations = _dated(session, query, wanted, ask, base, lang)
@@ -162,45 +168,64 @@ def _names(session: Session, ids: list[str]) -> dict[str, str]:
 def _fines(
     session: Session, query: Any, wanted: Plan, ask: Ask, base: str, lang: str
 ) -> tuple[str, list[Citation]]:
-    top = _with_ties(rankings.fined(session, query, ask.top + TIES), ask.top, lambda f: f.largest)
+    total = ask.metric == "fine_total"
+    by, other = ("total", "largest") if total else ("largest", "total")
+    found = rankings.fined(session, query, ask.top + TIES, by=by)
+    top = _with_ties(found, ask.top, (lambda f: f.total) if total else (lambda f: f.largest))
     if not top:
         return "", []
     rows = records.get_records(session, [f.inspection_id for f in top])
     citations = cite(session, [rows[f.inspection_id] for f in top], base, lang, "penalty_yuan")
     names = records.names(session, [f.enterprise_id for f in top])
-    parts = []
-    for n, (f, c) in enumerate(zip(top, citations, strict=False), start=1):
-        zh, en = names.get(f.enterprise_id, (f.enterprise_id, None))
-        day = c.date.isoformat() if c.date else ""
-        if lang == "zh":
-            parts.append(f"{zh}，单笔罚款 {f.largest:,} 元（{day} 检查）[{n}]")
-        else:
-            parts.append(f"{en or zh}, a fine of ¥{f.largest:,} (inspection of {day}) [{n}]")
-    by_total = rankings.fined(session, query, 1, by="total")
+    parts = [
+        _fined(f, names.get(f.enterprise_id, (f.enterprise_id, None)), c, total, lang)
+        for f, c in zip(top, citations, strict=False)
+    ]
+    where = _where(wanted, lang)
     if lang == "zh":
-        text = (
-            f"按数据库对全部符合条件（{_where(wanted, lang)}）的罚款排序，单笔罚款最高的是："
-            + "；".join(parts)
-            + "。"
-        )
+        order = "罚款总额" if total else "单笔罚款金额"
+        text = f"按数据库对全部符合条件（{where}）的罚款排序，{order}最高的是：{'；'.join(parts)}。"
     else:
-        text = (
-            f"Ordered by the database over every fine matching {_where(wanted, lang)}, "
-            + "the largest single fine went to "
-            + "; ".join(parts)
-            + "."
-        )
-    if by_total and by_total[0].enterprise_id != top[0].enterprise_id:
-        t = by_total[0]
+        order = "the largest total of fines" if total else "the largest single fine"
+        text = f"Ordered by the database over every fine matching {where}, {order}: "
+        text += "; ".join(parts) + "."
+    second = rankings.fined(session, query, 1, by=other)
+    if second and second[0].enterprise_id != top[0].enterprise_id:
+        t = second[0]
         zh, en = records.names(session, [t.enterprise_id]).get(
             t.enterprise_id, (t.enterprise_id, None)
         )
-        text += (
-            f" 按罚款总额，{zh} 最多：{t.fines} 笔共 {t.total:,} 元。"
-            if lang == "zh"
-            else f" By total fines, {en or zh} comes first: ¥{t.total:,} over {t.fines} fines."
-        )
+        if lang == "zh":
+            text += (
+                f" 单笔罚款最高的是 {zh}（{t.largest:,} 元）。"
+                if total
+                else f" 按罚款总额，{zh} 最多：{t.fines} 笔共 {t.total:,} 元。"
+            )
+        else:
+            text += (
+                f" The largest single fine went to {en or zh} (¥{t.largest:,})."
+                if total
+                else f" By total fines, {en or zh} comes first: ¥{t.total:,} over {t.fines} fines."
+            )
     return text + _listing(wanted, base, lang), citations
+
+
+def _fined(f: Any, name: tuple[str, str | None], c: Citation, total: bool, lang: str) -> str:
+    """One enterprise's line of a ranking of fines."""
+    zh, en = name
+    day = c.date.isoformat() if c.date else ""
+    if total and lang == "zh":
+        return (
+            f"{zh}，{f.fines} 笔共 {f.total:,} 元（最大一笔 {f.largest:,} 元，{day} 检查）[{c.n}]"
+        )
+    if total:
+        return (
+            f"{en or zh}, ¥{f.total:,} over {f.fines} fines (the largest ¥{f.largest:,}, "
+            f"inspection of {day}) [{c.n}]"
+        )
+    if lang == "zh":
+        return f"{zh}，单笔罚款 {f.largest:,} 元（{day} 检查）[{c.n}]"
+    return f"{en or zh}, a fine of ¥{f.largest:,} (inspection of {day}) [{c.n}]"
 
 
 def _dated(

@@ -188,8 +188,11 @@ def _before_industry(masked: str) -> list[tuple[int, int, Unlinked]]:
     return out
 
 
+_LEGAL = ("股份有限", "有限责任", "有限")  # a legal form cut short by the head (有限 + 公司)
+
+
 def _trim(modifier: str) -> str:
-    for word in sorted((*ZH_INDUSTRY, *ZH_ORG), key=len, reverse=True):
+    for word in sorted((*ZH_INDUSTRY, *ZH_ORG, *_LEGAL), key=len, reverse=True):
         if modifier.endswith(word) and len(modifier) > len(word):
             return modifier[: -len(word)]
     return modifier
