@@ -15,6 +15,10 @@ from portal.models.numbers import Whole
 from portal.models.partial import correction_model
 from portal.models.times import Day
 
+# The largest fine the column holds (a 32-bit INTEGER on PostgreSQL): ¥2,147,483,647. A larger
+# one was accepted and then failed at INSERT on PostgreSQL (a 500).
+MAX_PENALTY = 2**31 - 1
+
 
 class InspectionKind(StrEnum):
     """Why the inspection took place."""
@@ -77,7 +81,7 @@ class InspectionBase(SQLModel):
     outcome: Outcome = Field(sa_type=enum_column())  # indexed with the date (models/__init__.py)
     findings_zh: Body = Field(sa_type=String(20000))
     findings_en: Body | None = Field(default=None, sa_type=String(20000))
-    penalty_yuan: Whole | None = Field(default=None, ge=0, le=10**12)
+    penalty_yuan: Whole | None = Field(default=None, ge=0, le=MAX_PENALTY)
     measures_zh: Body | None = Field(default=None, sa_type=String(20000))
     measures_en: Body | None = Field(default=None, sa_type=String(20000))
     deadline: Day | None = None
