@@ -13,10 +13,11 @@ from urllib.parse import urlencode
 from portal import records
 from portal.assistant import lexicon
 from portal.assistant.question import Anchor, Question
-from portal.assistant.text import en_words, stem, words_of
+from portal.assistant.text import en_words, stem, words_of, zh_words
 from portal.models import vocab
 from portal.models.enterprise import EnterpriseStatus, Sector
 from portal.models.incident import IncidentStatus
+from portal.models.inspection import Outcome
 from portal.models.labels import label
 from portal.records import QueryError, RecordQuery, parse_query
 
@@ -29,6 +30,8 @@ NEUTRAL = frozenset(
         clearwater database far ever currently place took 发现 发生 记录 登记 公布 发布 开展 进行 共
         共有 一共 总共 累计 目前 污染 环境 出现 存在 查出 平台 清水 总计 合计
         一次 一起 一家 一份 一条 一个 时候 什么 count counted 入驻 位于 located based
+        结论 结果 行为 违法行为 违规行为 情况 outcome outcomes result results ended end order
+        ordered
         listed 设在 坐落
         """
     )
@@ -135,7 +138,8 @@ def _consumed() -> tuple[frozenset[str], frozenset[str]]:
     for _, cues2 in lexicon.OUTCOME_CUES:
         words |= {c.casefold() for c in cues2}
     words |= {c.casefold() for c in lexicon.COUNT_CUES}
-    words |= {w for v in (*Sector, *IncidentStatus, *EnterpriseStatus) for w in _labels(v)}
+    values = (*Sector, *IncidentStatus, *EnterpriseStatus, *Outcome)
+    words |= {w for v in values for w in _labels(v)}
     words |= {"pollution", "污染", "record", "records"}
     stems = frozenset(stem(w) for w in words if w.isascii())
     return frozenset(words), stems
@@ -143,7 +147,7 @@ def _consumed() -> tuple[frozenset[str], frozenset[str]]:
 
 def _labels(value: str) -> set[str]:
     zh, en = label(value, "zh"), label(value, "en")
-    return {zh, en.casefold(), *en_words(en)}
+    return {zh, *zh_words(zh), en.casefold(), *en_words(en)}
 
 
 CONSUMED, CONSUMED_STEMS = _consumed()

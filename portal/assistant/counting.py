@@ -5,6 +5,7 @@ condition becomes a filter (conditions.py), or the count is refused naming the o
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 from urllib.parse import urlencode
 
@@ -21,6 +22,7 @@ from portal.records import RecordQuery
 from portal.records.read import freshness
 
 EXAMPLES = 3
+_TIMES = re.compile(r"\btimes\b|次")
 
 
 def countable(question: Question) -> bool:
@@ -32,6 +34,8 @@ def count(session: Session, question: Question, *, base: str, standalone: str) -
     """Count the records the question describes, with the listing that reproduces the count,
     or refuse naming the conditions no filter expresses."""
     kind = question.kind or ""
+    if kind == "enterprises" and question.outcomes and _TIMES.search(question.text.lower()):
+        kind = "inspections"  # "how many times were enterprises found in violation"
     lang: Literal["zh", "en"] = "zh" if question.lang == "zh" else "en"
     wanted = plan(question, kind)
     queries = wanted.queries(EXAMPLES)

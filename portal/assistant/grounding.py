@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from portal.assistant.folding import fold, latin_key, pinyin_keys, within_one
 from portal.assistant.gazetteer import (
@@ -144,13 +144,23 @@ def ground(text: str, gaz: Gazetteer) -> Grounding:
             continue
         matched = _fuzzy(gaz, phrase)
         if matched is None:
-            unlinked.append(phrase)
+            unlinked.append(_with_region(text, links, start, phrase))
             continue
         entities, how = matched
         ordered = tuple(sorted(entities, key=lambda e: e.key))
         links.append(Link(start, end, text[start:end], ordered, how))
     links = _extended(text, sorted(links, key=lambda link: link.start))
     return Grounding(folded_cjk(text), tuple(links), tuple(unlinked), _canonical(text, links))
+
+
+def _with_region(text: str, links: list[Link], start: int, phrase: Unlinked) -> Unlinked:
+    """An unknown name with the region written before it (箐棱 + 淇杼再生资源有限公司): the
+    region is linked on its own, but the name the refusal quotes is the whole of it."""
+    for link in links:
+        gap = text[link.end : start]
+        if all(e.kind in _REGIONS for e in link.entities) and len(gap) <= 1 and not gap.strip():
+            return replace(phrase, surface=text[link.start : start] + phrase.surface)
+    return phrase
 
 
 def _extended(text: str, links: list[Link]) -> list[Link]:

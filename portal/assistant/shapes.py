@@ -75,19 +75,27 @@ def english_phrases(masked: str) -> list[tuple[int, int, Unlinked]]:
     words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(masked)]
     out: list[tuple[int, int, Unlinked]] = []
     used: set[int] = set()
-    for k, (_s, end, word) in enumerate(words):
+    for k, (_s, _e, word) in enumerate(words):
         kinds = HEADS_EN.get(word.lower())
-        if kinds is None or k == 0:
+        if kinds is None or k == 0 or k in used:
             continue
         j = k - 1
         while j >= 0 and _joined(masked, words[j], words[j + 1]) and _in_name(words[j][2]):
             j -= 1
-        phrase = words[j + 1 : k + 1]
+        last = k  # "Co., Ltd.": the legal form goes on past the first head
+        while (
+            last + 1 < len(words)
+            and _joined(masked, words[last], words[last + 1])
+            and words[last + 1][2].lower() in (*HEADS_EN, *EN_ORG)
+        ):
+            last += 1
+        phrase = words[j + 1 : last + 1]
         core = [w for _s2, _e2, w in phrase if _distinctive(w)]
         if not core or len(phrase) < 2:
             continue
-        used.update(range(j + 1, k + 1))
-        start = phrase[0][0]
+        used.update(range(j + 1, last + 1))
+        start, end = phrase[0][0], phrase[-1][1]
+        end += 1 if masked[end : end + 1] == "." else 0  # "Ltd."
         out.append((start, end, Unlinked(masked[start:end], " ".join(core), kinds)))
     for k, (start, end, word) in enumerate(words):
         initial = not masked[:start].strip() or masked[:start].rstrip()[-1] in ".?!。？！"

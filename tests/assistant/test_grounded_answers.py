@@ -49,6 +49,17 @@ COUNTS = [
      {"enterprise": "ENT-LY-CL"}, 2),
     ("程岭再生铅有多少次检查？", "inspections", {"enterprise": "ENT-LY-CL"}, 2),
     ("How many 检查 did Chengling 再生铅 have?", "inspections", {"enterprise": "ENT-LY-CL"}, 2),
+    # Counts asked without "how many": the kind before the counter, or a verb.
+    ("沐溪工业园区的企业有几家？", "enterprises", {"park": "Muxi Industrial Park"}, 1),
+    ("澄岭再生铅被检查过多少次？", "inspections", {"enterprise": "ENT-LY-CL"}, 2),
+    ("How many times has Lanyu Juntai Copper been inspected?", "inspections",
+     {"enterprise": "ENT-LY-JT"}, 2),
+    ("Count the pollution incidents on the Chengxi River.", "incidents",
+     {"river": "Chengxi River"}, 2),
+    ("在沐溪县，结论为违法的检查有几次？", "inspections",
+     {"county": "Muxi County", "outcome": "violation"}, 2),
+    ("How many times were enterprises in Muxi County found in violation?", "inspections",
+     {"county": "Muxi County", "outcome": "violation"}, 2),
 ]  # fmt: skip
 
 
@@ -92,8 +103,12 @@ def test_a_condition_no_filter_expresses_is_named_not_dropped(
         ("What happened on the X River?", "X River"),
         ("How many inspections in Zhangmu?", "Zhangmu"),
         ("What is the permit number of INS-LY-99?", "INS-LY-99"),
+        # A known city before an unknown enterprise: the refusal quotes the whole name.
+        ("岚屿淇杼再生资源有限公司受过处罚吗？", "岚屿淇杼再生资源有限公司"),
+        ("Has Lanyu Qizhu Resource Recycling Co., Ltd. ever been fined?",
+         "Lanyu Qizhu Resource Recycling Co., Ltd."),
     ],
-)
+)  # fmt: skip
 def test_an_unknown_name_is_refused_by_name(world: World, question: str, name: str) -> None:
     body = world.ask(question)
     assert body["grounded"] is False and body["refusal"] == "unknown_name"

@@ -48,6 +48,23 @@ def test_the_largest_fine_is_the_databases_not_the_searchs(
 @pytest.mark.parametrize(
     "question",
     [
+        "Which enterprise in Lanyu has been fined the most in total?",
+        "Whose fines add up to the most in Lanyu?",
+        "岚屿市哪家企业累计被罚款最多？",
+        "岚屿市罚款总额最高的企业是哪家？",
+    ],
+)
+def test_fines_added_up_rank_by_their_total(world: World, question: str) -> None:
+    body = world.ask(question)
+    assert body["grounded"] is True, body["answer"]
+    answer = body["answer"]
+    first, largest = ("Chengling", "Juntai") if body["lang"] == "en" else ("澄岭", "钧泰")
+    assert "500,000" in answer and answer.index(first) < answer.index(largest)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
         "When was the latest pollution incident on the Chengxi River?",
         "What is the most recent incident on the Chengxi River?",
         "澄溪河最近一次污染事件是什么时候？",
