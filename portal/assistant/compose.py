@@ -21,10 +21,11 @@ from portal.assistant.question import Question
 from portal.assistant.retriever import document_sentences
 from portal.assistant.scoring import GENERAL, MIN_COVERAGE, Scored, answers, relevance, score
 from portal.assistant.text import CJK, found, stem
-from portal.assistant.timing import as_of, asks_now_or_later, timeless
+from portal.assistant.timing import as_of, asks_now_or_later, asks_where, timeless
 
 MAX_SENTENCES = 3
 MAX_LISTED = 5
+LOCATION_FACTS = ("location", "park")
 KEEP = 0.6  # a sentence is quoted when it scores at least this share of the best one
 RELATED = 0.8  # another record is quoted when it covers this share of what the best one does
 
@@ -99,6 +100,24 @@ def _worth(question: Question, s: Scored, best: Scored) -> bool:
     return s.direct > 0 or not question.terms or s.coverage >= 1.0
 
 
+def latest(question: Question, documents: list[Document]) -> list[Scored]:
+    """For "is it safe now?", "is it still polluting?" about a named thing: the best sentence of
+    the record with the latest evidence about it, when no sentence answers the words (the
+    records can only say how things stood; the check adds that they cannot tell now)."""
+    named = [a for a in question.anchors if a.entities or a.kind in ("place", "id")]
+    if not named or not documents:
+        return []
+    day = max(_day(doc) for doc in documents)
+    newest = [doc for doc in documents if _day(doc) == day and not doc.metadata["fact"]]
+    ranked = _candidates(question, newest or [d for d in documents if _day(d) == day])
+    mine = [s for s in ranked if s.sentence.lang == question.lang]
+    return (mine or ranked)[:1]
+
+
+def _is_location(question: Question, s: Scored) -> bool:
+    return s.sentence.lang == question.lang and fact_field(s.sentence.field) in LOCATION_FACTS
+
+
 def _asked_about(question: Question, s: Scored) -> bool:
     """True when a fact sentence holds a word the question asks about outside the names it
     shares with every fact of its record (a credit code is no answer to "how much ...")."""
@@ -106,7 +125,17 @@ def _asked_about(question: Question, s: Scored) -> bool:
     for name in (s.record.title_zh, s.record.title_en):
         if name:
             words = words.replace(name, " ")
-    asked = [t for t in question.terms if not t.is_name and t.text.lower() not in GENERAL]
+    if fact_field(s.sentence.field) in LOCATION_FACTS and asks_where(question.text):
+        return True
+    for anchor in question.anchors:  # a site is named only by the readings taken there
+        if anchor.field == "site" and any(v in words for v in (*anchor.variants, anchor.surface)):
+            return True
+    names = {v.casefold() for a in question.anchors for v in (*a.variants, a.surface)}
+    asked = [
+        t
+        for t in question.terms
+        if not t.is_name and t.text.lower() not in GENERAL and t.text.casefold() not in names
+    ]
     return any(found(t, words) for t in asked)
 
 
@@ -143,6 +172,9 @@ def _relevance(question: Question, documents: list[Document]) -> dict[str, float
 def choose(question: Question, documents: list[Document]) -> list[Scored]:
     """The sentences to quote, best record first; empty when nothing answers the question."""
     ranked = _candidates(question, documents)
+    # A fact is evidence only of what it states: one the question does not ask about (the
+    # incident's place, for "how many kilometres") can neither answer nor set the bar.
+    ranked = [s for s in ranked if not fact_field(s.sentence.field) or _asked_about(question, s)]
     if not ranked or not answers(question, ranked[0]):
         return []
     best = ranked[0]
@@ -197,6 +229,11 @@ def compose(question: Question, documents: list[Document]) -> Draft:
     now or the future, the records with the latest evidence come first."""
     question = bilingual(timeless(question))
     chosen = choose(question, documents)
+    places = [s for s in _candidates(question, documents) if _is_location(question, s)]
+    if places and asks_where(question.text):  # "where is it?" is answered by where it is
+        chosen = [s for s in places if s.record.id == places[0].record.id][:2]
+    if not chosen and asks_now_or_later(question.text):
+        chosen = latest(question, documents)
     by_doc = {doc.metadata["id"]: doc for doc in documents}
     order: list[str] = []
     groups: dict[str, list[Scored]] = {}

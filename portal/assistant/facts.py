@@ -82,7 +82,8 @@ def _measured(m: Any, lang: str, prefix: str) -> str:
     what = _pollutant(m.pollutant, lang)
     standard = " ".join(p for p in (m.standard or "", m.standard_class or "") if p)
     if lang == "en":
-        said = f"{prefix}{what} at {site} was {value} {unit}"
+        noun = "concentration" if "/" in unit else "amount"  # mg/L, or t a year
+        said = f"{prefix}the {what} {noun} measured at {site} was {value} {unit}"
         if m.exceedance_factor is None:
             return said + (f" (no limit of {standard} on file)." if standard else ".")
         side = "above" if m.exceeds else "within"
@@ -90,7 +91,7 @@ def _measured(m: Any, lang: str, prefix: str) -> str:
             f"{said}; the {standard} limit is {number(m.limit)} {m.limit_unit}, an exceedance "
             f"factor of {number(m.exceedance_factor)} ({side} the limit)."
         )
-    said = f"{prefix}{site}{what}为{value} {unit}"
+    said = f"{prefix}{site}{what}{'浓度' if '/' in unit else '量'}为{value} {unit}"
     if m.exceedance_factor is None:
         return said + (f"（{standard}无限值记录）。" if standard else "。")
     side = "超标" if m.exceeds else "未超标"

@@ -115,7 +115,8 @@ CONCEPTS: tuple[tuple[str, ...], ...] = _groups(
     drink; drinking; 饮用
     deadline; 期限; 日内
     yuan; 元
-    tonne; tonnes; ton; tons; 吨
+    tonne; tonnes; ton; tons; t; 吨
+    kilometre; kilometres; kilometer; kilometers; km; 公里; 千米
     officials; official; 官员
     managers; manager; 管理人员
     inspection; inspected; 检查; 抽查
@@ -140,7 +141,7 @@ CONCEPTS: tuple[tuple[str, ...], ...] = _groups(
     suspended; 停产
     closed; 关停; 关闭
     found; discovered; 发现
-    measured; concentration; 浓度
+    measured; concentration; reading; readings; level; 浓度; 读数; 监测值
     """
 )
 
@@ -231,6 +232,15 @@ COUNT_CUES = _phrases(
 LIST_CUES = _phrases(
     """
     which; list; what enterprises; what companies; 哪些; 哪几; 哪家; 列出; 有哪
+    """
+)
+
+# The question asks where something is (a province, a city, a county, a park).
+WHERE_CUES = _phrases(
+    """
+    where; which province; which city; which county; which district; which park; located;
+    location; 哪里; 哪儿; 在哪; 位于; 哪个省; 哪个市; 哪个县; 哪个区; 哪个园区; 哪个工业园;
+    什么地方; 所在; 哪一个省; 哪个地方
     """
 )
 

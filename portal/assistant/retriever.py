@@ -21,6 +21,7 @@ from langchain_core.retrievers import BaseRetriever
 from sqlmodel import Session
 
 from portal import records
+from portal.assistant.gazetteer import gazetteer_for
 from portal.assistant.glossary import bilingual, words_in
 from portal.assistant.passages import (
     RecordView,
@@ -33,7 +34,7 @@ from portal.assistant.passages import (
 from portal.assistant.question import Question, analyse
 from portal.assistant.scoring import GENERAL, Scored, rarity, score, usable
 from portal.assistant.text import CJK, Span, found, sentences
-from portal.assistant.timing import timeless
+from portal.assistant.timing import asks_where, timeless
 from portal.records import QueryError, RecordQuery, parse_query
 from portal.search import SearchQuery
 
@@ -41,6 +42,7 @@ WINDOW_SENTENCES = 3
 WINDOW_CHARS = 600
 MAX_WORD_SEARCHES = 6
 FACTS_PER_RECORD = 2
+NAMED_LIMIT = 4  # newest records of each kind of a thing the question names
 FACT_WEIGHT = 0.9
 OTHER_SEARCHES = 3  # content words also searched in the other language
 TERM_LIMIT = 6
@@ -116,7 +118,7 @@ class RecordRetriever(BaseRetriever):
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun
     ) -> list[Document]:
-        question = bilingual(timeless(analyse(query)))
+        question = bilingual(timeless(analyse(query, gazetteer_for(self.engine))))
         with Session(self.engine) as session:
             priors = self._candidates(session, question)
             views = self._views(session, priors)
@@ -139,6 +141,8 @@ class RecordRetriever(BaseRetriever):
             # are stated in both), a little below a sentence that scores the same.
             facts = [w for w in windows if w[1].metadata["fact"]]
             facts = [w for w in facts if w[1].metadata["lang"] == question.lang]
+            if asks_where(question.text):  # where it is, before its other facts
+                facts.sort(key=lambda w: w[1].metadata["fact"] not in ("location", "park"))
             best += [(FACT_WEIGHT * score, doc) for score, doc in facts[:FACTS_PER_RECORD]]
         best.sort(key=lambda w: -w[0])
         return [doc for _, doc in best[: self.k]]
@@ -182,11 +186,35 @@ class RecordRetriever(BaseRetriever):
                 add(search(forms[0], place, TERM_LIMIT), 0.3)
         if not anchored and not words:
             add(search(question.keywords(), {}, self.search_limit), 0.5)
+        for rid in self._of_named(session, question):  # the named things' own records
+            priors[rid] = max(priors.get(rid, 0.0), 0.6)
         if question.kind and (listing_args(question, question.kind) or question.outcomes):
             for query in listing_queries(question, question.kind, self.search_limit):
                 page = records.run(session, query, with_total=False)
                 add((row.id for row in page.rows), 0.4)
         return priors
+
+    def _of_named(self, session: Session, question: Question) -> list[str]:
+        """The records of each enterprise, department or place the question names (grounded in
+        the database), newest first, through the listings' own filters: found whatever words
+        the question uses."""
+        out: list[str] = []
+        for anchor in question.anchors:
+            if not anchor.entities:
+                continue
+            name = anchor.kind if anchor.kind in ("enterprise", "department") else anchor.field
+            values = list(dict.fromkeys(e.filter_value for e in anchor.entities))[:3]
+            out += [e.key for e in anchor.entities if anchor.kind in ("enterprise", "department")]
+            for kind in [question.kind] if question.kind else list(records.PUBLIC_KINDS):
+                if kind not in records.KINDS or name not in records.KINDS[kind].filters:
+                    continue
+                for value in values:
+                    try:
+                        query = parse_query(kind, {name: value}, default_limit=NAMED_LIMIT)
+                    except QueryError:
+                        continue
+                    out += [row.id for row in records.run(session, query, with_total=False).rows]
+        return list(dict.fromkeys(out))
 
     def _views(self, session: Session, priors: dict[str, float]) -> list[RecordView]:
         found = records.get_records(session, list(priors))

@@ -88,6 +88,8 @@ def stem(word: str) -> str:
         ("es", ""),
         ("s", ""),
     ):
+        if suffix == "s" and w.endswith("ss"):
+            break  # process, mass: not a plural
         if w.endswith(suffix) and len(w) - len(suffix) >= 3:
             w = w[: -len(suffix)] + repl
             break

@@ -13,17 +13,27 @@ from portal.assistant.question import Question
 from portal.assistant.text import CJK
 
 
-def asks_now_or_later(text: str) -> bool:
-    """True when a question asks how things are now or will be ("is it safe now", "will it be
-    fined", "现在", "明年"): dated records can only say how they were."""
+def has_cue(text: str, cues: tuple[str, ...]) -> bool:
+    """True when the text holds one of the cues (Chinese anywhere, English as whole words)."""
     lowered = text.lower()
-    for cue in lexicon.NOW_OR_LATER_CUES:
+    for cue in cues:
         if CJK.search(cue):
             if cue in text:
                 return True
         elif re.search(rf"(?<![a-z]){re.escape(cue)}(?![a-z])", lowered):
             return True
     return False
+
+
+def asks_now_or_later(text: str) -> bool:
+    """True when a question asks how things are now or will be ("is it safe now", "will it be
+    fined", "现在", "明年"): dated records can only say how they were."""
+    return has_cue(text, lexicon.NOW_OR_LATER_CUES)
+
+
+def asks_where(text: str) -> bool:
+    """True when a question asks where something is (哪个省, which county)."""
+    return has_cue(text, lexicon.WHERE_CUES)
 
 
 def timeless(question: Question) -> Question:
@@ -36,8 +46,7 @@ def timeless(question: Question) -> Question:
     cues = {w for cue in lexicon.NOW_OR_LATER_CUES for w in cue.casefold().split()}
     cues |= {"year", "years", "month", "week", "年", "月"}
     terms = tuple(
-        replace(t, variants=frozenset()) if t.text.casefold() in cues else t
-        for t in question.terms
+        replace(t, variants=frozenset()) if t.text.casefold() in cues else t for t in question.terms
     )
     return replace(question, terms=terms)
 
