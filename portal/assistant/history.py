@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from portal.assistant.gazetteer import Gazetteer
 from portal.assistant.inputs import Turn
 from portal.assistant.question import Anchor, Question, analyse
-from portal.assistant.text import Term
+from portal.assistant.text import Term, words_of
 
 READ_TURNS = 6  # the user's last turns that are read
 
@@ -38,10 +38,17 @@ def _name_like(term: Term, text: str) -> bool:
     a capitalised English word (Baiyang)."""
     if term.is_name or term.text.endswith(_PLACE_ENDINGS):
         return True
+    if term.text.isdigit() or term.text.lower() in MONTHS:
+        return False  # a day of a date, not a name ("22 November": the year is an anchor)
     return (
         term.text.isascii()
         and re.search(rf"\b{re.escape(term.text.capitalize())}\b", text) is not None
     )
+
+
+MONTHS = frozenset(words_of(
+    "january february march april may june july august september october november december"
+))  # fmt: skip
 
 
 def _context(previous: Question, current: Question) -> list[str]:
@@ -94,9 +101,9 @@ def _rewrite(
         return question
     named = {a.surface for a in current.anchors}
     own = [t for t in current.terms if t.text not in named]  # words beyond the names
+    if current.anchors and _elliptical(current) and not own:
+        return _swap(previous, current)  # "And in 2024?", "What about Hunan?", "那2019年呢？"
     if current.anchors and not current.follow_up:
-        if _elliptical(current) and not own:
-            return _swap(previous, current)  # "And in 2024?", "What about Hunan?"
         return question  # a question of its own
     if not current.anchors and not own:
         return previous_text  # "Tell me more."

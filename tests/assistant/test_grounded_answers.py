@@ -162,3 +162,27 @@ def test_only_records_of_what_was_named_may_be_cited(
     with Session(engine) as session:
         parsed = analyse(question, gazetteer_for(engine))
         assert belonging(session, parsed, world.ids) == expected
+
+
+def test_a_chinese_follow_up_of_new_names_swaps_them(world: World) -> None:
+    history = [{"role": "user", "content": "2023年沐溪县有多少次检查？"}]
+    body = world.ask("那2022年呢？", history)
+    assert body["mode"] == "count", body["answer"]
+    assert body["counts"][0]["filters"] == {
+        "county": "Muxi County",
+        "from": "2022-01-01",
+        "to": "2022-12-31",
+    }
+    assert body["counts"][0]["total"] == 1
+
+
+def test_a_follow_up_carries_the_name_not_the_day_of_a_date(world: World) -> None:
+    history = [
+        {
+            "role": "user",
+            "content": "What did the inspection of Lanyu Juntai Copper on 2 September 2023 find?",
+        }
+    ]
+    body = world.ask("How much was the fine?", history)
+    assert "Lanyu Juntai Copper" in body["standalone"] and "2023" in body["standalone"]
+    assert "September" not in body["standalone"].split("?", 1)[1]
