@@ -74,9 +74,9 @@ def _names_kind(text: str, lowered: str) -> bool:
     return any(has(text, lowered, c) for c in _kind_cues())
 
 
-# "几家", "多少次": a count cue with its measure word, which counts things wherever the kind is
-# named ("企业有几家", "被检查过多少次"); "多少废水" is a figure.
-_COUNTER = re.compile(r"(多少|几)\s*[次起家个项份条]")
+# "几家", "多少次" ending the clause: a count of the kind named before it ("企业有几家",
+# "被检查过多少次"); "抽测了几个排放口" and "多少废水" are figures.
+_COUNTER = re.compile(r"(多少|几)\s*[次起家个项份条]\s*(?=[?？。，,!！呢吗]|$)")
 # "Count the inspections", "how often was it inspected": counting asked without "how many".
 _EN_COUNT = re.compile(r"^\s*(please\s+)?count\b|\bhow often\b|\btotal number of\b")
 
