@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from langchain_core.documents import Document
 
 from portal.assistant import lexicon, messages
+from portal.assistant.documents import document_sentences
 from portal.assistant.glossary import bilingual
 from portal.assistant.passages import RecordView, fact_field
 from portal.assistant.question import Question
-from portal.assistant.retriever import document_sentences
 from portal.assistant.scoring import GENERAL, MIN_COVERAGE, Scored, answers, relevance, score
 from portal.assistant.text import CJK, found, stem
 from portal.assistant.timing import as_of, asks_now_or_later, asks_where, timeless

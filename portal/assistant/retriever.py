@@ -1,18 +1,20 @@
 """The retriever: record passages for a question, found through the portal's own search index and
 listings (never an index of its own), as LangChain Documents.
 
-Candidates come from three places: records the question names by id, full-text search (once
-for the names the question anchors on, once for all its words), and, when its words amount to
-listing filters (检查 + 河池 + 不合格), the listing those filters select. Each candidate is read
-through `portal.records`, kept only if it mentions every anchor, cut into sentences, and
-returned as windows of consecutive sentences of one field, best first, so a long disclosure
-gives back the passage that answers rather than its opening.
+Candidates come from four places: records the question names by id; the records of each
+enterprise, department or place it names (grounded in the database's gazetteer), through the
+listings' filters; full-text search (for the names it anchors on, as written and as the other
+language writes them, then for each content word, in both languages); and, when its words
+amount to listing filters (检查 + 河池 + 不合格), the listing those filters select. Each candidate
+is read through `portal.records`, kept only if it mentions every anchor, cut into sentences
+(facts.py adds its fields as sentences), and returned as windows of consecutive sentences of
+one field, best first (documents.py), so a long disclosure gives back the passage that answers
+rather than its opening.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -21,25 +23,22 @@ from langchain_core.retrievers import BaseRetriever
 from sqlmodel import Session
 
 from portal import records
+from portal.assistant.documents import document, windows_of
 from portal.assistant.gazetteer import gazetteer_for
 from portal.assistant.glossary import bilingual, words_in
 from portal.assistant.passages import (
     RecordView,
-    Sentence,
-    fact_field,
     ids_named,
     place_words,
     view,
 )
 from portal.assistant.question import Question, analyse
 from portal.assistant.scoring import GENERAL, Scored, rarity, score, usable
-from portal.assistant.text import CJK, Span, found, sentences
+from portal.assistant.text import CJK, found
 from portal.assistant.timing import asks_where, timeless
 from portal.records import QueryError, RecordQuery, parse_query
 from portal.search import SearchQuery
 
-WINDOW_SENTENCES = 3
-WINDOW_CHARS = 600
 MAX_WORD_SEARCHES = 6
 FACTS_PER_RECORD = 2
 NAMED_LIMIT = 4  # newest records of each kind of a thing the question names
@@ -235,106 +234,10 @@ class RecordRetriever(BaseRetriever):
             by_field.setdefault(sentence.field, []).append(scored)
         out = []
         for scored_field in by_field.values():
-            for window in _group(scored_field):
+            for window in windows_of(scored_field):
                 top = max(s.score for s in window)
-                out.append((top, _document(record, window, prior, rare)))
+                out.append((top, document(record, window, prior, rare)))
         return out
-
-
-def _group(scored: list[Scored]) -> list[list[Scored]]:
-    """Consecutive sentences of one field in windows of a few sentences; a sentence left out
-    (an instruction in a record) ends a window, so no passage carries it."""
-    windows: list[list[Scored]] = []
-    current: list[Scored] = []
-    for s in scored:
-        size = s.sentence.span.end - (current[0].sentence.span.start if current else 0)
-        gap = bool(current) and s.sentence.position != current[-1].sentence.position + 1
-        if current and (gap or len(current) >= WINDOW_SENTENCES or size > WINDOW_CHARS):
-            windows.append(current)
-            current = []
-        current.append(s)
-    if current:
-        windows.append(current)
-    return windows
-
-
-def _document(
-    record: RecordView, window: list[Scored], prior: float, rare: dict[str, float]
-) -> Document:
-    first, last = window[0].sentence, window[-1].sentence
-    text = first.text[first.span.start : last.span.end]
-    return Document(
-        page_content=text,
-        id=f"{record.id}#{first.field}:{first.span.start}",
-        metadata={
-            "id": record.id,
-            "kind": record.kind,
-            "title": record.title(first.lang),
-            "title_zh": record.title_zh,
-            "title_en": record.title_en,
-            "url": f"/api/v1/{record.kind}/{record.id}",
-            "html": f"/{record.kind}/{record.id}",
-            "date": record.day.isoformat() if record.day else None,
-            "publisher": record.publisher_id,
-            "updated_at": record.updated_at.isoformat(),
-            "field": first.field,
-            "fact": fact_field(first.field),  # a field stated as a sentence (facts.py)
-            "day": _iso(record.day_of(first.field)),
-            "label": record.labels.get(first.field, ("", ""))[0],
-            "context": record.context(first.field),
-            "lang": first.lang,
-            "start": first.span.start,
-            "position": first.position,
-            "facets": record.facets,
-            "names": list(record.names),
-            "languages": sorted({s.lang for s in record.sentences}),
-            "score": round(max(s.score for s in window), 3),
-            "prior": prior,
-            "rarity": rare,
-        },
-    )
-
-
-def document_sentences(doc: Document) -> tuple[RecordView, list[Sentence]]:
-    """The record facts and the sentences of a retrieved passage (offsets in the passage)."""
-    meta = doc.metadata
-    day = date.fromisoformat(meta["date"]) if meta.get("date") else None
-    record = RecordView(
-        id=meta["id"],
-        kind=meta["kind"],
-        title_zh=meta["title_zh"],
-        title_en=meta["title_en"],
-        day=day,
-        updated_at=datetime.fromisoformat(meta["updated_at"]),
-        publisher_id=meta["publisher"],
-        facets=meta["facets"],
-        years=frozenset(),
-        texts={meta["field"]: doc.page_content},
-        languages=frozenset(meta.get("languages", [])),
-        labels={meta["field"]: (meta.get("label", ""), meta.get("context", ""))}
-        if meta.get("label")
-        else {},
-    )
-    out = []
-    # A fact is one sentence however it reads ("outlet No. 1 was ..." is not two).
-    spans = [Span(0, len(doc.page_content))] if meta.get("fact") else sentences(doc.page_content)
-    for i, span in enumerate(spans):
-        out.append(
-            Sentence(
-                record.id,
-                meta["field"],
-                meta["lang"],
-                doc.page_content,
-                Span(span.start, span.end),
-                meta["position"] + i,
-            )
-        )
-    record.sentences = out
-    return record, out
-
-
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None
 
 
 def _names_in(question: Question, lang: str) -> str:

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from factories import inspection, publish
 from portal import records
-from portal.assistant.retriever import WINDOW_CHARS
+from portal.assistant.documents import WINDOW_CHARS
 from portal.assistant.service import assistant_of
 from portal.db import get_engine
 
