@@ -49,6 +49,31 @@ class SearchPage(BaseModel):
     facets: dict[str, list[FacetValue]]
     suggestion: str | None = Field(None, description="Did you mean: when nothing matched.")
     any_word: bool = Field(description="True when no record had all the words.")
+    index_lag: int = Field(
+        0,
+        description="Changes (revisions) the search index had not taken in when it answered; "
+        "0 when it is up to date. While above 0, what was most recently published, corrected "
+        "or withdrawn may be missing from the hits or shown as it was (see /api/v1/status).",
+    )
+    notice: str | None = Field(
+        None, description="While `index_lag` is above 0, a sentence saying so, in `lang`."
+    )
+
+
+def behind_notice(lag: int, lang: str) -> str | None:
+    """The sentence said with the hits while the index is `lag` changes behind (None at 0)."""
+    if not lag:
+        return None
+    if lang == "zh":
+        return (
+            f"搜索索引比记录落后 {lag} 项更改：最近发布、更正或撤回的内容可能未出现在这里。"
+            "列表页显示全部记录。"
+        )
+    changes = "change" if lag == 1 else "changes"
+    return (
+        f"The search index is {lag} {changes} behind the records: what was published, corrected "
+        "or withdrawn most recently may be missing here. The listings show every record."
+    )
 
 
 def _parameters() -> list[dict[str, Any]]:
@@ -138,6 +163,8 @@ def _body(result: SearchResult, lang: str, base: str) -> dict[str, Any]:
         "facets": facets,
         "suggestion": result.suggestion,
         "any_word": result.any_word,
+        "index_lag": result.behind,
+        "notice": behind_notice(result.behind, lang),
     }
 
 

@@ -220,6 +220,19 @@ def data_version(session: Session) -> tuple[int, datetime | None]:
     return (int(row[0] or 0), row[1]) if row else (0, None)
 
 
+def revision_time(session: Session, version: int) -> datetime | None:
+    """When the newest revision at or below a change-log version was written (None if none):
+    how recent the newest change is that a copy caught up to `version` holds."""
+    newest = (
+        select(col(Revision.at))
+        .where(col(Revision.version) <= version)
+        .order_by(col(Revision.version).desc())
+        .limit(1)
+    )
+    row = session.connection().execute(newest).first()
+    return row[0] if row else None
+
+
 class _Totals:
     """Listing totals by query and data version, in this process (a write changes the version,
     so a stale total is never served). Counting 45,000 matching rows costs tens of

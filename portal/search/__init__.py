@@ -133,6 +133,16 @@ class SearchService:
         """Compare the index with the database."""
         return store.check(self.path, self.engine)
 
+    def lag(self) -> int:
+        """Revisions in the database the index has not absorbed yet."""
+        ix = store.open_index(self.path)
+        return max(0, store.last_revision_in_db(self.engine) - store.last_revision_in_index(ix))
+
+    def where(self) -> str:
+        """The index folder and its size."""
+        size = sum(p.stat().st_size for p in self.path.iterdir() if p.is_file())
+        return f"in {self.path} ({size / 2**20:,.1f} MiB)"
+
     # -- reading ------------------------------------------------------------------------
     def _searcher(self) -> Searcher:
         """The process's searcher, reopened when the index changed (hold `_reading`).
@@ -177,21 +187,31 @@ class SearchService:
 
     def _search(self, query: SearchQuery, *, lang: str, with_facets: bool) -> SearchResult:
         searcher = self._searcher()
-        stored = searcher.document(id=STATE_ID)
-        if int(stored["last_revision"] if stored else 0) < store.last_revision_in_db(self.engine):
+        newest = store.last_revision_in_db(self.engine)
+        if _absorbed(searcher) < newest:
             try:
                 self.sync(limit=REQUEST_LIMIT)
             except Exception:  # a busy writer must not fail a reader; the next one catches up
                 log.warning("search index could not catch up before a search", exc_info=True)
             searcher = self._searcher()
         with Session(self.engine) as session:
-            return run_search(
+            result = run_search(
                 searcher,
                 query,
                 lang=lang,
                 with_facets=with_facets,
                 subtree=lambda root: department_subtree(session, root),
             )
+        # What the index could not take in (a full disk, a read-only folder, an import still
+        # being absorbed) is said with the hits, not left silently out of them.
+        result.behind = max(0, newest - _absorbed(searcher))
+        return result
+
+
+def _absorbed(searcher: Searcher) -> int:
+    """The change-log version a searcher's index has absorbed."""
+    stored = searcher.document(id=STATE_ID)
+    return int(stored["last_revision"]) if stored else 0
 
 
 def _close_all(searchers: set[Searcher], lock: threading.Lock) -> None:

@@ -315,6 +315,9 @@ class SearchResult:
     facets: dict[str, list[tuple[str, int]]]
     suggestion: str | None = None
     any_word: bool = False
+    # Revisions the index had not taken in when it answered (it could not be written, or is
+    # still absorbing a large import): what they wrote is not in these hits yet.
+    behind: int = 0
 
     @property
     def pages(self) -> int:
