@@ -136,7 +136,9 @@ def ground(text: str, gaz: Gazetteer) -> Grounding:
     """Link the names of a (normalised) question to the gazetteer's entities."""
     folded = fold(text)
     links = _choose(_matches(gaz, folded, text), text)
-    masked = _masked(text, links)
+    # A pollutant inside a name is part of it (锌 in 舸洺锌业有限公司): only other names are
+    # masked before looking for the shapes of names.
+    masked = _masked(text, [k for k in links if any(e.kind != "pollutant" for e in k.entities)])
     unlinked = []
     phrases = sorted(english_phrases(masked) + chinese_phrases(masked), key=lambda p: p[0])
     for start, end, phrase in phrases:

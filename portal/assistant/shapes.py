@@ -149,7 +149,9 @@ def chinese_phrases(masked: str) -> list[tuple[int, int, Unlinked]]:
             if head is None:
                 continue
             j = k
-            while j > 0 and k - j < 3 and tokens[j - 1] not in ZH_AROUND:
+            # Back over the words before the head while they are not words around a name, up
+            # to a name's length (jieba cuts an unknown name into single characters).
+            while j > 0 and tokens[j - 1] not in ZH_AROUND and len("".join(tokens[j:k])) < 8:
                 j -= 1
             phrase = "".join(tokens[j : k + 1])
             modifier = phrase[: -len(head)]

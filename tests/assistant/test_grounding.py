@@ -87,6 +87,8 @@ def test_names_are_linked_however_written(
         ("What happened on the X River?", "X River"),
         ("How many inspections in Zhangmu?", "Zhangmu"),
         ("青山冶炼公司有几次检查？", "青山冶炼公司"),
+        ("舸洺锌业有限公司受过处罚吗？", "舸洺锌业有限公司"),  # 锌 inside the name is no pollutant
+        ("岚屿舸洺锌业有限公司受过处罚吗？", "岚屿舸洺锌业有限公司"),  # a known city before it
     ],
 )
 def test_a_phrase_shaped_like_a_name_that_links_to_nothing_is_unknown(
