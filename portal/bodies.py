@@ -9,28 +9,21 @@ holds more than the limit of anyone's body. The API's two readers (`api/write.py
 `api/ask.py`) refuse with their own sentences, so that a refused write is still audited; the
 pages answer the 413 page of `portal/web/errors.py`.
 
-JSON is checked for depth before it is parsed: `[` repeated 100,000 times made the parser
-recurse until Python gave up (a 500), and a few hundred levels would still reach code that
-walks the value. Nothing the portal takes nests deeper than four.
+The API's readers check JSON for depth before parsing it (`portal/jsondepth.py`, which the
+importer shares).
 """
 
 from __future__ import annotations
 
-import re
-from array import array
-from itertools import accumulate
-
 from flask import Flask, abort, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from portal.jsondepth import MAX_DEPTH, too_deep
+
+__all__ = ["MAX_DEPTH", "TooLarge", "check_declared", "init_app", "read", "size_text", "too_deep"]
+
 API_PATH = "/api/"
 ASK_PATH = "/api/v1/ask"
-MAX_DEPTH = 32  # levels of arrays and objects in a JSON body
-
-_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
-_NOT_BRACKET = re.compile(rb"[^\[\]{}]+")
-# Opening brackets count +1, closing ones -1 (0xFF read as a signed byte).
-_STEPS = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
 
 
 class TooLarge(Exception):
@@ -103,16 +96,6 @@ def read() -> bytes:
     if data is None or _went_on(data):
         raise TooLarge(request.max_content_length or 0)
     return data
-
-
-def too_deep(raw: bytes, depth: int = MAX_DEPTH) -> bool:
-    """True when JSON text opens more than `depth` arrays or objects inside one another
-    (closed or not), counted without parsing: strings are set aside, then the brackets summed."""
-    if raw.count(b"[") + raw.count(b"{") <= depth:
-        return False
-    brackets = _NOT_BRACKET.sub(b"", _STRING.sub(b"", raw))
-    steps = array("b", brackets.translate(_STEPS))
-    return max(accumulate(steps), default=0) > depth
 
 
 def init_app(app: Flask) -> None:

@@ -18,7 +18,8 @@ from sqlmodel import Session
 from conftest import portal_like
 from factories import basics, publishing_token
 from portal.api.write import WRITABLE
-from portal.bodies import MAX_DEPTH, size_text, too_deep
+from portal.bodies import size_text
+from portal.jsondepth import MAX_DEPTH, too_deep
 
 DEEP = b"[" * 100_000  # the RecursionError of issue 19
 CLOSED_DEEP = b'{"changes": ' + b"[" * 40 + b"1" + b"]" * 40 + b"}"  # valid JSON, 41 deep

@@ -272,7 +272,7 @@ def _import_chunk(
         data = row.data
         bad_cells = [k for k, v in data.items() if isinstance(v, Unparsed)]
         for name in bad_cells:
-            report(LineProblem(row.line, name, "the cell must hold a JSON array, e.g. [{...}]"))
+            report(LineProblem(row.line, name, data[name].problem))
         if bad_cells:
             continue
         record_id = data.get("id")

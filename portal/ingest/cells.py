@@ -8,7 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from portal.ingest.readers import FileProblem
+from portal.ingest.readers import TOO_DEEP, FileProblem
+from portal.jsondepth import too_deep
 from portal.records import Kind
 
 
@@ -63,7 +64,7 @@ class CsvCells:
                 out[name] = [p.strip() for p in cell.split(";") if p.strip()]
             elif name in self.objects:
                 try:
-                    out[name] = json.loads(cell)
+                    out[name] = TooDeep(cell) if too_deep(cell) else json.loads(cell)
                 except json.JSONDecodeError:
                     out[name] = Unparsed(cell)
             else:
@@ -73,3 +74,11 @@ class CsvCells:
 
 class Unparsed(str):
     """A CSV cell that should have held a JSON array but did not parse."""
+
+    problem = "the cell must hold a JSON array, e.g. [{...}]"
+
+
+class TooDeep(Unparsed):
+    """A CSV cell whose JSON nests deeper than any record does: not parsed at all."""
+
+    problem = TOO_DEEP

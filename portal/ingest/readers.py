@@ -9,9 +9,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from portal.jsondepth import MAX_DEPTH, too_deep
+
 MAX_LINE_BYTES = 1 << 20  # one NDJSON row or CSV line: 1 MiB
 MAX_JSON_BYTES = 50 << 20  # a JSON array is read whole; larger files should be NDJSON
 FORMATS = {".csv": "csv", ".json": "json", ".ndjson": "ndjson", ".jsonl": "ndjson"}
+
+
+TOO_DEEP = (
+    f"the JSON nests lists and objects more than {MAX_DEPTH} levels deep; a record nests at "
+    "most four (see docs/data-formats.md)"
+)
 
 
 class FileProblem(ValueError):
@@ -75,6 +83,8 @@ def read_ndjson(handle: IO[bytes], progress: Callable[[int], None] | None = None
     for number, text in enumerate(_lines(handle, progress), start=1):
         if not text.strip():
             continue
+        if too_deep(text):
+            raise FileProblem(f"line {number}: {TOO_DEEP}")
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
@@ -96,6 +106,8 @@ def read_json(handle: IO[bytes], progress: Callable[[int], None] | None = None) 
         raw = raw[3:]
     for index, raw_line in enumerate(raw.split(b"\n")):
         _decode(raw_line, index + 1)  # names the first line that is not UTF-8
+    if too_deep(raw, MAX_DEPTH + 1):  # the array of records is one level more
+        raise FileProblem(TOO_DEEP)
     text = raw.decode("utf-8")
     decoder = json.JSONDecoder()
     pos = _skip_ws(text, 0)

@@ -231,3 +231,25 @@ def test_control_characters_are_refused(session, ready, tmp_path):
     row = inspection(ready["enterprise"], findings_zh="bad\u0000byte")
     (problem,) = run(session, write_ndjson(tmp_path / "c.ndjson", [row])).problems
     assert problem.field == "findings_zh" and "U+0000" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("deep.ndjson", b"[" * 100_000 + b"\n"),
+        ("deep.ndjson", b'{"id": "INS-X", "findings_zh": ' + b"[" * 100_000 + b"\n"),
+        ("deep.json", b"[" * 100_000),
+        ("deep.csv", b'id,readings\nINC-X,"' + b"[" * 100_000 + b'"\n'),
+    ],
+)
+def test_json_nested_past_any_record_is_a_problem_not_a_crash(
+    session, ready, tmp_path, name, content
+):
+    # A RecursionError traceback before: the parser recursed once per `[`.
+    path = tmp_path / name
+    path.write_bytes(content)
+    before = count(session, Revision)
+    result = run(session, path)
+    assert not result.ok
+    assert any("levels deep" in p.message for p in result.problems), result.problems
+    assert count(session, Revision) == before
