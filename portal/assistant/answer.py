@@ -63,7 +63,8 @@ class Answer(BaseModel):
     mode: Mode = Field(
         description="extractive: sentences chosen from the records (the default, offline); "
         "llm: written by the configured language model from numbered sources; "
-        "count: counted by the database."
+        "count: counted or ranked by the database (a superlative: the largest fine, the "
+        "latest incident)."
     )
     refusal: Refusal | None = Field(
         default=None,
