@@ -3,8 +3,10 @@ and says so plainly when the records hold nothing on it.
 
 LangChain 1.x: a retriever over portal.search and the listings (retriever.py), a chain of
 runnables (chain.py) with an offline extractive composer (compose.py) or a chat model writing
-from prompts/ (llm.py), and a citation check shared by both (check.py). Counting questions go to
-the database (counting.py). Domain code: Flask appears only in web.py (the /ask page), and
+from prompts/ (llm.py), and a citation check shared by both (check.py). The names a question
+gives are grounded in the database's own names (gazetteer.py, grounding.py); counting and ranking
+questions go to the database (counting.py, ranking.py). Domain code: Flask appears only in web.py
+(the /ask page), and
 service.py (an app's assistant and question budget) takes the app as an argument.
 """
 
