@@ -100,16 +100,19 @@ def _worth(question: Question, s: Scored, best: Scored) -> bool:
     return s.direct > 0 or not question.terms or s.coverage >= 1.0
 
 
-def latest(question: Question, documents: list[Document]) -> list[Scored]:
+def latest(question: Question, documents: list[Document], best: str | None) -> list[Scored]:
     """For "is it safe now?", "is it still polluting?" about a named thing: the best sentence of
-    the record with the latest evidence about it, when no sentence answers the words (the
-    records can only say how things stood; the check adds that they cannot tell now)."""
+    the record with the latest evidence about it (of the kind asked about: inspections for
+    "compliant", else the kind of the best answer, `best`), whatever its words (the records can
+    only say how things stood; the check adds that they cannot tell now)."""
     named = [a for a in question.anchors if a.entities or a.kind in ("place", "id")]
-    if not named or not documents:
+    kind = question.kind or ("inspections" if question.outcomes else None) or best
+    fitting = [d for d in documents if d.metadata["kind"] == kind] or documents
+    if not named or not fitting:
         return []
-    day = max(_day(doc) for doc in documents)
-    newest = [doc for doc in documents if _day(doc) == day and not doc.metadata["fact"]]
-    ranked = _candidates(question, newest or [d for d in documents if _day(d) == day])
+    day = max(_day(doc) for doc in fitting)
+    newest = [doc for doc in fitting if _day(doc) == day and not doc.metadata["fact"]]
+    ranked = _candidates(question, newest or [d for d in fitting if _day(d) == day])
     mine = [s for s in ranked if s.sentence.lang == question.lang]
     return (mine or ranked)[:1]
 
@@ -141,18 +144,28 @@ def _asked_about(question: Question, s: Scored) -> bool:
 
 def _languages(question: Question, ranked: list[Scored], best: Scored) -> dict[str, str]:
     """The language each record's text is quoted in: the question's when a sentence in it is
-    worth quoting, else the record's other language. (Facts are stated in the question's
-    language whatever the record's text is written in.)"""
+    worth quoting (and, for "how much", holds a figure), else the record's other language.
+    (Facts are stated in the question's language whatever the record's text is written in.)"""
     chosen: dict[str, str] = {}
+    fallback: dict[str, str] = {}
     for s in ranked:
         rid = s.record.id
         if fact_field(s.sentence.field) or not _worth(question, s, best):
             continue
-        if s.sentence.lang == question.lang:
+        if s.sentence.lang != question.lang:
+            chosen.setdefault(rid, s.sentence.lang)
+        elif not question.figure or _figure(question, s):
             chosen[rid] = question.lang
         else:
-            chosen.setdefault(rid, s.sentence.lang)
-    return chosen
+            fallback[rid] = question.lang  # no figure here: the other language may have it
+    return {**fallback, **chosen}
+
+
+def _figure(question: Question, s: Scored) -> bool:
+    """True when a sentence holds a number besides the years the question names ("how many
+    tonnes in 2024?" is not answered by "the 2024 figures were reported")."""
+    years = {str(y) for a in question.anchors if a.kind == "years" for y in a.years}
+    return any(n not in years for n in re.findall(r"\d+(?:[.,]\d+)*", s.sentence.words))
 
 
 def _relevance(question: Question, documents: list[Document]) -> dict[str, float]:
@@ -232,8 +245,10 @@ def compose(question: Question, documents: list[Document]) -> Draft:
     places = [s for s in _candidates(question, documents) if _is_location(question, s)]
     if places and asks_where(question.text):  # "where is it?" is answered by where it is
         chosen = [s for s in places if s.record.id == places[0].record.id][:2]
-    if not chosen and asks_now_or_later(question.text):
-        chosen = latest(question, documents)
+    if asks_now_or_later(question.text):  # the latest evidence, then what else answers
+        first = latest(question, documents, chosen[0].record.kind if chosen else None)
+        chosen = first + [s for s in chosen if first and s.record.id != first[0].record.id]
+        chosen = chosen[:MAX_SENTENCES]
     by_doc = {doc.metadata["id"]: doc for doc in documents}
     order: list[str] = []
     groups: dict[str, list[Scored]] = {}

@@ -35,7 +35,7 @@ from portal.assistant.passages import (
 from portal.assistant.question import Question, analyse
 from portal.assistant.scoring import GENERAL, Scored, rarity, score, usable
 from portal.assistant.text import CJK, found
-from portal.assistant.timing import asks_where, timeless
+from portal.assistant.timing import asks_now_or_later, asks_where, timeless
 from portal.records import QueryError, RecordQuery, parse_query
 from portal.search import SearchQuery
 
@@ -144,7 +144,17 @@ class RecordRetriever(BaseRetriever):
                 facts.sort(key=lambda w: w[1].metadata["fact"] not in ("location", "park"))
             best += [(FACT_WEIGHT * score, doc) for score, doc in facts[:FACTS_PER_RECORD]]
         best.sort(key=lambda w: -w[0])
-        return [doc for _, doc in best[: self.k]]
+        chosen = [doc for _, doc in best[: self.k]]
+        if asks_now_or_later(question.text):  # the latest evidence of each kind, whatever it says
+            newest: dict[str, Document] = {}
+            for _, doc in best:
+                kind, day = doc.metadata["kind"], doc.metadata["day"] or ""
+                if not doc.metadata["fact"] and day > (
+                    newest[kind].metadata["day"] or "" if kind in newest else ""
+                ):
+                    newest[kind] = doc
+            chosen += [doc for doc in newest.values() if doc not in chosen]
+        return chosen
 
     # -- candidates ------------------------------------------------------------------------
     def _candidates(self, session: Session, question: Question) -> dict[str, float]:
