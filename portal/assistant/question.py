@@ -180,6 +180,7 @@ def analyse(raw: str, gazetteer: Gazetteer | None = None) -> Question:
     ]
     terms += phrases + _terms(rest, anchors)
     terms = [t for t in terms if len(t.text) <= MAX_WORD][:MAX_TERMS]
+    unnamed = re.sub(r"\s+", " ", unnamed)  # a long name blanked is one gap, not a distance
     lowered_unnamed = unnamed.lower()
     domain = bool(anchors) or any(
         w in lexicon.DOMAIN_WORDS or stem(w) in lexicon.DOMAIN_WORDS for w in en_words(lowered)

@@ -52,6 +52,8 @@ COUNTS = [
     # Counts asked without "how many": the kind before the counter, or a verb.
     ("沐溪工业园区的企业有几家？", "enterprises", {"park": "Muxi Industrial Park"}, 1),
     ("澄岭再生铅被检查过多少次？", "inspections", {"enterprise": "ENT-LY-CL"}, 2),
+    ("记录里有多少次针对岚屿市澄岭再生铅有限公司的检查？", "inspections",
+     {"enterprise": "ENT-LY-CL"}, 2),  # a long name between the counter and the kind
     ("How many times has Lanyu Juntai Copper been inspected?", "inspections",
      {"enterprise": "ENT-LY-JT"}, 2),
     ("Count the pollution incidents on the Chengxi River.", "incidents",
