@@ -16,16 +16,16 @@ from langchain_core.documents import Document
 
 from portal.assistant import lexicon, messages
 from portal.assistant.documents import document_sentences
+from portal.assistant.fitting import asked_about, has_figure, is_location
 from portal.assistant.glossary import bilingual
 from portal.assistant.passages import RecordView, fact_field
 from portal.assistant.question import Question
-from portal.assistant.scoring import GENERAL, MIN_COVERAGE, Scored, answers, relevance, score
-from portal.assistant.text import CJK, found, stem
+from portal.assistant.scoring import MIN_COVERAGE, Scored, answers, relevance, score
+from portal.assistant.text import CJK, stem
 from portal.assistant.timing import as_of, asks_now_or_later, asks_where, timeless
 
 MAX_SENTENCES = 3
 MAX_LISTED = 5
-LOCATION_FACTS = ("location", "park")
 KEEP = 0.6  # a sentence is quoted when it scores at least this share of the best one
 RELATED = 0.8  # another record is quoted when it covers this share of what the best one does
 
@@ -95,7 +95,7 @@ def _candidates(question: Question, documents: list[Document]) -> list[Scored]:
 def _worth(question: Question, s: Scored, best: Scored) -> bool:
     if s.score < KEEP * best.score or s.coverage < MIN_COVERAGE:
         return False
-    if fact_field(s.sentence.field) and not _asked_about(question, s):
+    if fact_field(s.sentence.field) and not asked_about(question, s):
         return False
     return s.direct > 0 or not question.terms or s.coverage >= 1.0
 
@@ -117,31 +117,6 @@ def latest(question: Question, documents: list[Document], best: str | None) -> l
     return (mine or ranked)[:1]
 
 
-def _is_location(question: Question, s: Scored) -> bool:
-    return s.sentence.lang == question.lang and fact_field(s.sentence.field) in LOCATION_FACTS
-
-
-def _asked_about(question: Question, s: Scored) -> bool:
-    """True when a fact sentence holds a word the question asks about outside the names it
-    shares with every fact of its record (a credit code is no answer to "how much ...")."""
-    words = s.sentence.words
-    for name in (s.record.title_zh, s.record.title_en):
-        if name:
-            words = words.replace(name, " ")
-    if fact_field(s.sentence.field) in LOCATION_FACTS and asks_where(question.text):
-        return True
-    for anchor in question.anchors:  # a site is named only by the readings taken there
-        if anchor.field == "site" and any(v in words for v in (*anchor.variants, anchor.surface)):
-            return True
-    names = {v.casefold() for a in question.anchors for v in (*a.variants, a.surface)}
-    asked = [
-        t
-        for t in question.terms
-        if not t.is_name and t.text.lower() not in GENERAL and t.text.casefold() not in names
-    ]
-    return any(found(t, words) for t in asked)
-
-
 def _languages(question: Question, ranked: list[Scored], best: Scored) -> dict[str, str]:
     """The language each record's text is quoted in: the question's when a sentence in it is
     worth quoting (and, for "how much", holds a figure), else the record's other language.
@@ -154,18 +129,11 @@ def _languages(question: Question, ranked: list[Scored], best: Scored) -> dict[s
             continue
         if s.sentence.lang != question.lang:
             chosen.setdefault(rid, s.sentence.lang)
-        elif not question.figure or _figure(question, s):
+        elif not question.figure or has_figure(question, s):
             chosen[rid] = question.lang
         else:
             fallback[rid] = question.lang  # no figure here: the other language may have it
     return {**fallback, **chosen}
-
-
-def _figure(question: Question, s: Scored) -> bool:
-    """True when a sentence holds a number besides the years the question names ("how many
-    tonnes in 2024?" is not answered by "the 2024 figures were reported")."""
-    years = {str(y) for a in question.anchors if a.kind == "years" for y in a.years}
-    return any(n not in years for n in re.findall(r"\d+(?:[.,]\d+)*", s.sentence.words))
 
 
 def _relevance(question: Question, documents: list[Document]) -> dict[str, float]:
@@ -187,7 +155,7 @@ def choose(question: Question, documents: list[Document]) -> list[Scored]:
     ranked = _candidates(question, documents)
     # A fact is evidence only of what it states: one the question does not ask about (the
     # incident's place, for "how many kilometres") can neither answer nor set the bar.
-    ranked = [s for s in ranked if not fact_field(s.sentence.field) or _asked_about(question, s)]
+    ranked = [s for s in ranked if not fact_field(s.sentence.field) or asked_about(question, s)]
     if not ranked or not answers(question, ranked[0]):
         return []
     best = ranked[0]
@@ -242,7 +210,7 @@ def compose(question: Question, documents: list[Document]) -> Draft:
     now or the future, the records with the latest evidence come first."""
     question = bilingual(timeless(question))
     chosen = choose(question, documents)
-    places = [s for s in _candidates(question, documents) if _is_location(question, s)]
+    places = [s for s in _candidates(question, documents) if is_location(question, s)]
     if places and asks_where(question.text):  # "where is it?" is answered by where it is
         chosen = [s for s in places if s.record.id == places[0].record.id][:2]
     if asks_now_or_later(question.text):  # the latest evidence, then what else answers
