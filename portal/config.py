@@ -32,8 +32,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "PORTAL_INDEX_DIR",
         str(PROJECT_ROOT / "search_index"),
-        "Folder of the full-text search index. It is rebuilt from the database when missing; "
-        "give each node its own.",
+        "Folder of the Whoosh search index (SQLite only: on PostgreSQL, search lives in the "
+        "database). It is rebuilt from the database when missing; give each node its own.",
     ),
     Setting(
         "PORTAL_SECRET_KEY",

@@ -35,7 +35,7 @@ from portal.models.vocab import pollutants, provinces
 from portal.records import KINDS, PUBLIC_KINDS, Change, QueryError, RecordQuery, parse_query
 from portal.records.listing import data_version
 from portal.records.query import CHINA
-from portal.search import IndexUnavailable, parse_search
+from portal.search import IndexUnavailable, SearchTooSlow, parse_search
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
 
@@ -543,6 +543,8 @@ def search_feed(fmt: str) -> Any:
     query = replace(query, page=1, limit=limit)
     try:
         result = search.service_of(current_app).search(query, lang=lang, with_facets=False)
+    except SearchTooSlow as exc:
+        abort(400, description=" ".join(exc.problems))
     except IndexUnavailable:
         abort(
             503,

@@ -31,6 +31,11 @@ PG_URL = os.environ.get("PORTAL_TEST_DATABASE_URL", "")
 os.environ["PORTAL_INDEX_DIR"] = tempfile.mkdtemp(prefix="clearwater-index-")
 REQUIRED = {s.strip() for s in os.environ.get("PORTAL_REQUIRE_SERVICES", "").split(",") if s}
 _counter = itertools.count()
+# For tests of the Whoosh index itself (its folder, its rebuild): on PostgreSQL, search lives in
+# the database and an app has no index folder to lose or damage.
+whoosh_only = pytest.mark.skipif(
+    bool(PG_URL), reason="PostgreSQL searches its own full text, without an index folder"
+)
 
 
 def need(service: str, reason: str) -> None:

@@ -13,7 +13,13 @@ from portal.api.blueprint import TAGS, bp, problem_response
 from portal.api.http import base_url, json_response, link_header, query_string_problem
 from portal.api.problems import problem
 from portal.records import QueryError
-from portal.search import IndexUnavailable, SearchResult, parse_search, service_of
+from portal.search import (
+    IndexUnavailable,
+    SearchResult,
+    SearchTooSlow,
+    parse_search,
+    service_of,
+)
 from portal.search.query import FILTERS, MAX_PAGE_SIZE, MAX_QUERY, SORTS
 
 
@@ -201,6 +207,8 @@ def search() -> Response:
         )
         response.headers["Retry-After"] = "30"
         return response
+    except SearchTooSlow as exc:
+        return problem(400, exc.problems[0], exc.problems)
     base = base_url()
     response = json_response(_body(result, lang, base))
     rels: list[tuple[str, str, str | None]] = [

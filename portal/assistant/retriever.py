@@ -37,7 +37,7 @@ from portal.assistant.scoring import GENERAL, Scored, rarity, score, usable
 from portal.assistant.text import CJK, found
 from portal.assistant.timing import asks_now_or_later, asks_where, timeless
 from portal.records import QueryError, RecordQuery, parse_query
-from portal.search import SearchQuery
+from portal.search import SearchQuery, SearchTooSlow
 
 MAX_WORD_SEARCHES = 6
 FACTS_PER_RECORD = 2
@@ -171,10 +171,13 @@ class RecordRetriever(BaseRetriever):
                 priors[rid] = min(2.0, priors.get(rid, 0.0) + weight / (1 + 0.5 * rank))
 
         def search(text: str, filters: dict[str, Any], limit: int) -> list[str]:
-            result = self.search.search(
-                SearchQuery(text=text, filters=filters, limit=limit), lang=question.lang,
-                with_facets=False,
-            )  # fmt: skip
+            try:
+                result = self.search.search(
+                    SearchQuery(text=text, filters=filters, limit=limit), lang=question.lang,
+                    with_facets=False,
+                )  # fmt: skip
+            except SearchTooSlow:  # one search too costly to finish is no evidence, not a 500
+                return []
             return [hit.id for hit in result.hits]
 
         anchored = question.keywords(anchors_only=True)

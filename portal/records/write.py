@@ -42,9 +42,15 @@ class Planned:
     old_revision: int = 0
 
 
-# Set on a session that wrote records, so that whoever keeps copies (the search index) can
-# catch up after the commit; records itself knows nothing of them.
+# The ids of the records a session wrote in its transaction (a set), so that whoever keeps
+# copies (the search index) can follow, before or after the commit; records itself knows
+# nothing of them.
 WRITTEN = "records_written"
+
+
+def _written(session: Session, ids: Sequence[str]) -> None:
+    """Add ids to what this session's transaction wrote (WRITTEN)."""
+    session.info.setdefault(WRITTEN, set()).update(ids)
 
 
 def now_utc() -> datetime:
@@ -262,7 +268,7 @@ def apply(
         if p.action is not None
     ]
     conn.execute(insert(Revision), revisions)
-    session.info[WRITTEN] = True
+    _written(session, [p.record_id for p in changing])
     return len(revisions)
 
 
@@ -457,6 +463,6 @@ def withdraw(
             }
         ],
     )
-    session.info[WRITTEN] = True
+    _written(session, [record_id])
     session.flush()
     return revision + 1

@@ -1,6 +1,8 @@
 """Full-text search behind a narrow interface: sync (index what changed), search, rebuild, check.
 
-One `SearchService` per index folder and database. Records written anywhere reach the index
+Two engines answer it (search/engine.py, chosen by the database URL): PostgreSQL's own full text
+(search/pg/) for a PostgreSQL database, and the Whoosh index below for SQLite. One
+`SearchService` per index folder and database. Records written anywhere reach the index
 through the revision log: the process that commits catches up at once (see `install_hook`),
 and every search first absorbs what other processes wrote.
 """
@@ -26,7 +28,9 @@ from portal.records.listing import department_subtree
 from portal.records.write import WRITTEN
 from portal.search import index as store
 from portal.search.analysis import load_user_words
+from portal.search.engine import SearchEngine, SearchTooSlow, is_postgresql, open_search
 from portal.search.index import CheckReport, IndexUnavailable
+from portal.search.pg import writing as _pg_writing  # noqa: F401  (writes rows before commits)
 from portal.search.query import SearchQuery, SearchResult, parse_search, run_search
 from portal.search.schema import STATE_ID
 
@@ -37,9 +41,12 @@ REQUEST_LIMIT = 200
 __all__ = [
     "CheckReport",
     "IndexUnavailable",
+    "SearchEngine",
     "SearchQuery",
     "SearchResult",
     "SearchService",
+    "SearchTooSlow",
+    "open_search",
     "parse_search",
 ]
 
@@ -221,9 +228,12 @@ def _close_all(searchers: set[Searcher], lock: threading.Lock) -> None:
         searchers.clear()
 
 
-def start(index_dir: Path, database_url: str, *, rebuild_if_missing: bool = True) -> SearchService:
-    """The search service of a process: index after its commits, and rebuild a missing or
-    unreadable index in the background (the rest of the portal answers meanwhile)."""
+def start(index_dir: Path, database_url: str, *, rebuild_if_missing: bool = True) -> SearchEngine:
+    """The search engine of a process. On PostgreSQL, search is in the database: nothing to
+    start. With Whoosh: index after its commits, and rebuild a missing or unreadable index in
+    the background (the rest of the portal answers meanwhile)."""
+    if is_postgresql(database_url):
+        return open_search(index_dir, database_url)
     service = SearchService(Path(index_dir), database_url)
     register(service)
     if rebuild_if_missing and not service.available():
@@ -231,9 +241,9 @@ def start(index_dir: Path, database_url: str, *, rebuild_if_missing: bool = True
     return service
 
 
-def service_of(app: Any) -> SearchService:
-    """The search service an app was given by create_app."""
-    service: SearchService = app.extensions["search"]
+def service_of(app: Any) -> SearchEngine:
+    """The search engine an app was given by create_app."""
+    service: SearchEngine = app.extensions["search"]
     return service
 
 

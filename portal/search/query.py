@@ -22,6 +22,7 @@ from whoosh.query import (
     Term,
 )
 from whoosh.searching import Searcher
+from whoosh.spelling import Corrector
 
 from portal.records.kinds import Kind
 from portal.records.query import FILTER_PARAMS, LISTING_ONLY, MAX_TEXT, QueryError, parse_value
@@ -250,7 +251,7 @@ def filter_query(filters: Mapping[str, Any], subtree: Any = None) -> Query | Non
 SNIPPET_BEFORE, SNIPPET_AFTER = 50, 130
 
 
-def _marker(terms: set[str]) -> re.Pattern[str] | None:
+def term_marker(terms: set[str]) -> re.Pattern[str] | None:
     """A pattern for the index terms as they appear in text: Chinese as is, English stems
     followed by any word ending (metal -> metals), longest first."""
     parts = []
@@ -374,11 +375,10 @@ def run_search(
             scores = view.scores(whoosh_query, set(shown))
         except Unsupported:
             scores = {}
-    marker = _marker({text for _, text in whoosh_query.iter_all_terms() if text})
+    marker = term_marker({text for _, text in whoosh_query.iter_all_terms() if text})
     leaves = [leaf for leaf, negated in view.leaves_of(whoosh_query) if not negated]
     hits = [
-        _hit(
-            doc,
+        make_hit(
             searcher.stored_fields(doc),
             scores.get(doc, 0.0),
             _matched(view, leaves, doc),
@@ -415,14 +415,15 @@ def _matched(view: View, leaves: list[Query], doc: int) -> list[str]:
     )
 
 
-def _hit(
-    doc: int,
+def make_hit(
     stored: dict[str, Any],
     score: float,
     matched: list[str],
     lang: str,
     marker: re.Pattern[str] | None,
 ) -> Hit:
+    """A hit from a document's stored fields; the snippet comes from the body that holds a
+    match, in the reader's language first."""
     order = ("text_en", "text_zh") if lang == "en" else ("text_zh", "text_en")
     text = ""
     for name in order:
@@ -450,8 +451,12 @@ def _aware(value: datetime | None) -> datetime | None:
 
 def _suggest(searcher: Searcher, text: str) -> str | None:
     """Did you mean: English words corrected from the words in the index."""
+    return suggest(searcher.corrector("text_en"), text)
+
+
+def suggest(corrector: Corrector, text: str) -> str | None:
+    """English words of the text corrected by `corrector`, or None when none changes."""
     user = split_user_text(text)
-    corrector = searcher.corrector("text_en")
     changed = False
     out = []
     for word in user.words:

@@ -16,7 +16,7 @@ from portal.models import vocab
 from portal.models.common import requested_id
 from portal.records import PUBLIC_KINDS, QueryError, RecordQuery, obligations
 from portal.records.listing import data_version
-from portal.search import IndexUnavailable, parse_search
+from portal.search import IndexUnavailable, SearchTooSlow, parse_search
 from portal.web import context, recordpage
 from portal.web.facets import facet_counts
 from portal.web.i18n import current_lang, pick
@@ -220,6 +220,8 @@ def search_page() -> tuple[str, int, dict[str, str]] | tuple[str, int] | str:
     service = search.service_of(current_app)
     try:
         result = service.search(query, lang=lang) if (query.text or query.filters) else None
+    except SearchTooSlow as exc:
+        return _bad_query(exc.problems)
     except IndexUnavailable:
         message = gettext(
             "The search index is being rebuilt. Try again in a minute; the listings work meanwhile."

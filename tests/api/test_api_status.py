@@ -10,7 +10,7 @@ import redis
 from flask import Flask
 from sqlmodel import Session
 
-from conftest import _app, need, portal_like
+from conftest import _app, need, portal_like, whoosh_only
 from portal.db import dispose_engine, get_engine
 from portal.records.listing import data_version
 
@@ -46,6 +46,7 @@ def test_everything_answers(sample_app: Flask, sample_url: str) -> None:
     }
 
 
+@whoosh_only
 def test_no_index_yet_is_degraded_not_an_error(app: Flask) -> None:
     response = app.test_client().get("/api/v1/status")
     assert response.status_code == 200

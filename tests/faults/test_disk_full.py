@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Portal, _app, need
+from conftest import Portal, _app, need, whoosh_only
 from factories import publishing_token
 
 
@@ -57,6 +57,7 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
         subprocess.run(["umount", "-l", str(folder)], check=False)
 
 
+@whoosh_only
 def test_a_full_disk_while_indexing_loses_no_record(
     sample_url: str,
     sample_index: Path,

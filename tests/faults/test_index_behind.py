@@ -12,7 +12,7 @@ import test_disk_full
 from flask import Flask
 from test_disk_full import _fill
 
-from conftest import _app
+from conftest import _app, whoosh_only
 from factories import publishing_token
 
 small_disk = test_disk_full.small_disk  # the fixture: a 12 MiB tmpfs for this test
@@ -47,6 +47,7 @@ def _page(app: Flask, lang: str) -> str:
     return response.get_data(as_text=True)
 
 
+@whoosh_only
 def test_a_lagging_index_is_reported_until_it_catches_up(
     sample_url: str, sample_index: Path, small_disk: Path
 ) -> None:

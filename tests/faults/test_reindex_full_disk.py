@@ -12,7 +12,7 @@ from pathlib import Path
 import test_disk_full
 from test_disk_full import _fill
 
-from conftest import Portal, _app
+from conftest import Portal, _app, whoosh_only
 
 ROOM = 256 * 1024  # bytes; the sample's index takes some 2 MiB
 small_disk = test_disk_full.small_disk  # the fixture: a 12 MiB tmpfs for this test
@@ -22,6 +22,7 @@ def _files(folder: Path) -> dict[str, int]:
     return {p.name: p.stat().st_size for p in folder.iterdir()}
 
 
+@whoosh_only
 def test_a_reindex_that_fails_keeps_the_old_index(
     sample_url: str, sample_index: Path, small_disk: Path
 ) -> None:

@@ -9,6 +9,7 @@ from flask import Flask
 from sqlmodel import Session
 from whoosh import index as whoosh_index
 
+from conftest import whoosh_only
 from factories import inspection
 from portal import create_app, records
 from portal.db import dispose_engine, get_engine
@@ -82,6 +83,7 @@ def test_several_processes_writing_at_once_lose_nothing(
     assert result.total == 24
 
 
+@whoosh_only
 def test_check_finds_a_gap_and_reindex_mends_it(sample_portal, sample_index: Path) -> None:
     ix = whoosh_index.open_dir(str(sample_index))
     with ix.writer() as writer:
@@ -95,6 +97,7 @@ def test_check_finds_a_gap_and_reindex_mends_it(sample_portal, sample_index: Pat
     assert sample_portal("check").exit_code == 0
 
 
+@whoosh_only
 def test_a_damaged_index_is_rebuilt_on_start(sample_url: str, sample_index: Path) -> None:
     for toc in sample_index.glob("_MAIN_*.toc"):
         toc.write_bytes(b"not an index")

@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Flask
 from sqlmodel import Session
 
+from conftest import whoosh_only
 from portal import create_app
 from portal.db import get_engine
 from portal.search import SearchService, build, parse_search, service_of
@@ -73,6 +74,7 @@ def test_reindex_with_two_processes(sample_portal, sample_app: Flask) -> None:
     assert "INC-2012-0001" in [h.id for h in result.hits[:3]]
 
 
+@whoosh_only
 def test_an_index_from_an_older_version_is_rebuilt_on_start(
     sample_url: str, sample_index: Path
 ) -> None:

@@ -2,6 +2,8 @@
 
 from flask.testing import FlaskClient
 
+from conftest import whoosh_only
+
 
 def test_search_json_shape(sample_client: FlaskClient) -> None:
     response = sample_client.get("/api/v1/search?q=cadmium%20Hechi&lang=en&limit=5")
@@ -46,6 +48,7 @@ def test_bad_arguments_are_problems(sample_client: FlaskClient) -> None:
         assert response.get_json()["detail"]
 
 
+@whoosh_only
 def test_missing_index_is_503_with_retry_after(client: FlaskClient) -> None:
     response = client.get("/api/v1/search?q=镉")
     assert response.status_code == 503 and response.headers["Retry-After"] == "30"

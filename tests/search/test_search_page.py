@@ -6,6 +6,8 @@ import pytest
 from flask.testing import FlaskClient
 from sqlmodel import Session
 
+from conftest import whoosh_only
+
 
 def page(client: FlaskClient, **args: str) -> tuple[int, str]:
     response = client.get("/search", query_string=args)
@@ -106,6 +108,7 @@ def test_search_box_on_every_page(sample_client: FlaskClient) -> None:
         assert 'role="search"' in sample_client.get(url).get_data(as_text=True)
 
 
+@whoosh_only
 def test_missing_index_says_it_is_being_rebuilt(client: FlaskClient) -> None:
     # The test app has no index and starts no rebuild: search says so; listings answer.
     response = client.get("/search?q=镉")

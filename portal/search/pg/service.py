@@ -1,0 +1,191 @@
+"""Searching PostgreSQL's own full text: one SQL statement for the count and facets, one for the
+page of hits, ranked by `ts_rank_cd` over the same query tree the Whoosh engine runs.
+
+Each statement of a search is bounded by what is left of its time (`statement_timeout`, set for
+the transaction): past it PostgreSQL cancels the statement and the search is refused with a
+sentence (SearchTooSlow, a 400), never left to hold a worker.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from psycopg.errors import QueryCanceled
+from sqlalchemy import Connection, exists, func, select, text
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
+
+from portal.db import get_engine
+from portal.records.kinds import KINDS
+from portal.records.listing import department_subtree
+from portal.search.documents import documents_for
+from portal.search.engine import SearchTooSlow
+from portal.search.index import CheckReport, IndexUnavailable
+from portal.search.pg import sql, writing
+from portal.search.pg.tables import has_tables, search_document
+from portal.search.pg.tsquery import by_label, translate
+from portal.search.pg.vocabulary import Vocabulary, vocabulary_of
+from portal.search.query import (
+    SearchQuery,
+    SearchResult,
+    make_hit,
+    suggest,
+    term_marker,
+    text_query,
+)
+from portal.search.schema import SEARCHED_KINDS
+
+STATEMENT_TIMEOUT_MS = 2000  # the most one search may take (issue 20: none over 2 s)
+
+
+class PostgresSearch:
+    """Search inside the database: nothing to build, sync or catch up on any node."""
+
+    def __init__(self, database_url: str, *, timeout_ms: int = STATEMENT_TIMEOUT_MS) -> None:
+        self.database_url = database_url
+        self.timeout_ms = timeout_ms
+        self._filled = False
+
+    @property
+    def engine(self) -> Any:
+        """The database engine."""
+        return get_engine(self.database_url)
+
+    # -- state ---------------------------------------------------------------------------
+    def available(self) -> bool:
+        """True when the search tables are there and hold the records (or there are none)."""
+        if self._filled:
+            return True
+        if not has_tables(self.engine):
+            return False
+        with self.engine.connect() as conn:
+            return self._holds_the_records(conn)
+
+    def _holds_the_records(self, conn: Connection) -> bool:
+        """False for a database upgraded with records but no rows yet (`portal reindex`)."""
+        if self._filled:
+            return True
+        if conn.execute(select(exists().select_from(search_document))).scalar():
+            self._filled = True
+            return True
+        return not any(
+            conn.execute(select(exists().where(KINDS[k].table.withdrawn_at.is_(None)))).scalar()
+            for k in SEARCHED_KINDS
+        )
+
+    def rebuilding(self) -> bool:
+        """Never: a reindex rewrites rows in place while searches go on."""
+        return False
+
+    def lag(self) -> int:
+        """Always 0: a record's row commits with the record."""
+        return 0
+
+    def where(self) -> str:
+        """The search tables and their size on disk."""
+        with self.engine.connect() as conn:
+            size = conn.execute(
+                select(func.pg_total_relation_size(text("'search_document'::regclass")))
+            ).scalar_one()
+        return f"in the database (search_document, {int(size) / 2**20:,.1f} MiB)"
+
+    # -- writing ---------------------------------------------------------------------------
+    def sync(self, limit: int | None = None) -> int:
+        """Nothing to take in: rows are written in the records' own transactions."""
+        return 0
+
+    def rebuild(self, progress: Callable[[int], None] | None = None, procs: int = 2) -> int:
+        """Rewrite every record's row in batches while the portal serves."""
+        self._need_tables()
+        return writing.rewrite(self.database_url, procs=procs, progress=progress)
+
+    def check(self) -> CheckReport:
+        """Compare the rows with the records."""
+        self._need_tables()
+        return writing.check(self.engine)
+
+    def close(self) -> None:
+        """Nothing is held open beyond the engine's pool."""
+
+    def _need_tables(self) -> None:
+        if not has_tables(self.engine):
+            raise IndexUnavailable(
+                "the database has no search tables yet: run `portal init` to upgrade it"
+            )
+
+    # -- reading -----------------------------------------------------------------------------
+    def search(
+        self, query: SearchQuery, *, lang: str = "zh", with_facets: bool = True
+    ) -> SearchResult:
+        """Run a search; IndexUnavailable before `portal reindex` filled the rows, SearchTooSlow
+        past the time a search may take."""
+        self._need_tables()
+        deadline = time.monotonic() + self.timeout_ms / 1000
+        vocabulary = vocabulary_of(str(self.engine.url))
+        try:
+            with Session(self.engine) as session:
+                conn = session.connection()
+                _limit(conn, deadline)
+                if not self._holds_the_records(conn):
+                    raise IndexUnavailable(
+                        "the records are not indexed for search yet: run `portal reindex`"
+                    )
+                vocabulary.refresh(conn)
+                return _run(session, query, lang, with_facets, vocabulary, deadline)
+        except OperationalError as exc:
+            if isinstance(exc.orig, QueryCanceled):
+                raise SearchTooSlow(self.timeout_ms / 1000) from None
+            raise
+
+
+def _limit(conn: Connection, deadline: float) -> None:
+    """Give the next statements only what is left of the search's time."""
+    left = max(1, int((deadline - time.monotonic()) * 1000))
+    conn.execute(select(func.set_config("statement_timeout", str(left), True)))
+
+
+def _run(
+    session: Session,
+    query: SearchQuery,
+    lang: str,
+    with_facets: bool,
+    vocabulary: Vocabulary,
+    deadline: float,
+) -> SearchResult:
+    conn = session.connection()
+    tree, asked = text_query(query.text)
+    filters = sql.conditions(query.filters, lambda root: department_subtree(session, root))
+
+    def counted(tsq: str | None) -> tuple[int, dict[str, list[tuple[str, int]]]]:
+        _limit(conn, deadline)
+        return sql.count_and_facets(conn, tsq, filters, with_facets)
+
+    tsq = translate(tree)
+    total, facets = counted(tsq)
+    any_word = False
+    if total == 0 and asked:
+        tree, _ = text_query(query.text, any_word=True)
+        tsq = translate(tree)
+        total, facets = counted(tsq)
+        any_word = total > 0
+    by_date = query.sort != "relevance" or not asked
+    start = (query.page - 1) * query.limit
+    _limit(conn, deadline)
+    ranked = sql.page(conn, tsq, filters, by_date, query.sort, start, query.limit) if total else []
+    shown = [record_id for record_id, _ in ranked]
+    scores = {record_id: score if asked else 0.0 for record_id, score in ranked}
+    matched = sql.matched_fields(conn, by_label(tree), shown) if asked and shown else {}
+    docs = {doc["id"]: doc for doc in documents_for(session, shown)[0]} if shown else {}
+    marker = term_marker({text for _, text in tree.iter_all_terms() if text})
+    hits = [
+        make_hit(docs[rid], scores[rid], matched.get(rid, []), lang, marker)
+        for rid in shown
+        if rid in docs  # withdrawn between the two statements: left out of the page
+    ]
+    suggestion = suggest(vocabulary.corrector(), query.text) if total == 0 and asked else None
+    return SearchResult(query, hits, total, facets if with_facets else {}, suggestion, any_word)
+
+
+__all__ = ["STATEMENT_TIMEOUT_MS", "PostgresSearch"]
