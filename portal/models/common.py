@@ -6,7 +6,8 @@ import re
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, StringConstraints
+from pydantic_core import PydanticCustomError
 from sqlalchemy import JSON, String
 from sqlmodel import Field, SQLModel
 
@@ -20,43 +21,125 @@ ID_MAX = 40
 # two noncharacters that XML and most tools refuse.
 INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
+# The same rules as patterns for the API document (ECMA-262 regular expressions, as OpenAPI reads
+# them). Lone surrogates are left out: no client can send one in UTF-8, and the schema validators
+# cannot hold one. tests/models/test_text_patterns.py keeps these and INVISIBLE in step.
+_CONTROL_CLASS = r"\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffe\uffff"
+# What pydantic's strip_whitespace takes off the ends (Unicode White_Space), controls aside.
+_SPACE_CLASS = r"\t\n\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+NO_CONTROL_PATTERN = f"^[^{_CONTROL_CLASS}]*$"
+# Text with no control character and something to read once the spaces around it are gone.
+TEXT_PATTERN = f"^[{_SPACE_CLASS}]*[^{_SPACE_CLASS}{_CONTROL_CLASS}][^{_CONTROL_CLASS}]*$"
+# Text with something to read once spaces and control characters are set aside (a search or a
+# question, whose controls are read as spaces).
+READABLE_PATTERN = f"^[{_SPACE_CLASS}{_CONTROL_CLASS}]*[^{_SPACE_CLASS}{_CONTROL_CLASS}]"
 
-def _clean_text(value: str) -> str:
-    """Refuse control characters (tab and newline aside) that no reader can see or print."""
-    found = INVISIBLE.search(value)
-    if found:
-        raise ValueError(
-            f"character {found.start() + 1} is an invisible control character "
-            f"(U+{ord(found.group()):04X}); remove it"
-        )
-    return value
+
+def with_pattern(schema: dict[str, Any], pattern: str) -> dict[str, Any]:
+    """A string's schema with a pattern, as the document states it: each rule of the text in an
+    allOf of its own. (Schema tools fold a length beside a pattern into the pattern: a bound of
+    20,000 makes a regular expression that takes seconds to compile, and text of the right
+    length that takes seconds to find, for every value generated or checked.)"""
+    rules = [{key: schema[key]} for key in ("maxLength", "minLength") if key in schema]
+    rest = {key: value for key, value in schema.items() if key not in ("maxLength", "minLength")}
+    return {**rest, "allOf": [*rules, {"pattern": pattern}]}
+
+
+class TextPattern:
+    """Annotated metadata: the pattern the API document states for a text (with_pattern); a
+    validator of ours checks the same rule, with a sentence."""
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> Any:
+        """The schema pydantic makes, with the pattern."""
+        return with_pattern(handler(core_schema), self.pattern)
+
+
+class SchemaExtra:
+    """Annotated metadata: keywords the API document states about a value (a pattern, an enum)
+    that a validator of ours checks, with a sentence; pydantic itself does not apply them. A
+    keyword given as None is taken out (a column's length that holds the code, not the name)."""
+
+    def __init__(self, **keywords: Any) -> None:
+        self.keywords = keywords
+
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> Any:
+        """The schema pydantic makes, with these keywords added (or taken out)."""
+        schema = handler(core_schema)
+        for keyword, value in self.keywords.items():
+            if value is None:
+                schema.pop(keyword, None)
+            else:
+                schema[keyword] = value
+        return schema
+
+
+def _unencodable(text: str) -> bool:
+    """True for text with a lone surrogate, which no UTF-8 can carry."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _as_sent(max_length: int) -> BeforeValidator:
+    """Check text as it was sent, before the spaces around it are stripped, as the document's
+    maxLength and TEXT_PATTERN count it: its length, and control characters (tab and newline
+    aside) that no reader can see or print, a vertical tab or U+0085 at an end included."""
+
+    def check(value: Any) -> Any:
+        if not isinstance(value, str) or _unencodable(value):
+            return value  # not text (a lone surrogate): the str validation that follows says so
+        if len(value) > max_length:  # pydantic's own words for it
+            raise PydanticCustomError(
+                "string_too_long",
+                "String should have at most {max_length} characters",
+                {"max_length": max_length},
+            )
+        found = INVISIBLE.search(value)
+        if found:
+            raise ValueError(
+                f"character {found.start() + 1} is an invisible control character "
+                f"(U+{ord(found.group()):04X}); remove it"
+            )
+        return value
+
+    return BeforeValidator(check)
 
 
 # Text kinds, each with its cap. Caps keep one record readable and one row bounded.
 Name = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
-    AfterValidator(_clean_text),
+    _as_sent(200),
+    TextPattern(TEXT_PATTERN),
 ]
 Title = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=300),
-    AfterValidator(_clean_text),
+    _as_sent(300),
+    TextPattern(TEXT_PATTERN),
 ]
 Body = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000),
-    AfterValidator(_clean_text),
+    _as_sent(20_000),
+    TextPattern(TEXT_PATTERN),
 ]
 Short = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
-    AfterValidator(_clean_text),
+    _as_sent(100),
+    TextPattern(TEXT_PATTERN),
 ]
 Reason = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=3, max_length=2_000),
-    AfterValidator(_clean_text),
+    _as_sent(2_000),
+    TextPattern(TEXT_PATTERN),
 ]
 
 
@@ -81,7 +164,10 @@ def requested_id(text: str) -> str | None:
 
 
 RecordId = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=ID_MAX), AfterValidator(_check_id)
+    str,
+    StringConstraints(strip_whitespace=True, max_length=ID_MAX),
+    AfterValidator(_check_id),
+    SchemaExtra(pattern=ID_RE.pattern),
 ]
 
 

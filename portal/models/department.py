@@ -15,10 +15,11 @@ from portal.models.common import (
     PublishedFields,
     RecordColumns,
     RecordPublic,
+    SchemaExtra,
     enum_column,
 )
 from portal.models.partial import correction_model
-from portal.models.vocab import province_code
+from portal.models.vocab import province_code, province_spellings
 
 
 class DepartmentFunction(StrEnum):
@@ -55,7 +56,12 @@ def check_province(value: str) -> str:
     return code
 
 
-Province = Annotated[str, BeforeValidator(check_province)]
+# Stored as the code; the document lists every name the validator reads (case aside).
+Province = Annotated[
+    str,
+    BeforeValidator(check_province),
+    SchemaExtra(enum=list(province_spellings()), maxLength=None),
+]
 
 
 class DepartmentBase(SQLModel):

@@ -10,10 +10,10 @@ from pydantic import AfterValidator, BeforeValidator
 from sqlalchemy import String
 from sqlmodel import Field, SQLModel
 
-from portal.models.common import Name, Short, Title
+from portal.models.common import Name, SchemaExtra, Short, Title
 from portal.models.numbers import Real
 from portal.models.times import Instant
-from portal.models.vocab import exceedance, pollutant_code, pollutants
+from portal.models.vocab import exceedance, pollutant_code, pollutant_spellings, pollutants
 
 
 def check_pollutant(value: str) -> str:
@@ -27,7 +27,12 @@ def check_pollutant(value: str) -> str:
     return code
 
 
-Pollutant = Annotated[str, BeforeValidator(check_pollutant)]
+# Stored as the code; the document lists every name the validator reads (case aside).
+Pollutant = Annotated[
+    str,
+    BeforeValidator(check_pollutant),
+    SchemaExtra(enum=list(pollutant_spellings()), maxLength=None),
+]
 # A record's pollutants: known codes, each once, in a stable order.
 Pollutants = Annotated[list[Pollutant], AfterValidator(lambda codes: sorted(set(codes)))]
 

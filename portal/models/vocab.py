@@ -79,6 +79,37 @@ def _pollutant_names() -> dict[str, str]:
     return names
 
 
+def _spellings(names: list[str]) -> list[str]:
+    """Names once each (case aside), in the order given."""
+    seen: dict[str, str] = {}
+    for name in names:
+        seen.setdefault(name.strip().casefold(), name.strip())
+    return list(seen.values())
+
+
+@lru_cache(maxsize=1)
+def province_spellings() -> tuple[str, ...]:
+    """Every way of naming a province that province_code() reads (it also ignores case)."""
+    return tuple(
+        _spellings(
+            [
+                name
+                for p in provinces().values()
+                for name in (p.code, p.code + "0000", p.short_zh, p.name_zh, p.name_en)
+            ]
+        )
+    )
+
+
+@lru_cache(maxsize=1)
+def pollutant_spellings() -> tuple[str, ...]:
+    """Every code, name and alias that pollutant_code() reads (it also ignores case)."""
+    names = []
+    for r in _read("pollutants.csv"):
+        names += [r["code"], r["name_zh"], r["name_en"], *r["aliases"].split(";")]
+    return tuple(_spellings(names))
+
+
 def province_code(text: str) -> str | None:
     """The province code for a code or a Chinese or English name, or None when unknown."""
     return _province_names().get(text.strip().casefold())
