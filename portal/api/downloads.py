@@ -14,8 +14,8 @@ from portal.api.datapackage import package
 from portal.api.export import chunks, consistent_read
 from portal.api.http import base_url, link_header, no_args, not_modified, stamp, validator
 from portal.api.listing import alternates, parse_args
+from portal.api.parameters import filter_model, query_parameters
 from portal.api.problems import problem
-from portal.api.schemas import filter_model, query_parameters
 from portal.db import get_engine, request_session
 from portal.records import PUBLIC_KINDS, RecordQuery
 from portal.records.read import freshness

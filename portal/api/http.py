@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pydantic_core
@@ -11,6 +10,7 @@ from flask import Flask, Response, request
 from portal.api.limits import headers_for, standing
 from portal.api.problems import is_api_request, problem
 from portal.conditional import base_url, not_modified, stamp, validator
+from portal.models.common import INVISIBLE
 
 __all__ = ["base_url", "json_response", "link_header", "not_modified", "stamp", "validator"]
 
@@ -19,7 +19,8 @@ CORS_EXPOSED = (
     "RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, RateLimit-Policy"
 )
 MAX_QUERY_BYTES = 8000
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Parameters whose empty value means something: no words (a search of everything).
+MAY_BE_EMPTY = ("q",)
 
 
 def json_response(payload: Any, status: int = 200) -> Response:
@@ -28,17 +29,29 @@ def json_response(payload: Any, status: int = 200) -> Response:
 
 
 def query_string_problem() -> Response | None:
-    """Refuse query strings too long to be a query, or holding invisible control characters."""
+    """Refuse query strings too long to be a query, holding invisible control characters (the
+    text fields' rule, INVISIBLE), or giving a parameter with nothing in it."""
     size = len(request.query_string)
     if size > MAX_QUERY_BYTES:
         return problem(
             414,
             f"The query string is {size:,} bytes; the API takes up to {MAX_QUERY_BYTES:,}.",
         )
-    bad = [name for name, value in request.args.items(multi=True) if _CONTROL.search(name + value)]
+    args = list(request.args.items(multi=True))
+    bad = [name for name, value in args if INVISIBLE.search(name + value)]
     if bad:
         names = ", ".join(sorted({n[:40] for n in bad}))
         return problem(400, f"Remove the invisible control characters from: {names}.")
+    # An empty filter is not "any": the document declares none of them empty, and a client that
+    # sends `updated_since=` has lost the value it meant to send.
+    empty = sorted({name[:40] for name, value in args if not value.strip()} - set(MAY_BE_EMPTY))
+    if empty:
+        names = ", ".join(f"'{name}'" for name in empty[:5])
+        return problem(
+            400,
+            f"{names} {'is' if len(empty) == 1 else 'are'} given with no value: give one, or "
+            "leave the parameter out.",
+        )
     return None
 
 

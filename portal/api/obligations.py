@@ -19,11 +19,12 @@ from portal.api.http import (
     stamp,
     validator,
 )
+from portal.api.parameters import CURSOR, ID_PATTERN
 from portal.api.problems import problem
-from portal.api.schemas import ID_PATTERN
 from portal.cache import all_obligations, remembered
 from portal.db import request_session
 from portal.models.enterprise import Sector
+from portal.models.vocab import province_spellings
 from portal.records import obligations as ob
 from portal.records.listing import data_version
 from portal.records.query import MAX_LIMIT, MAX_TEXT
@@ -77,7 +78,8 @@ PARAMETERS: list[dict[str, Any]] = [
         "required": False,
         "description": "The reporting year, from 2022 (the rules are in force from 2022-02-08) "
         "to this year; for a temporary report, the year of its decision.",
-        "schema": {"type": "integer", "minimum": ob.FIRST_YEAR},
+        # This year when the document was made: a later one is not known yet (400).
+        "schema": {"type": "integer", "minimum": ob.FIRST_YEAR, "maximum": ob.clock(None).year},
         "example": 2024,
     },
     {
@@ -85,7 +87,7 @@ PARAMETERS: list[dict[str, Any]] = [
         "in": "query",
         "required": False,
         "description": "The enterprise's province by name (广西, Guangxi) or code (45).",
-        "schema": {"type": "string", "maxLength": MAX_TEXT},
+        "schema": {"type": "string", "enum": list(province_spellings())},
         "example": "45",
     },
     {
@@ -128,8 +130,8 @@ PARAMETERS: list[dict[str, Any]] = [
         "name": "cursor",
         "in": "query",
         "required": False,
-        "description": "Where the page starts: take it from the `next` link.",
-        "schema": {"type": "string", "maxLength": MAX_TEXT},
+        "description": CURSOR["description"],
+        "schema": {"type": "string", "maxLength": MAX_TEXT, "pattern": CURSOR["pattern"]},
     },
 ]
 

@@ -1,4 +1,4 @@
-"""The API's models: pages and items built on the records' public models, filters, problems.
+"""The API's models: pages and items built on the records' public models, problems, paths.
 
 One definition of a field: an item is the kind's *Public model plus `links`; the OpenAPI document,
 the JSON and the downloads are all derived from these models.
@@ -6,19 +6,14 @@ the JSON and the downloads are all derived from these models.
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from enum import StrEnum
-from typing import Any
+from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from portal.models.disclosure import DisclosureCategory
-from portal.models.enterprise import EnterpriseStatus, Sector
-from portal.models.incident import IncidentStatus
-from portal.models.inspection import Outcome
+from portal.api.parameters import ID_PATTERN
+from portal.models.common import ID_MAX
 from portal.models.revision import RevisionPublic
-from portal.records import KINDS, PUBLIC_KINDS, Sort
-from portal.records.query import MAX_LIMIT, MAX_TEXT
+from portal.records import KINDS, PUBLIC_KINDS
 
 
 class Links(BaseModel):
@@ -102,16 +97,32 @@ class Snapshots(BaseModel):
 class RecordPath(BaseModel):
     """A record id in the path."""
 
-    record_id: str = Field(description="The record's id, such as INC-2012-0001.")
+    # What can name a record (models.common.requested_id; anything else is a 404, as an unknown
+    # id is); the document's, not checked here.
+    record_id: str = Field(
+        description="The record's id, such as INC-2012-0001.",
+        json_schema_extra={"pattern": ID_PATTERN, "maxLength": ID_MAX},
+    )
 
 
 class SnapshotPath(BaseModel):
     """A snapshot's date (or `latest`) and one of its files."""
 
-    date: str = Field(description="YYYY-MM-DD, or latest.", json_schema_extra={"example": "latest"})
+    # The patterns say what can name a snapshot and a file (anything else is a 404, as an
+    # unknown one is); they are the document's, not checked here.
+    date: str = Field(
+        description="YYYY-MM-DD, or latest.",
+        json_schema_extra={
+            "example": "latest",
+            "pattern": r"^([0-9]{4}-[0-9]{2}-[0-9]{2}|latest)$",
+        },
+    )
     name: str = Field(
         description="A file name from the snapshot list.",
-        json_schema_extra={"example": "SHA256SUMS"},
+        json_schema_extra={
+            "example": "SHA256SUMS",
+            "pattern": r"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$",
+        },
     )
 
 
@@ -139,115 +150,3 @@ PAGES: dict[str, type[BaseModel]] = {
     )
     for kind in PUBLIC_KINDS
 }
-
-ID_PATTERN = r"^[A-Za-z]{3}(-[A-Za-z0-9]{1,12}){1,5}$"  # ID_RE, either case
-_STATUS: dict[str, type[StrEnum]] = {"incidents": IncidentStatus, "enterprises": EnterpriseStatus}
-
-# Every listing filter, documented once; each kind takes the subset its Kind.filters names.
-_FILTERS: dict[str, tuple[str, Any, str, Any]] = {
-    # parameter: (field name, type, description, example)
-    "department": (
-        "department",
-        str,
-        "A department id; includes its bureaus (for incidents also departments on the timeline).",
-        "DEP-MEE",
-    ),
-    "enterprise": ("enterprise", str, "An enterprise id.", "ENT-0001"),
-    "province": ("province", str, "A province by name (广西, Guangxi) or code (45).", "45"),
-    "city": ("city", str, "A city by its Chinese or English name.", "Hechi"),
-    "county": (
-        "county",
-        str,
-        "A county by its Chinese or English name, as the enterprise records it (for incidents, "
-        "the county of an enterprise held responsible).",
-        None,
-    ),
-    "park": (
-        "park",
-        str,
-        "An industrial park by its Chinese or English name, as the enterprise records it (for "
-        "incidents, the park of an enterprise held responsible).",
-        None,
-    ),
-    "river": ("river", str, "The river of an incident, by its Chinese or English name.", None),
-    "enterprise_name": (
-        "enterprise_name",
-        str,
-        "Words that must all appear in the enterprise's Chinese or English name (for incidents, "
-        "an enterprise held responsible).",
-        None,
-    ),
-    "pollutant": ("pollutant", str, "A pollutant by code or name: Cd, 镉, cadmium.", "Cd"),
-    "sector": ("sector", Sector, "The enterprise's sector.", None),
-    "outcome": ("outcome", Outcome, "What the inspection concluded.", None),
-    "category": ("category", DisclosureCategory, "The disclosure's category.", None),
-    "from": ("date_from", date, "On or after this day (China time) on the kind's date.", None),
-    "to": ("date_to", date, "On or before this day (China time) on the kind's date.", None),
-    "updated_since": (
-        "updated_since",
-        datetime,
-        "The changes feed for mirrors: records published, corrected or withdrawn after this "
-        "time, withdrawn ones included (with withdrawn_at, withdrawn_by, withdrawal_reason).",
-        None,
-    ),
-    "text": ("text", str, "Words that must all appear in the names or titles.", None),
-    "sample": ("sample", bool, "true: illustrative records only; false: real ones only.", None),
-}
-
-
-def filter_model(kind: str, surface: str) -> type[BaseModel]:
-    """The query parameters a kind's JSON page, CSV or NDJSON download takes, as a model."""
-    fields: dict[str, Any] = {}
-    for param, (name, annotation, description, example) in _FILTERS.items():
-        if param not in KINDS[kind].filters:
-            continue
-        extra: dict[str, Any] = {"examples": [example]} if example else {}
-        if annotation is str:
-            extra["max_length"] = MAX_TEXT
-        if param in ("department", "enterprise"):
-            extra["pattern"] = ID_PATTERN
-        fields[name] = (annotation, Field(None, alias=param, description=description, **extra))
-    if "status" in KINDS[kind].filters:
-        fields["status"] = (_STATUS[kind], Field(None, description="Where the record stands."))
-    fields["sort"] = (Sort, Field(Sort.newest, description="Order by the kind's date."))
-    if surface == "page":
-        fields["limit"] = (
-            int,
-            Field(50, ge=1, le=MAX_LIMIT, description=f"Records per page, 1 to {MAX_LIMIT}."),
-        )
-        fields["cursor"] = (
-            str,
-            Field(None, description="Where the page starts: take it from the `next` link."),
-        )
-    elif surface == "csv":
-        fields["bom"] = (
-            bool,
-            Field(False, description="CSV only: start with a UTF-8 byte-order mark for Excel."),
-        )
-    name = f"{_title(kind)}{surface.capitalize()}Filters"
-    return create_model(name, **fields)
-
-
-def _inline(schema: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
-    """Replace a $ref to the model's own $defs by the definition (enums, for query parameters)."""
-    ref = schema.get("$ref")
-    if ref:
-        schema = {**defs[ref.rsplit("/", 1)[1]], **{k: v for k, v in schema.items() if k != "$ref"}}
-    return {k: v for k, v in schema.items() if k != "title" and not (k == "default" and v is None)}
-
-
-def query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
-    """OpenAPI query parameters from a model's fields (all optional; parse_query validates)."""
-    schema = model.model_json_schema(by_alias=True)
-    defs = schema.get("$defs", {})
-    out = []
-    for name, prop in schema["properties"].items():
-        prop = _inline(prop, defs)
-        param: dict[str, Any] = {"name": name, "in": "query", "required": False}
-        if "description" in prop:
-            param["description"] = prop.pop("description")
-        if "examples" in prop:
-            param["example"] = prop.pop("examples")[0]
-        param["schema"] = prop
-        out.append(param)
-    return out

@@ -11,7 +11,11 @@ from pydantic import BaseModel, Field
 
 from portal.api.blueprint import TAGS, bp, problem_response
 from portal.api.http import base_url, json_response, link_header, query_string_problem
+from portal.api.parameters import search_filter_parameters
 from portal.api.problems import problem
+from portal.models.common import NO_CONTROL_PATTERN, with_pattern
+from portal.models.enterprise import EnterpriseStatus
+from portal.models.incident import IncidentStatus
 from portal.records import QueryError
 from portal.search import (
     IndexUnavailable,
@@ -20,7 +24,8 @@ from portal.search import (
     parse_search,
     service_of,
 )
-from portal.search.query import FILTERS, MAX_PAGE_SIZE, MAX_QUERY, SORTS
+from portal.search.query import FILTERS, MAX_DEPTH, MAX_PAGE_SIZE, MAX_QUERY, SORTS
+from portal.search.schema import SEARCHED_KINDS
 
 
 class SearchHit(BaseModel):
@@ -83,7 +88,8 @@ def behind_notice(lag: int, lang: str) -> str | None:
 
 
 def _parameters() -> list[dict[str, Any]]:
-    text = {"type": "string", "maxLength": MAX_QUERY}
+    # Words may be none (everything) but hold no control character (query_string_problem).
+    text = with_pattern({"type": "string", "maxLength": MAX_QUERY}, NO_CONTROL_PATTERN)
     params: list[dict[str, Any]] = [
         {
             "name": "q",
@@ -103,7 +109,8 @@ def _parameters() -> list[dict[str, Any]]:
             "name": "page",
             "in": "query",
             "required": False,
-            "schema": {"type": "integer", "minimum": 1, "maximum": 10_000, "default": 1},
+            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_DEPTH, "default": 1},
+            "description": f"Results go {MAX_DEPTH:,} deep: page × limit at most that (400).",
         },
         {
             "name": "limit",
@@ -118,17 +125,17 @@ def _parameters() -> list[dict[str, Any]]:
             "schema": {"type": "string", "enum": ["zh", "en"], "default": "zh"},
         },
     ]
-    for name in FILTERS:
-        params.append(
-            {
-                "name": name,
-                "in": "query",
-                "required": False,
-                "schema": {"type": "string", "maxLength": 500},
-                "description": "A listing filter (docs/records.md).",
-            }
-        )
-    return params
+    params.append(
+        {
+            "name": "kind",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "string", "enum": list(SEARCHED_KINDS)},
+            "description": "One kind of record; `status` then takes that kind's statuses.",
+        }
+    )
+    statuses = list(dict.fromkeys(s.value for e in (IncidentStatus, EnterpriseStatus) for s in e))
+    return params + search_filter_parameters((f for f in FILTERS if f != "kind"), statuses)
 
 
 def _body(result: SearchResult, lang: str, base: str) -> dict[str, Any]:

@@ -598,13 +598,14 @@ def parse_obligation_query(
             problems.append(f"Unknown parameter '{name[:40]}'; obligations take {usable}.")
     values: dict[str, Any] = {"limit": default_limit}
     for name in sorted(allowed):
-        raw = (args.get(name) or "").strip()
+        given = args.get(name) or ""
+        raw = given.strip()
         if not raw:
             continue
         try:
-            if len(raw) > MAX_TEXT:
+            if len(given) > MAX_TEXT:  # as given, spaces too (as the API document counts it)
                 raise ValueError(f"'{name}' is longer than {MAX_TEXT} characters.")
-            if INVISIBLE.search(raw):
+            if INVISIBLE.search(given):
                 raise ValueError(f"'{name}' holds an invisible control character; remove it.")
             if name == "year":
                 values[name] = _parse_year(raw, today)

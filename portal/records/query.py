@@ -5,13 +5,14 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from enum import StrEnum
 from typing import Any
 
-from portal.models.common import ID_RE, INVISIBLE
+from portal.models.common import ID_RE, INVISIBLE, requested_id
 from portal.models.disclosure import DisclosureCategory
 from portal.models.enterprise import EnterpriseStatus, Sector
 from portal.models.incident import IncidentStatus
@@ -199,7 +200,6 @@ def parse_query(
         raw = args.get(name)
         if raw is None or raw.strip() == "":
             continue
-        raw = raw.strip()
         try:
             values[_ATTR.get(name, name)] = parse_value(kind, name, raw)
         except ValueError as exc:
@@ -212,19 +212,49 @@ def parse_query(
     return query
 
 
+# What the API document states: a day as YYYY-MM-DD, a time as RFC 3339 with its offset (as
+# every updated_at is written), a whole number in ASCII digits.
+_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_TIME = re.compile(
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9:]{8}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"
+)
+_WHOLE = re.compile(r"^-?[0-9]+$")
+
+
+def _since(raw: str) -> datetime:
+    """updated_since: a time with its offset, or a day (from its midnight, UTC)."""
+    try:
+        if not (_DAY.match(raw) or _TIME.match(raw)):
+            raise ValueError(raw)
+        moment = datetime.fromisoformat(raw.upper().replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(
+            "'updated_since' must be a date or time in ISO 8601, e.g. 2024-03-01T00:00:00Z."
+        ) from None
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    try:
+        moment.astimezone(UTC)
+    except OverflowError:  # before year 1 or after 9999 in UTC: before or after every record
+        return (datetime.min if moment.year == 1 else datetime.max).replace(tzinfo=UTC)
+    return moment
+
+
 def parse_value(kind: Kind | None, name: str, raw: str) -> Any:
     """One query-string value as its filter's type, or ValueError with a sentence to fix it.
 
-    `kind` None (a search across kinds) accepts the statuses of every kind."""
+    `kind` None (a search across kinds) accepts the statuses of every kind. The value is
+    measured and searched for control characters as given, then read without the spaces around
+    it (as the API document's maxLength and patterns count it)."""
     if len(raw) > MAX_TEXT:
         raise ValueError(f"'{name}' is longer than {MAX_TEXT} characters.")
     if INVISIBLE.search(raw):
         raise ValueError(f"'{name}' holds an invisible control character; remove it.")
+    raw = raw.strip()
     if name in ("department", "enterprise"):
-        # ASCII first: upper() makes an id of look-alikes ("ınc-1" becomes "INC-1").
-        if not raw.isascii() or not ID_RE.match(raw.upper()):
+        wanted = requested_id(raw)  # ASCII, at most 40 characters, either case
+        if wanted is None:
             raise ValueError(f"'{name}' takes a record id such as DEP-MEE or ENT-0001.")
-        return raw.upper()
+        return wanted
     if name == "province":
         code = province_code(raw)
         if code is None:
@@ -243,6 +273,9 @@ def parse_value(kind: Kind | None, name: str, raw: str) -> Any:
         if raw.lower() not in allowed:
             raise ValueError(f"'status' must be one of {', '.join(dict.fromkeys(allowed))}.")
         return raw.lower()
+    if name == "status" and kind is not None and kind.name not in _STATUS:
+        # A search of one kind reaches here with that kind (a listing refuses it earlier).
+        raise ValueError(f"The filter 'status' does not apply to {kind.name}.")
     if name in _ENUMS or name == "status":
         enum = _STATUS[kind.name] if name == "status" and kind else _ENUMS[name]
         try:
@@ -251,21 +284,16 @@ def parse_value(kind: Kind | None, name: str, raw: str) -> Any:
             raise ValueError(f"'{name}' must be one of {_choices(enum)}.") from None
     if name in ("from", "to"):
         try:
+            if not _DAY.match(raw):
+                raise ValueError(raw)
             day = date.fromisoformat(raw)
         except ValueError:
             raise ValueError(f"'{name}' must be a date as YYYY-MM-DD, not '{raw}'.") from None
-        # Days are compared in China time and UTC: keep a day's margin from datetime's limits.
-        if not FIRST_DAY <= day <= LAST_DAY:
-            raise ValueError(f"'{name}' must be between {FIRST_DAY} and {LAST_DAY}, not {day}.")
-        return day
+        # Days are compared in China time and UTC, so keep a day's margin from datetime's limits:
+        # nothing is kept before the first or after the last, so the answer is the same.
+        return min(max(day, FIRST_DAY), LAST_DAY)
     if name == "updated_since":
-        try:
-            moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-        except ValueError:
-            raise ValueError(
-                "'updated_since' must be a date or time in ISO 8601, e.g. 2024-03-01T00:00:00Z."
-            ) from None
-        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return _since(raw)
     if name == "sample":
         if raw.lower() in ("true", "1", "yes"):
             return True
@@ -286,6 +314,8 @@ def parse_value(kind: Kind | None, name: str, raw: str) -> Any:
             ) from None
     if name == "limit":
         try:
+            if not _WHOLE.match(raw):  # int() also reads "1_0", "+5" and other scripts' digits
+                raise ValueError(raw)
             limit = int(raw)
         except ValueError:
             raise ValueError(f"'limit' must be a whole number from 1 to {MAX_LIMIT}.") from None

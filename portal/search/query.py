@@ -84,9 +84,10 @@ def parse_search(
                 f"Unknown parameter '{name}'; search takes q, {', '.join(FILTERS)}, sort, "
                 "page and limit."
             )
-    text = (args.get("q") or "").strip()
-    if len(text) > MAX_QUERY:
+    text = args.get("q") or ""
+    if len(text) > MAX_QUERY:  # as given, spaces too (as the API document counts it)
         problems.append(f"'q' is longer than {MAX_QUERY} characters; shorten the search.")
+    text = text.strip()
     filters: dict[str, Any] = {}
     kind: Kind | None = None
     raw_kind = (args.get("kind") or "").strip()
@@ -99,8 +100,8 @@ def parse_search(
             kind = KINDS[raw_kind]
             filters["kind"] = raw_kind
     for name in FILTERS:
-        raw = (args.get(name) or "").strip()
-        if name == "kind" or not raw:
+        raw = args.get(name) or ""
+        if name == "kind" or not raw.strip():
             continue
         try:
             filters[name] = parse_value(kind, name, raw)

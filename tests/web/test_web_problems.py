@@ -22,7 +22,7 @@ BAD_LISTINGS = [
     {"cursor": "bm90LWEtY3Vyc29y"},
     {"colour": "red"},
     {"category": "x"},
-    {"to": "9999-12-31"},
+    {"to": "2024-02-30"},
     {"from": "yesterday"},
     {"from": "2020-02-01", "to": "2020-01-01"},
     {"text": "\x00"},
