@@ -16,7 +16,7 @@ from typing import Any
 
 from flask import Response, current_app, request
 from flask_openapi3 import Tag
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -28,7 +28,7 @@ from portal.api.schemas import ITEMS, RecordPath
 from portal.budget import client_address
 from portal.conditional import base_url
 from portal.db import request_session
-from portal.models.common import requested_id
+from portal.models.common import Reason, requested_id
 from portal.records import KINDS, RecordError, get_record
 from portal.records.checks import writer_of
 from portal.records.tokens import (
@@ -55,19 +55,38 @@ TAG = Tag(
 _STATUS = {"invalid": 422, "forbidden": 403, "conflict": 409, "not_found": 404, "gone": 410}
 
 
-class Correction(BaseModel):
-    """A correction: the fields that change, why, and the revision they were made against."""
-
-    reason: str = Field(description="Why the record is corrected; shown publicly in its history.")
-    revision: int = Field(description="The revision you read; 409 if the record moved on since.")
-    changes: dict[str, Any] = Field(description="The fields that change, with their new values.")
-
-
 class Withdrawal(BaseModel):
     """A withdrawal: why, and the revision it was decided on."""
 
-    reason: str = Field(description="Why the record is withdrawn; shown publicly.")
-    revision: int = Field(description="The revision you read; 409 if the record moved on since.")
+    model_config = ConfigDict(extra="forbid")  # as _withdraw_view refuses any other field
+
+    reason: Reason = Field(description="Why the record is withdrawn; shown publicly.")
+    revision: int = Field(ge=1, description="The revision you read; 409 if it moved on since.")
+
+
+def correction_body(kind: str) -> type[BaseModel]:
+    """A kind's correction as the document states it: the reason, the revision, and the changes
+    as an object of that kind's own fields, at least one (what records.correct accepts)."""
+    fields: dict[str, Any] = {
+        name: (info.annotation, info)
+        for name, info in KINDS[kind].correction.model_fields.items()
+        if name != "reason"
+    }
+    title = kind[:-1].capitalize()
+    changes = create_model(
+        f"{title}Changes",
+        __config__=ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1}),
+        __doc__=f"The fields of the {kind[:-1]} that change, with their new values.",
+        **fields,
+    )
+    return create_model(
+        f"{title}CorrectionRequest",
+        __base__=Withdrawal,
+        __doc__="A correction: the fields that change, why, and the revision they were made "
+        "against.",
+        reason=(Reason, Field(description="Why it is corrected; shown publicly in its history.")),
+        changes=(changes, Field(description="The fields that change, with their new values.")),
+    )
 
 
 REFUSALS: dict[Any, Any] = {
@@ -366,7 +385,6 @@ def _withdraw_view(kind: str) -> Callable[..., Response]:
     return view
 
 
-CORRECTION = component(Correction)
 WITHDRAWAL = component(Withdrawal)
 
 for _kind in WRITABLE:
@@ -399,7 +417,7 @@ for _kind in WRITABLE:
         openapi_extensions={
             "requestBody": {
                 "required": True,
-                "content": {"application/json": {"schema": CORRECTION}},
+                "content": {"application/json": {"schema": component(correction_body(_kind))}},
             }
         },
     )(_correct_view(_kind))

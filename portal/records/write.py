@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from sqlalchemy import delete, insert, update
 from sqlmodel import Session, col, select
 
-from portal.models.common import Input
+from portal.models.common import INVISIBLE, Input
 from portal.models.revision import Action, RecordPollutant, Revision
 from portal.records.changelog import take_versions
 from portal.records.checks import (
@@ -130,7 +130,7 @@ def plan(
         if record_id is None:
             problems.append(Problem(index, "id", "is required"))
             continue
-        if kind_of_id(record_id) is not kind:
+        if not record_id.startswith(f"{kind.prefix}-"):  # an unknown prefix too (AAA-1)
             problems.append(
                 Problem(index, "id", f"a {kind.name[:-1]} id starts with {kind.prefix}-")
             )
@@ -426,11 +426,24 @@ def withdraw(
     if withdrawn_at is not None:
         raise RecordError([Problem(0, "id", f"{record_id} is already withdrawn")], status="gone")
     _check_revision(record_id, revision, expected_revision)
+    # A reason is shown publicly: the rules of a correction's (models.common.Reason), read as sent.
+    found = INVISIBLE.search(reason)
+    if found:
+        raise RecordError(
+            [
+                Problem(
+                    0,
+                    "reason",
+                    f"character {found.start() + 1} is an invisible control character "
+                    f"(U+{ord(found.group()):04X}); remove it",
+                )
+            ]
+        )
+    if len(reason) > 2000:
+        raise RecordError([Problem(0, "reason", "keep the reason under 2,000 characters")])
     reason = reason.strip()
     if len(reason) < 3:
         raise RecordError([Problem(0, "reason", "say why the record is withdrawn")])
-    if len(reason) > 2000:
-        raise RecordError([Problem(0, "reason", "keep the reason under 2,000 characters")])
     (version,) = take_versions(session, 1)  # before the record's row: see records/changelog.py
     conn = session.connection()
     conn.execute(
