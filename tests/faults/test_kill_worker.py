@@ -193,11 +193,11 @@ def test_killing_workers_during_writes_loses_and_doubles_nothing(
 
 
 def _answers(port: int) -> bool:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
     try:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
         conn.request("GET", "/api/v1/inspections?limit=1")
-        ok = conn.getresponse().status == 200
-        conn.close()
-        return ok
-    except OSError:
+        return conn.getresponse().status == 200
+    except OSError:  # not listening yet, or too busy starting to answer in time
         return False
+    finally:
+        conn.close()  # also when the answer timed out: a leaked socket is an error here
