@@ -16,6 +16,7 @@ from portal.api.problems import problem
 from portal.assistant import MAX_QUESTION, Answer, AskRequest, BadQuestion, check_request
 from portal.assistant.service import assistant_of, limit_text, spend
 from portal.budget import client_address
+from portal.models.common import TEXT_PATTERN, with_pattern
 from portal.search import IndexUnavailable
 
 TAG = Tag(
@@ -136,7 +137,10 @@ def ask() -> Response:
                 "name": "q",
                 "in": "query",
                 "required": True,
-                "schema": {"type": "string", "minLength": 1, "maxLength": MAX_QUESTION},
+                # Something to read, and no control character (query_string_problem).
+                "schema": with_pattern(
+                    {"type": "string", "minLength": 1, "maxLength": MAX_QUESTION}, TEXT_PATTERN
+                ),
                 "description": "The question, in Chinese or English.",
                 "example": EXAMPLE,
             }

@@ -7,11 +7,12 @@ refusal names the field and says what to change (a pydantic error list would not
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from portal.assistant.text import normalise, tidy
+from portal.models.common import READABLE_PATTERN, TextPattern
 
 MAX_QUESTION = 500  # characters: a question, not a document
 MAX_TURNS = 20  # earlier turns a client may send; only the last few are read
@@ -22,6 +23,8 @@ ROLES = ("user", "assistant")
 class Turn(BaseModel):
     """One earlier turn of the conversation."""
 
+    model_config = ConfigDict(extra="forbid")  # as check() refuses any other field
+
     role: Literal["user", "assistant"]
     content: str = Field(max_length=MAX_TURN)
 
@@ -29,17 +32,21 @@ class Turn(BaseModel):
 class AskRequest(BaseModel):
     """A question, with the conversation so far when it follows up on it."""
 
-    question: str = Field(
+    # What check() accepts, stated for the API document; check() does the checking.
+    model_config = ConfigDict(extra="forbid")
+
+    question: Annotated[str, TextPattern(READABLE_PATTERN)] = Field(
         min_length=1,
         max_length=MAX_QUESTION,
         description="In Chinese or English.",
         examples=["Which enterprises were held responsible for the Longjiang cadmium spill?"],
     )
-    history: list[Turn] = Field(
+    # null reads as no history: a client that serialises an empty optional as null means that.
+    history: list[Turn] | None = Field(
         default_factory=list,
         max_length=MAX_TURNS,
         description="Earlier turns, oldest first, so that a follow-up such as 'Which "
-        "enterprise caused it?' is read in context.",
+        "enterprise caused it?' is read in context; null or left out: none.",
     )
 
 
