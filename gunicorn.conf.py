@@ -18,11 +18,67 @@ dictionary, Whoosh searchers and the index catch-up belong to the process that u
 
 from __future__ import annotations
 
+import json
 import os
+from typing import Any
+
+from gunicorn import util
+from gunicorn.http.errors import LimitRequestHeaders, LimitRequestLine
+from gunicorn.workers.gthread import ThreadWorker
+
+# What gunicorn refuses before the app sees the request, said the way the app says its errors
+# (problem+json with a sentence, RFC 9457) instead of gunicorn's HTML page. The app refuses a
+# query string over 8,000 bytes itself (portal/api/http.py); a request line over
+# limit_request_line never reaches it. gunicorn cannot take a longer line without taking any
+# length (0 is unlimited, read whole into memory), so the limit stays and is answered here.
+REFUSALS: dict[type[Exception], tuple[int, str, str]] = {
+    LimitRequestLine: (
+        414,
+        "URI Too Long",
+        "The address is over 8,190 bytes: shorten the query string (the API reads up to 8,000 "
+        "bytes of it), or ask for less at once.",
+    ),
+    LimitRequestHeaders: (
+        431,
+        "Request Header Fields Too Large",
+        "The request's headers are too many or too large: send fewer or shorter ones (cookies "
+        "included).",
+    ),
+}
+
+
+class ProblemWorker(ThreadWorker):
+    """The gthread worker, answering gunicorn's own size refusals as problem+json."""
+
+    def handle_error(self, req: Any, client: Any, addr: Any, exc: Exception) -> None:
+        """problem+json for the refusals above; gunicorn's answer for everything else."""
+        for kind, (status, reason, detail) in REFUSALS.items():
+            if isinstance(exc, kind):
+                self.log.warning("Invalid request from ip=%s: %s", addr[0], exc)
+                problem = {
+                    "type": "about:blank",
+                    "title": reason,
+                    "status": status,
+                    "detail": detail,
+                    "problems": [],
+                }
+                body = json.dumps(problem).encode()
+                head = (
+                    f"HTTP/1.1 {status} {reason}\r\nConnection: close\r\n"
+                    f"Content-Type: application/problem+json\r\nContent-Length: {len(body)}\r\n"
+                    "Access-Control-Allow-Origin: *\r\n\r\n"
+                )
+                try:
+                    util.write_nonblock(client, head.encode("latin1") + body)
+                except OSError:
+                    self.log.debug("Failed to send error message.")
+                return
+        super().handle_error(req, client, addr, exc)
+
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
 workers = int(os.environ.get("PORTAL_WORKERS", "2"))
-worker_class = "gthread"
+worker_class = ProblemWorker  # gthread
 threads = int(os.environ.get("PORTAL_THREADS", "4"))
 wsgi_app = os.environ.get("PORTAL_WSGI_APP", "wsgi:app")
 preload_app = False
@@ -31,7 +87,7 @@ timeout = 60
 graceful_timeout = 30
 keepalive = 5  # seconds an idle keep-alive connection is held (behind a proxy that reuses them)
 backlog = 2048
-limit_request_line = 8190  # long filtered listing addresses
+limit_request_line = 8190  # gunicorn's most: long filtered listing addresses (ProblemWorker)
 accesslog = os.environ.get("PORTAL_ACCESS_LOG") or None  # "-" for stdout
 errorlog = "-"
 loglevel = os.environ.get("PORTAL_LOG_LEVEL", "info")

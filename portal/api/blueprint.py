@@ -32,7 +32,9 @@ bp = APIBlueprint(
     url_prefix="/api/v1",
     abp_responses={
         400: problem_response("Bad Request: each problem with the query, in a sentence."),
-        414: problem_response("URI Too Long: the query string is over 8,000 bytes."),
+        414: problem_response(
+            "URI Too Long: the query string is over 8,000 bytes, or the address over 8,190."
+        ),
         429: problem_response("Too Many Requests: wait for Retry-After seconds."),
         503: problem_response("Service Unavailable: the database is down; retry later."),
     },
