@@ -40,14 +40,14 @@ TEXTS = {
     },
     # The two below are completed by portal.assistant.refusals with the names and conditions.
     "unknown_name": {
-        "zh": "记录中没有{names}：平台公开的企业、部门、地点和河流中都没有这个名称。请核对名称的写法，"
-        "或在列表中查找。",
+        "zh": "记录中没有{names}：平台公开的企业、部门、地点和河流中都没有这个名称。"
+        "请核对名称的写法，或在列表中查找。",
         "en": "The records hold nothing named {names}: no enterprise, department, place or river "
         "of the portal has that name. Check how it is written, or look it up in the listings.",
     },
     "cannot_filter": {
-        "zh": "无法给出准确数字：列表不能按{conditions}筛选{kind}，去掉这些条件的总数不是所问的数字。"
-        "可以按其余条件查看列表：{link}",
+        "zh": "无法给出准确数字：列表不能按{conditions}筛选{kind}，"
+        "去掉这些条件的总数不是所问的数字。可以按其余条件查看列表：{link}",
         "en": "I can't give that number: the listings cannot select {kind} by {conditions}, and "
         "a total without it would not be the number asked for. The listing with the other "
         "conditions: {link}",

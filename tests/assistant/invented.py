@@ -85,7 +85,9 @@ def records() -> list[dict[str, Any]]:
         province="43",
         city_zh="沅溪市",
         city_en="Yuanxi",
-        description_en="The plant rolls about 12,000 tonnes of copper foil a year from scrap cable.",
+        description_en=(
+            "The plant rolls about 12,000 tonnes of copper foil a year from scrap cable."
+        ),
     )
     spill = incident(
         id="INC-QF-0001",
