@@ -55,8 +55,17 @@ def upgrade() -> None:
         sa.Column("date", sa.DateTime(timezone=True), nullable=True),
         sa.Column("day", sa.Date(), nullable=True),
         sa.Column("year", sa.String(), nullable=True),
+        sa.Column("label_zh", sa.Text(), nullable=True),
+        sa.Column("label_en", sa.Text(), nullable=True),
+        sa.Column("text_zh", sa.Text(), nullable=True),
+        sa.Column("text_en", sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint("record_id"),
     )
+    # Rows of a few hundred bytes in the table itself (the tsvector and the texts live beside
+    # it, in TOAST): counting and faceting the matches of a common word reads every matching
+    # row's page, three times fewer of them than at the default target (2 KB) at 100,000
+    # records.
+    op.execute("ALTER TABLE search_document SET (toast_tuple_target = 256)")
     op.create_index("ix_search_document_tsv", "search_document", ["tsv"], postgresql_using="gin")
     op.create_index("ix_search_document_date", "search_document", ["date"])
     op.create_index(

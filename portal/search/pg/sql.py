@@ -6,7 +6,7 @@ The tsquery text (search/pg/tsquery.py) is always a bound parameter cast to tsqu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy import (
@@ -110,41 +110,59 @@ def page(
     sort: str,
     start: int,
     limit: int,
-) -> list[tuple[str, float]]:
-    """One page of (record id, score): by score (then id), or by date (then id)."""
-    if tsq is None:
-        score: Any = literal(0.0)
-    else:
+    labels: Mapping[str, str],
+) -> list[dict[str, Any]]:
+    """One page of hits, by score (then id) or by date (then id): each row's id, kind, score,
+    stored labels and texts, date, and `matched`, the kinds of field (title, names, text) that
+    hold the query's words (`labels`: a tsquery for each, search/pg/tsquery.py: by_label).
+
+    The score and the field checks read each row's whole tsvector, so the page is chosen first
+    and only its rows are looked at again (by date, only they are scored at all)."""
+    score: Any = literal(0.0)
+    if tsq is not None:
         weights = cast(bindparam("weights", RANK_WEIGHTS), ARRAY(REAL))
         score = func.ts_rank_cd(weights, doc.c.tsv, _tsquery(tsq)) * doc.c.boost
-    if not by_date:
-        order = [score.desc(), doc.c.record_id]
-    elif sort == "oldest":
-        order = [doc.c.date.asc(), doc.c.record_id]
-    else:
-        order = [doc.c.date.desc(), doc.c.record_id]
-    rows = conn.execute(
-        select(doc.c.record_id, score.label("score"))
+    key = doc.c.date if by_date else score
+    ascending = by_date and sort == "oldest"
+    top = (
+        select(doc.c.record_id, key.label("key"))
         .where(*_where(tsq, filters))
-        .order_by(*order)
+        .order_by(key.asc() if ascending else key.desc(), doc.c.record_id)
         .offset(start)
         .limit(limit)
+        .subquery("top")
     )
-    return [(record_id, float(score_)) for record_id, score_ in rows]
-
-
-def matched_fields(
-    conn: Connection, queries: Mapping[str, str], ids: Sequence[str]
-) -> dict[str, list[str]]:
-    """For each record, which kinds of field (title, names, text) hold the query's words."""
-    if not queries or not ids:
-        return {}
-    labels = sorted(queries)
+    names = sorted(labels)
     checks = [
-        doc.c.tsv.op("@@")(cast(bindparam(f"q_{label}", queries[label]), TSQUERY)).label(label)
-        for label in labels
+        doc.c.tsv.op("@@")(cast(bindparam(f"q_{label}", labels[label]), TSQUERY)).label(label)
+        for label in names
     ]
-    rows = conn.execute(select(doc.c.record_id, *checks).where(doc.c.record_id.in_(list(ids))))
-    return {
-        row[0]: [label for label, hit in zip(labels, row[1:], strict=True) if hit] for row in rows
-    }
+    rows = conn.execute(
+        select(
+            doc.c.record_id,
+            doc.c.kind,
+            (score if by_date else top.c.key).label("score"),
+            doc.c.label_zh,
+            doc.c.label_en,
+            doc.c.text_zh,
+            doc.c.text_en,
+            doc.c.date,
+            *checks,
+        )
+        .join_from(top, doc, doc.c.record_id == top.c.record_id)
+        .order_by(top.c.key.asc() if ascending else top.c.key.desc(), doc.c.record_id)
+    )
+    return [
+        {
+            "id": row.record_id,
+            "kind": row.kind,
+            "score": float(row.score),
+            "label_zh": row.label_zh or "",
+            "label_en": row.label_en or "",
+            "text_zh": row.text_zh or "",
+            "text_en": row.text_en or "",
+            "date": row.date,
+            "matched": [label for label in names if row._mapping[label]],
+        }
+        for row in rows
+    ]

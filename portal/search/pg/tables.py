@@ -35,10 +35,14 @@ from portal.search.schema import SCHEMA_VERSION
 # Bump LAYOUT when what a row holds changes (weights, positions, columns): `portal check` then
 # reports rows written before as stale and `portal reindex` rewrites them. SCHEMA_VERSION moves
 # with what goes into a document, which both engines share.
-LAYOUT = 1
+LAYOUT = 2
 ANALYSIS = SCHEMA_VERSION * 100 + LAYOUT
 
 metadata = MetaData()
+
+# Migration 0008 also sets `toast_tuple_target = 256` on search_document: its rows stay small
+# (the tsvector and texts live in TOAST), so that counting the matches of a common word reads
+# few pages.
 
 search_document = Table(
     "search_document",
@@ -63,6 +67,12 @@ search_document = Table(
     Column("date", DateTime(timezone=True)),
     Column("day", Date),
     Column("year", String),
+    # What a hit shows (Whoosh's stored fields): its title in each language and the texts its
+    # snippet is cut from, so that a page of hits is one statement.
+    Column("label_zh", Text),
+    Column("label_en", Text),
+    Column("text_zh", Text),
+    Column("text_en", Text),
     Index("ix_search_document_tsv", "tsv", postgresql_using="gin"),
     Index("ix_search_document_date", "date"),
     Index("ix_search_document_department", "department", postgresql_using="gin"),

@@ -108,6 +108,10 @@ def row(doc: Mapping[str, Any], spelling: set[str] | None = None) -> dict[str, A
         "date": moment,
         "day": date.fromordinal(day) if day else None,
         "year": doc.get("year"),
+        "label_zh": doc.get("label_zh"),
+        "label_en": doc.get("label_en"),
+        "text_zh": doc.get("text_zh"),
+        "text_en": doc.get("text_en"),
     }
 
 
@@ -134,4 +138,8 @@ def tombstone(record_id: str, kind: str, revision: int) -> dict[str, Any]:
         "date": None,
         "day": None,
         "year": None,
+        "label_zh": None,
+        "label_en": None,
+        "text_zh": None,
+        "text_en": None,
     }

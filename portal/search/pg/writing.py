@@ -11,7 +11,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from multiprocessing import get_context
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, event, func, select
+from sqlalchemy import Connection, Engine, delete, event, func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col
@@ -201,6 +201,10 @@ def rewrite(url: str, *, procs: int = 1, progress: Callable[[int], None] | None 
                 if progress:
                     progress(done)
     _retire_strays(engine)
+    # Every row was written anew: let the next writes reuse the old versions' space, and give
+    # the planner the table's new numbers.
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM (ANALYZE) search_document"))
     return count
 
 
