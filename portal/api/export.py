@@ -311,9 +311,7 @@ def _tails(session: Session, steps: Plan, ids: list[str]) -> list[tuple[dict[str
         table: Any = part.table.__table__  # type: ignore[attr-defined]
         fk = table.c[part.fk]
         judged = _PART_PUBLIC[part.name]
-        result = connection.execute(
-            select(table).where(fk.in_(ids)).order_by(table.c.get("id", fk))
-        )
+        result = connection.execute(select(table).where(fk.in_(ids)).order_by(*part.order()))
         keys = tuple(result.keys())
         items: dict[str, list[Any]] = defaultdict(list)
         for values in result:

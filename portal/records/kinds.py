@@ -53,6 +53,12 @@ class Part:
     table: type[SQLModel]
     fk: str
 
+    def order(self) -> list[Any]:
+        """The columns that give the items in one order on every database: their key. A
+        citation names an item by its place (`responsible.1`), and PostgreSQL returns rows of
+        equal sort keys in any order."""
+        return list(self.table.__table__.primary_key.columns)  # type: ignore[attr-defined]
+
 
 @dataclass(frozen=True)
 class Kind:

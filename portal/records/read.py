@@ -55,9 +55,8 @@ def to_public(session: Session, kind: Kind, rows: Sequence[Any]) -> list[RecordP
     for part in kind.parts:
         table: Any = part.table.__table__  # type: ignore[attr-defined]
         fk = table.c[part.fk]
-        order = table.c.get("id", fk)
         judged = _PART_PUBLIC[part.name]
-        result = session.execute(select(table).where(fk.in_(ids)).order_by(order))
+        result = session.execute(select(table).where(fk.in_(ids)).order_by(*part.order()))
         keys = tuple(result.keys())
         for values in result:
             child = dict(zip(keys, values, strict=True))

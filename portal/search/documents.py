@@ -152,11 +152,10 @@ def _add_parts(session: Session, kind: Kind, rows: list[dict[str, Any]]) -> None
     for part in kind.parts:
         table: Any = part.table.__table__  # type: ignore[attr-defined]
         fk = table.c[part.fk]
-        order = table.c.get("id", fk)
         for row in rows:
             row[part.name] = []
         columns = [fk, *(table.c[c] for c in _PART_COLUMNS[part.name])]
-        for child in session.execute(select(*columns).where(fk.in_(ids)).order_by(order)):
+        for child in session.execute(select(*columns).where(fk.in_(ids)).order_by(*part.order())):
             by_id[child[0]][part.name].append(child._mapping)
 
 

@@ -363,3 +363,32 @@ def test_sqlite_has_no_search_tables(database_url: str) -> None:
             conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'table'")).scalars()
         )
     assert "search_document" not in tables and "change_counter" in tables
+
+
+def test_a_reindex_with_nothing_new_rewrites_no_row(pg_url: str, tmp_path: Path) -> None:
+    """Rows written again unchanged would leave dead copies: a reindex of a million records
+    would double the table. Only what changed (here, an older analysis) is written."""
+
+    def versions() -> dict[str, str]:
+        with get_engine(pg_url).connect() as conn:
+            rows = conn.execute(text("SELECT record_id, xmin::text FROM search_document"))
+            return {str(rid): str(xmin) for rid, xmin in rows}
+
+    with get_engine(pg_url).begin() as conn:
+        conn.execute(text("UPDATE search_document SET analysis = 0 WHERE record_id = 'DEP-MEE'"))
+    before = versions()
+    rebuilt = Portal(pg_url, tmp_path / "index")("reindex")
+    assert rebuilt.exit_code == 0, rebuilt.output
+    after = versions()
+    assert {rid for rid in before if after[rid] != before[rid]} == {"DEP-MEE"}
+
+
+def test_a_search_with_no_english_words_to_correct_from_answers(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """Whoosh's ListCorrector raises IndexError on an empty word list: a database with no English
+    text yet (a new portal) turned every search with no hits into a 500."""
+    with get_engine(pg_url).begin() as conn:
+        conn.execute(text("DELETE FROM search_word WHERE role = 'S'"))
+    words, body = _found(_app(pg_url, tmp_path / "index"), "longjiangg")
+    assert words == [] and body["total"] == 0 and body.get("suggestion") is None

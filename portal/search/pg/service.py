@@ -176,7 +176,8 @@ def _run(
     hits = [
         make_hit(row, row["score"] if asked else 0.0, row["matched"], lang, marker) for row in found
     ]
-    suggestion = suggest(vocabulary.corrector(), query.text) if total == 0 and asked else None
+    corrector = vocabulary.corrector() if total == 0 and asked else None
+    suggestion = suggest(corrector, query.text) if corrector is not None else None
     return SearchResult(query, hits, total, facets if with_facets else {}, suggestion, any_word)
 
 

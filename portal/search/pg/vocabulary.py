@@ -82,10 +82,11 @@ class Vocabulary:
         # `refresh` takes them in once they are committed.
         teach(sorted(new[NAME]))
 
-    def corrector(self) -> ListCorrector:
-        """A corrector over the English words of every record's English text."""
+    def corrector(self) -> ListCorrector | None:
+        """A corrector over the English words of every record's English text; None while there
+        are none (Whoosh's ListCorrector fails on an empty list with an IndexError)."""
         with self._lock:
-            if self._corrector is None:
+            if self._corrector is None and self.known[SPELLING]:
                 self._corrector = ListCorrector(sorted(self.known[SPELLING]))
             return self._corrector
 

@@ -11,7 +11,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from multiprocessing import get_context
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, event, func, select, text
+from sqlalchemy import Connection, Engine, and_, delete, event, func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col
@@ -42,14 +42,21 @@ REINDEX_LOCK_TIMEOUT_MS = 600_000
 
 
 def _upsert(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    """Insert or replace rows, unless the row there is of a later revision."""
+    """Insert or replace rows, unless the row there is of a later revision, or the same.
+
+    A row written again unchanged (a reindex with nothing new to say) is left alone: rewriting
+    it would only leave a dead copy behind, and a reindex of a million records would double
+    the table."""
     if not rows:
         return
     stmt = insert(search_document)
     stmt = stmt.on_conflict_do_update(
         index_elements=[search_document.c.record_id],
         set_={c.name: stmt.excluded[c.name] for c in search_document.c if c.name != "record_id"},
-        where=search_document.c.revision <= stmt.excluded.revision,
+        where=and_(
+            search_document.c.revision <= stmt.excluded.revision,
+            text("(search_document.*) IS DISTINCT FROM (excluded.*)"),
+        ),
     )
     conn.execute(stmt, rows)
 
