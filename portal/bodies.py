@@ -18,9 +18,7 @@ from __future__ import annotations
 from flask import Flask, abort, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from portal.jsondepth import MAX_DEPTH, too_deep
-
-__all__ = ["MAX_DEPTH", "TooLarge", "check_declared", "init_app", "read", "size_text", "too_deep"]
+__all__ = ["TooLarge", "check_declared", "init_app", "read", "size_text"]
 
 API_PATH = "/api/"
 ASK_PATH = "/api/v1/ask"

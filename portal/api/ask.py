@@ -16,6 +16,7 @@ from portal.api.problems import problem
 from portal.assistant import MAX_QUESTION, Answer, AskRequest, BadQuestion, check_request
 from portal.assistant.service import assistant_of, limit_text, spend
 from portal.budget import client_address
+from portal.jsondepth import MAX_DEPTH, too_deep
 from portal.models.common import TEXT_PATTERN, with_pattern
 from portal.search import IndexUnavailable
 
@@ -87,10 +88,10 @@ def _body() -> Any:
     )
     if not raw.strip():
         return problem(400, f"The body is empty. {hint}")
-    if bodies.too_deep(raw):
+    if too_deep(raw):
         return problem(
             400,
-            f"The body nests lists and objects more than {bodies.MAX_DEPTH} levels deep. {hint}",
+            f"The body nests lists and objects more than {MAX_DEPTH} levels deep. {hint}",
         )
     try:
         text = raw.decode("utf-8")

@@ -89,7 +89,7 @@ _KEYWORDS: dict[str, dict[str, Any]] = {
     "province": {"enum": list(province_spellings())},
     "pollutant": {"enum": list(pollutant_spellings())},
 }
-_SAID: dict[str, str] = {  # rules across parameters, which a schema cannot state
+_SAID: dict[str, str] = {  # in words: rules across parameters (no schema states them), forms
     "from": " Not after `to` (400).",
     "to": " Not before `from` (400).",
     "updated_since": " A time with its UTC offset, or a day (from its midnight, UTC).",

@@ -28,6 +28,7 @@ from portal.api.schemas import ITEMS, RecordPath
 from portal.budget import client_address
 from portal.conditional import base_url
 from portal.db import request_session
+from portal.jsondepth import MAX_DEPTH, too_deep
 from portal.models.common import Reason, requested_id
 from portal.records import KINDS, RecordError, get_record
 from portal.records.checks import writer_of
@@ -128,10 +129,10 @@ def _json_body() -> dict[str, Any]:
             f"The body is over {bodies.size_text(exc.limit)}; publish large sets with "
             "`portal import`.",
         ) from None
-    if bodies.too_deep(raw):
+    if too_deep(raw):
         raise Refused(
             400,
-            f"The body nests lists and objects more than {bodies.MAX_DEPTH} levels deep; a "
+            f"The body nests lists and objects more than {MAX_DEPTH} levels deep; a "
             "record nests at most four (docs/data-formats.md).",
         )
     try:
