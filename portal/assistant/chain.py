@@ -108,6 +108,8 @@ class Assistant:
         if state["route"]:
             return {**state, "parsed": analyse(state["standalone"])}
         parsed = analyse(state["standalone"], self.gazetteer())
+        if classify.aside(parsed):  # a poem about Paris is off topic, not about an unknown name
+            return {**state, "parsed": parsed, "route": "off_topic"}
         unknown = self._unknown(parsed)
         if unknown:
             return {**state, "parsed": parsed, "route": "unknown_name", "unknown": unknown}

@@ -8,10 +8,11 @@ import re
 from portal.assistant import lexicon
 from portal.assistant.counting import countable
 from portal.assistant.question import Question
-from portal.assistant.text import CJK, en_words, normalise, zh_words
+from portal.assistant.text import CJK, en_words, normalise, stem, zh_words
 
 _INJECTION = [re.compile(p, re.I) for p in lexicon.INJECTION_PATTERNS]
 _TASK = [re.compile(p, re.I) for p in lexicon.TASK_PATTERNS]
+_ELSEWHERE = [re.compile(p, re.I) for p in lexicon.ELSEWHERE_PATTERNS]
 
 
 def is_injection(text: str) -> bool:
@@ -45,9 +46,39 @@ def is_thanks(text: str) -> bool:
     return any(w in flat for w in ("thank", "thx", "cheers", "bye", "谢谢", "多谢", "感谢", "再见"))
 
 
+def aside(question: Question) -> bool:
+    """True for a request off the portal's topic whatever names it carries: a task (a poem
+    about a river) or a subject no record holds (the weather in a city the records name,
+    tomorrow's forecast, hotels), unless the question also asks about something the records
+    hold ("did the rain cause the spill?", "did rain wash cadmium into it?"). Names of places
+    and parties do not count as that: the city of a weather question is in the records, its
+    weather is not; a pollutant or a record id does."""
+    if any(p.search(question.text) for p in _TASK):
+        return True
+    if any(a.kind in ("pollutant", "id") for a in question.anchors):
+        return False
+    rest = question.text
+    for anchor in sorted(question.anchors, key=lambda a: -len(a.surface)):
+        if anchor.surface:
+            rest = re.sub(re.escape(anchor.surface), " ", rest, flags=re.I)
+    elsewhere = False
+    for pattern in _ELSEWHERE:
+        rest, found = pattern.subn(" ", rest)
+        elsewhere = elsewhere or found > 0
+    return elsewhere and not _topical(rest)
+
+
+def _topical(text: str) -> bool:
+    """True when the text holds a word of the portal's domain (names aside)."""
+    lowered = text.lower()
+    if any(w in lexicon.DOMAIN_WORDS or stem(w) in lexicon.DOMAIN_WORDS for w in en_words(lowered)):
+        return True
+    return any(w in text for w in lexicon.ZH_DOMAIN)
+
+
 def route(question: Question) -> str:
     """off_topic, count or retrieve, for a question that is neither a greeting nor an attack."""
-    if any(p.search(question.text) for p in _TASK):
+    if aside(question):
         return "off_topic"
     if not question.domain and not question.terms:
         return "off_topic"  # nothing the records could be searched for

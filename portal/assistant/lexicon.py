@@ -91,7 +91,7 @@ DOMAIN_WORDS = frozenset(
 ZH_DOMAIN = _words(
     """
     污染 排放 排污 废水 废气 废渣 尾矿 冶炼 再生 回收 金属 重金属 矿 河 江 溪 水 标准 限值 超标
-    检查 抽查 处罚 罚款 许可 披露 环境 环保 生态 局 部门 企业 公司 厂 事件 事故 泄漏 违规 违法
+    检查 抽查 处罚 罚款 罚 许可 披露 环境 环保 生态 局 部门 企业 公司 厂 事件 事故 泄漏 违规 违法
     整改 合规 监测 排口 清水 海关 拆解 电池 废料 固废 危废 危险废物 镉 铅 锌 砷 汞 铜 铬 镍 铊 锑
     """
 )
@@ -103,18 +103,18 @@ CONCEPTS: tuple[tuple[str, ...], ...] = _groups(
     responsible; cause; caused; causing; blame; source; culprit; 责任; 责任方; 造成; 导致; 肇事;
     污染源; 认定
     punished; punish; punishment; penalty; penalties; penalised; penalized; fine; fined; jailed;
-    sentenced; prison; 处罚; 处分; 罚款; 罚金; 判刑; 判处; 问责; 惩罚
+    sentenced; prison; 处罚; 处分; 罚款; 罚金; 判刑; 判处; 问责; 惩罚; 罚
     enterprise; company; firm; plant; factory; 企业; 公司; 厂
     spill; spills; leak; leaked; pollution; incident; 泄漏; 污染; 事件
     released; release; discharged; 释放; 排入; 进入
     treat; treatment; response; measures; handled; 处置; 应急; 措施; 处理
     limit; standard; 标准; 限值
-    exceed; exceeded; above; over; times; 超标; 超过; 倍
+    exceed; exceeded; above; over; times; 超标; 超过; 倍; 超
     fish; 鱼
     dead; died; 死亡
     drink; drinking; 饮用
     deadline; 期限; 日内
-    yuan; 元
+    yuan; 元; 多少钱; 钱
     tonne; tonnes; ton; tons; t; 吨
     kilometre; kilometres; kilometer; kilometers; km; 公里; 千米
     officials; official; 官员
@@ -293,6 +293,20 @@ TASK_PATTERNS = (
     r"\b(write|compose|draft|translate)\b.{0,20}\b(me|a|an|the|this|into)\b",
     r"\b(python|javascript|sql query|source code)\b",
     r"(笑话|写一首|写首|写一篇|作文|诗歌|一首诗|故事|歌词|翻译|菜谱|食谱|写代码|编程)",
+)
+
+# Subjects no record holds, whatever place comes with them ("the weather in Qianjun
+# tomorrow"): off the portal's topic unless the question also asks about something the records
+# do hold ("did the rain cause the spill?").
+ELSEWHERE_PATTERNS = (
+    r"\b(weather|forecasts?|temperatures?|rain(s|ing|y)?|snow(s|ing|y)?|sunny|windy|umbrella)\b",
+    r"\b(restaurants?|hotels?|cuisine|tourists?|tourism|sightseeing|attractions?|flights?|"
+    r"trains?|vacations?)\b",
+    r"\b(stock|share|house|housing|property) (price|market)s?\b|\b(real estate|rent)\b",
+    r"\b(football|soccer|basketball|lottery)\b",
+    r"(天气|气温|下雨|下雪|降雨|降温|晴天|雨天|刮风|带伞|穿什么)",
+    r"(餐厅|饭店|美食|好吃|小吃|酒店|宾馆|旅游|景点|好玩|机票|火车票|高铁|航班|度假)",
+    r"(股价|股票|房价|租房|房子|彩票|足球|篮球|比赛|比分)",
 )
 
 INJECTION_PATTERNS = (

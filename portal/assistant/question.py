@@ -121,6 +121,12 @@ def _term(word: str) -> Term:
     return Term(word, frozenset(variants))
 
 
+def _content(word: str) -> bool:
+    """A word worth weighing: two characters or more, or one Chinese character that is a word
+    of the domain by itself (罚 in 罚了多少钱, 超 in 超了几倍: a verb jieba cuts off alone)."""
+    return len(word) > 1 or (CJK.search(word) is not None and word in lexicon.concept_table())
+
+
 def _terms(rest: str, anchors: list[Anchor]) -> list[Term]:
     """The content words: Chinese cut by jieba with the anchored names dropped afterwards (so a
     name inside a word, 锌 in 锌业, does not break it), English words with the names blanked."""
@@ -128,13 +134,13 @@ def _terms(rest: str, anchors: list[Anchor]) -> list[Term]:
     words: list[str] = []
     for w in zh_words(rest) if CJK.search(rest) else en_words(rest):
         if CJK.search(w):
-            if w not in lexicon.ZH_STOP and len(w) > 1 and w.casefold() not in taken:
+            if w not in lexicon.ZH_STOP and _content(w) and w.casefold() not in taken:
                 words.append(w)
         else:
             words += [x for x in en_words(w) if x not in lexicon.EN_STOP]
     out: dict[str, Term] = {}
     for word in words:
-        if len(word) == 1 or word.casefold() in taken:
+        if not _content(word) or word.casefold() in taken:
             continue
         key = stem(word) if word.isascii() else word
         out.setdefault(key, _term(word))

@@ -264,7 +264,6 @@ def world_app(world_url: str, loaded: tuple[str, Path], index_dir: Path) -> Iter
     service_of(app).close()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 18: the answer path is being rebuilt")
 def test_the_assistant_meets_the_targets_on_a_world_it_never_saw(
     world_app: Flask, world_url: str
 ) -> None:
