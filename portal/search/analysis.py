@@ -11,6 +11,7 @@ queries; this tokenizer counts words instead. Sub-words that search mode adds (é
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
@@ -176,7 +177,8 @@ CHINESE_STOPS: frozenset[str] = frozenset(
 
 
 STOPS = STOP_WORDS | CHINESE_STOPS
-_stem = StemFilter()._stem  # Porter, behind whoosh's cache
+# Porter, as StemFilter stems, behind our own cache (StemFilter's cached stemmer is private)
+_stem = functools.lru_cache(maxsize=50_000)(StemFilter().stemfn)
 
 
 # --- the same analysis for indexing, without Token objects --------------------------------

@@ -11,7 +11,8 @@ each term's postings in arrays in memory, and writes them sorted into a new segm
 128 postings at a time, with the same codec, file format and statistics Whoosh writes. The
 result is an ordinary Whoosh segment: readers, live updates and merges do not know the
 difference (tests/search/test_rebuild.py compares its answers with those of an index that
-Whoosh's writer made record by record).
+Whoosh's writer made record by record). The blocks of postings are written through
+search/whoosh_inside.py, the one module allowed to reach Whoosh's private names.
 
 `build` runs it in N processes, each reading its own batches of records from the database and
 writing its own segments into the new index folder; the parent only lists the ids, hands out
@@ -27,7 +28,6 @@ import multiprocessing
 import pickle  # nosec B403  # only dumps ints, in Whoosh's format
 import queue
 import traceback
-import zlib
 from array import array
 from collections.abc import Callable, Iterator, Sequence
 from operator import sub
@@ -40,7 +40,6 @@ from sqlmodel import Session
 from whoosh import index as whoosh_index
 from whoosh.codec import default_codec
 from whoosh.codec.base import Segment
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
 from whoosh.fields import TEXT, Schema
 from whoosh.filedb.filestore import Storage
 from whoosh.formats import Positions
@@ -57,13 +56,12 @@ from portal.search.analysis import (
 )
 from portal.search.documents import documents_or_skip
 from portal.search.schema import SEARCHED_KINDS
+from portal.search.whoosh_inside import BlockWriter
 
 log = logging.getLogger(__name__)
 CHUNK = 1000  # records read (and handed to a process) at a time
 SEGMENT_POSTINGS = 30_000_000  # postings held (16 bytes each) before a segment is written
 _UINT = Struct("!I")
-_INT = Struct("!i")
-SMALL_BLOCK = 64  # pickled bytes under which a block of postings is stored uncompressed
 _ONE_POSITION = [_UINT.pack(1) + pickle.dumps([p], 2) for p in range(4096)]
 COMPACT_POSTINGS = 1_000_000  # raw postings held before they are packed into arrays
 
@@ -85,6 +83,10 @@ class _Postings:
         self.docs = array("I")
         self.weights = array("f")
         self.values: list[bytes] = []
+
+    def arrays(self) -> tuple[array[int], array[float], list[bytes]]:
+        """Documents, weights and encoded values, as BlockWriter.term takes them."""
+        return self.docs, self.weights, self.values
 
 
 class SegmentBuilder:
@@ -253,20 +255,20 @@ class SegmentBuilder:
         spell_one.values.append(_UINT.pack(1))
         for name in sorted({*self.postings, *self.other, *self.spelling}):
             writer.start_field(name, self.schema[name])
-            blocks = _BlockWriter(writer)
+            blocks = BlockWriter(writer)
             lengths = self.lengths.get(name)
             if name in self.spelling:  # words for "did you mean": whoosh only reads the terms
                 for text in sorted(self.spelling[name]):
-                    blocks.term(text.encode("utf-8"), spell_one, None)
+                    blocks.term(text.encode("utf-8"), *spell_one.arrays(), None)
             elif name in self.postings:
                 terms = self.postings[name]
                 # str order is UTF-8 byte order, the order whoosh's term table needs
                 for text in sorted(terms):
-                    blocks.term(text.encode("utf-8"), terms[text], lengths)
+                    blocks.term(text.encode("utf-8"), *terms[text].arrays(), lengths)
             else:
                 other = self.other[name]
                 for key in sorted(other):
-                    blocks.term(key, other[key], lengths)
+                    blocks.term(key, *other[key].arrays(), lengths)
             writer.finish_field()
         writer.close()
         self.segment.set_doc_count(self.docnum)
@@ -276,87 +278,6 @@ class SegmentBuilder:
         self.segments.append(self.segment)
         if restart:
             self._start()
-
-
-class _BlockWriter:
-    """Writes a term's packed postings through whoosh's W3PostingsWriter a block at a time,
-    exactly as add_posting() one by one would, with the per-posting work done in C."""
-
-    def __init__(self, writer: Any) -> None:
-        self.writer = writer
-        self.postings = writer._postwriter  # whoosh.codec.whoosh3.W3PostingsWriter
-        self.limit = self.postings._blocklimit
-        # The block's ids delta-encoded and its weights minified, without whoosh's generators.
-        self.postings._mini_ids = self._mini_ids
-        self.postings._mini_weights = self._mini_weights
-        self.postings._write_block = self._write_block
-
-    def _mini_ids(self) -> tuple[int, ...]:
-        ids = self.postings._ids
-        return tuple(map(sub, ids, [0, *ids[:-1]]))
-
-    def _mini_weights(self) -> float | tuple[float, ...] | None:
-        weights = self.postings._weights
-        if weights.count(1.0) == len(weights):
-            return None
-        if weights.count(weights[0]) == len(weights):
-            return float(weights[0])
-        return tuple(weights)
-
-    def _write_block(self, last: bool = False) -> None:
-        """W3PostingsWriter._write_block: the same bytes, except that a block whose pickle is
-        under SMALL_BLOCK bytes is stored uncompressed. Each block's header names its
-        compression and readers follow it; whoosh means to skip small blocks too, but the line
-        after its check sets the level again. Most blocks hold one posting (a record's id, a
-        rare word), which zlib only lengthens, at a third of the time a segment takes to write.
-        """
-        postings = self.postings
-        if not postings._blockcount:
-            postings._postfile.write(WHOOSH3_HEADER_MAGIC)
-        postings._terminfo.add_block(postings)
-        data = pickle.dumps((self._mini_ids(), self._mini_weights(), postings._mini_values()), 2)
-        level = postings._compression if len(data) >= SMALL_BLOCK else 0
-        if level:
-            data = zlib.compress(data, level)
-        ids = postings._ids
-        info = pickle.dumps(
-            (
-                len(ids),
-                ids[-1],
-                postings._maxweight,
-                level,
-                length_to_byte(postings._minlength),
-                length_to_byte(postings._maxlength),
-            ),
-            2,
-        )
-        size = len(info) + len(data)
-        postings._postfile.write(_INT.pack(-size if last else size) + info + data)
-        postings._blockcount += 1
-        postings._new_block()
-
-    def term(self, key: bytes, packed: _Postings, lengths: array[int] | None) -> None:
-        self.writer.start_term(key)
-        postings = self.postings
-        docs, weights, values = packed.docs, packed.weights, packed.values
-        limit = self.limit
-        total = len(docs)
-        size = len(lengths) if lengths is not None else 0
-        for start in range(0, total, limit):
-            end = min(total, start + limit)
-            block_docs = docs[start:end]
-            block_weights = weights[start:end]
-            postings._ids = block_docs
-            postings._weights = block_weights
-            postings._values = values[start:end]
-            postings._maxweight = max(0.0, max(block_weights))
-            found = [lengths[d] for d in block_docs if d < size] if lengths is not None else []
-            found = [n for n in found if n]
-            postings._minlength = min(found) if found else None
-            postings._maxlength = max(found) if found else 0
-            if end < total:
-                postings._write_block()
-        self.writer.finish_term()  # writes the last block
 
 
 def commit_segments(ix: Index, segments: Sequence[Segment], last: dict[str, Any]) -> None:

@@ -12,32 +12,32 @@ documents that match are scored, with Whoosh's own BM25F formula and statistics,
 ranking is the one Whoosh gives. Facet counts and date order come from per-document arrays
 built once per index segment. A query this module does not handle (phrases: their positions
 are checked by Whoosh) is ranked by Whoosh, with the set of matching documents as its filter.
+
+What lies below Whoosh's public API (posting blocks, length and value columns) is read through
+search/whoosh_inside.py, the one module allowed to; tests/search/test_fast_path.py checks
+that this ranks the relevance set as Whoosh's own `Searcher.search` does.
 """
 
 from __future__ import annotations
 
 import heapq
-import struct
 import threading
 import weakref
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator, KeysView
-from itertools import accumulate, repeat
+from itertools import repeat
 from operator import add, neg
 from typing import Any
 
-from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.formats import Positions
-from whoosh.query import And, AndNot, Every, Or, Phrase, Query, Term
-from whoosh.query.qcore import _NullQuery
-from whoosh.scoring import BM25F
+from whoosh.query import And, AndNot, Every, NullQuery, Or, Phrase, Query, Term
 from whoosh.searching import Searcher
-from whoosh.util.numeric import byte_to_length
+
+from portal.search import whoosh_inside
 
 TERM_CACHE = 1_000_000  # entries each of a searcher's three caches holds (about 100 bytes each)
 SEGMENT_CACHE = 64  # segments whose per-document arrays a process keeps
-
-_LENGTH = [byte_to_length(b) if b else 1 for b in range(256)]  # length byte -> length
+_NULL = type(NullQuery)  # the query that matches nothing (a class of one instance)
 
 
 class Unsupported(Exception):
@@ -76,25 +76,6 @@ def _segment(reader: Any) -> _Segment:
         return found
 
 
-def _column_bytes(reader: Any, column: Any) -> tuple[bytes, int]:
-    """The raw bytes of a fixed-width numeric column, and how many values they hold."""
-    data = reader._dbfile.get(reader._basepos, reader._count * reader._fixedlen)
-    return bytes(data), reader._count
-
-
-def _read_lengths(reader: Any, field: str, doccount: int) -> list[int]:
-    """Each document's length of `field` as BM25F reads it (1 where there is none)."""
-    perdoc = reader._perdoc
-    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-
-    column = perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
-    if column is None:
-        return [1] * doccount
-    data, count = _column_bytes(column, LENGTHS_COLUMN)
-    out = list(map(_LENGTH.__getitem__, data))
-    return out + [1] * (doccount - count)
-
-
 def _read_values(reader: Any, field: str, doccount: int, overlap: bool) -> list[Any]:
     """Each document's value of `field` (a tuple of values when a document may have several)."""
     fieldobj = reader.schema[field]
@@ -104,23 +85,12 @@ def _read_values(reader: Any, field: str, doccount: int, overlap: bool) -> list[
         one: list[str | None] = [None] * doccount
     for btext in reader.lexicon(field):
         text = fieldobj.from_bytes(btext)
-        for doc in _ids(reader._terms.matcher(field, btext, fieldobj.format)):
+        for doc in whoosh_inside.postings(reader, field, btext)[0]:
             if overlap:
                 many[doc].append(text)
             else:
                 one[doc] = text
     return [tuple(v) for v in many] if overlap else one
-
-
-def _read_dates(reader: Any, field: str, doccount: int) -> list[int]:
-    """Each document's sort key of the sortable `field` (its column of 64-bit numbers)."""
-    if not reader.has_column(field):
-        return [0] * doccount
-    column = reader._perdoc.column_reader(field, reader.schema[field].column_type)
-    data, count = _column_bytes(column, None)
-    code = column._typecode
-    values = list(struct.unpack(f"!{count}{code}", data)) if count else []
-    return values + [column._default] * (doccount - count)
 
 
 def _code(columns: list[list[Any]], overlap: bool) -> tuple[list[int], list[Any]]:
@@ -129,42 +99,6 @@ def _code(columns: list[list[Any]], overlap: bool) -> tuple[list[int], list[Any]
     table: dict[Any, int] = {}
     codes = [table.setdefault(c, len(table)) for c in combos]
     return codes, list(table)
-
-
-def _ids(matcher: Any) -> list[int]:
-    return _postings(matcher)[0]
-
-
-def _postings(matcher: Any) -> tuple[list[int], list[float], list[bytes]]:
-    """A leaf matcher's documents, weights and values, read a block at a time."""
-    ids: list[int] = []
-    weights: list[float] = []
-    values: list[bytes] = []
-    if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
-        # Each block is a pickled (delta-coded ids, weights, values): decode it whole, in C,
-        # rather than through the matcher's per-posting generators.
-        while matcher.is_active():
-            if matcher._data is None:
-                matcher._read_data()
-            deltas, block_weights, block_values = matcher._data
-            block = list(accumulate(deltas))
-            if isinstance(block_values, tuple):
-                values += block_values
-            ids += block
-            if block_weights is None:
-                weights += [1.0] * len(block)
-            elif isinstance(block_weights, float):
-                weights += [block_weights] * len(block)
-            else:
-                weights += block_weights
-            matcher._next_block()
-    else:
-        while matcher.is_active():
-            ids.append(matcher.id())
-            weights.append(matcher.weight())
-            values.append(matcher.value())
-            matcher.next()
-    return ids, weights, values
 
 
 # --- per searcher ---------------------------------------------------------------------------
@@ -201,12 +135,7 @@ class View:
         self._dates: dict[str, list[int]] = {}
         self._all: range = range(self.count)
         self._lock = threading.RLock()
-        weighting = searcher.weighting
-        self.bm25 = (
-            (weighting.B, weighting.K1)
-            if type(weighting) is BM25F and not weighting._field_B
-            else None
-        )
+        self.bm25 = whoosh_inside.bm25_parameters(searcher.weighting)
 
     # postings
     def postings(self, field: str, text: Any) -> dict[int, float]:
@@ -231,7 +160,7 @@ class View:
             for r, offset, _ in self.leaves:
                 if (field, btext) not in r:
                     continue
-                ids, weights, encoded = _postings(r._terms.matcher(field, btext, fieldobj.format))
+                ids, weights, encoded = whoosh_inside.postings(r, field, btext)
                 if offset:
                     ids = [i + offset for i in ids]
                 if values:
@@ -274,7 +203,7 @@ class View:
             return set(self.docs(query.a)) - set(self.docs(query.b))
         if kind is Every and query.fieldname in (None, "", "*"):
             return self._all
-        if kind is _NullQuery:
+        if kind is _NULL:
             return set()
         if kind is Phrase and query.slop == 1 and self._has_positions(query.fieldname):
             return self._phrase_docs(query)
@@ -431,7 +360,7 @@ class View:
             return {doc: sum(part[doc] for part in parts) for doc in common}
         if kind is AndNot:
             return self._scores(query.a, docs - set(self.docs(query.b)))
-        if kind is _NullQuery:
+        if kind is _NULL:
             return {}
         if kind is Phrase and query.slop == 1 and self._has_positions(query.fieldname):
             # Whoosh scores a phrase as the sum of its words' scores where it matches.
@@ -535,7 +464,7 @@ class View:
 
         def part(r: Any, segment: _Segment) -> list[int]:
             if field not in segment.lengths:
-                segment.lengths[field] = _read_lengths(r, field, segment.doccount)
+                segment.lengths[field] = whoosh_inside.field_lengths(r, field, segment.doccount)
             return segment.lengths[field]
 
         return self._global(self._lengths, field, part)
@@ -560,7 +489,7 @@ class View:
 
         def part(r: Any, segment: _Segment) -> list[int]:
             if segment.dates is None:
-                segment.dates = _read_dates(r, field, segment.doccount)
+                segment.dates = whoosh_inside.column_numbers(r, field, segment.doccount)
             return segment.dates
 
         return self._global(self._dates, field, part)
@@ -675,7 +604,7 @@ def _summed_units(query: Query) -> list[Query] | None:
         if leaf(q):
             out.append(q)
             return True
-        return kind is _NullQuery
+        return kind is _NULL
 
     return out if walk(query, False) else None
 
@@ -687,15 +616,14 @@ def top(scores: dict[int, float], count: int) -> list[tuple[int, float]]:
 
 
 _VIEWS_LOCK = threading.Lock()
+# A searcher's view lives as long as the searcher (the view holds only a proxy of it).
+_VIEWS: weakref.WeakKeyDictionary[Searcher, View] = weakref.WeakKeyDictionary()
 
 
 def view_of(searcher: Searcher) -> View:
     """The view of a searcher, made once."""
-    view: View | None = getattr(searcher, "_clearwater_view", None)
-    if view is None:
-        with _VIEWS_LOCK:
-            view = getattr(searcher, "_clearwater_view", None)
-            if view is None:
-                view = View(searcher)
-                searcher._clearwater_view = view
+    with _VIEWS_LOCK:
+        view = _VIEWS.get(searcher)
+        if view is None:
+            view = _VIEWS[searcher] = View(searcher)
     return view

@@ -35,7 +35,7 @@ from whoosh.writing import IndexWriter
 
 from portal.models import Department, Enterprise, Revision
 from portal.records.kinds import KINDS
-from portal.search import build
+from portal.search import build, whoosh_inside
 from portal.search.analysis import load_user_words, save_user_words
 from portal.search.documents import (
     documents_one_by_one,
@@ -201,10 +201,7 @@ def _abandon(writer: IndexWriter, exc: BaseException) -> None:
         writer.cancel()
     except Exception:
         log.warning("cancelling a failed index writer failed too", exc_info=True)
-    searcher = getattr(writer, "_searcher", None)  # cached by the writer, closed by _finish
-    if searcher is not None:
-        with contextlib.suppress(Exception):
-            getattr(searcher, "_orig_close", searcher.close)()
+    whoosh_inside.close_writer_searcher(writer)
     lock = getattr(writer, "writelock", None)
     if lock is not None and getattr(lock, "locked", False):
         with contextlib.suppress(Exception):
