@@ -374,10 +374,14 @@ def test_a_reindex_with_nothing_new_rewrites_no_row(pg_url: str, tmp_path: Path)
             rows = conn.execute(text("SELECT record_id, xmin::text FROM search_document"))
             return {str(rid): str(xmin) for rid, xmin in rows}
 
+    portal = Portal(pg_url, tmp_path / "index")
+    # A first reindex writes the rows as this process cuts the text: jieba's dictionary is the
+    # process's, and other tests in it may have taught names that the template's rows lack.
+    assert portal("reindex").exit_code == 0
     with get_engine(pg_url).begin() as conn:
         conn.execute(text("UPDATE search_document SET analysis = 0 WHERE record_id = 'DEP-MEE'"))
     before = versions()
-    rebuilt = Portal(pg_url, tmp_path / "index")("reindex")
+    rebuilt = portal("reindex")
     assert rebuilt.exit_code == 0, rebuilt.output
     after = versions()
     assert {rid for rid in before if after[rid] != before[rid]} == {"DEP-MEE"}
