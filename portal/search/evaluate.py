@@ -134,6 +134,7 @@ class View:
         self._values: dict[str, list[Any]] = {}
         self._dates: dict[str, list[int]] = {}
         self._all: range = range(self.count)
+        self._ids: dict[int, str] = {}
         self._lock = threading.RLock()
         self.bm25 = whoosh_inside.bm25_parameters(searcher.weighting)
 
@@ -571,12 +572,37 @@ class View:
             return found
 
     def by_date(self, field: str, docs: Iterable[int], count: int, newest: bool) -> list[int]:
-        """The first `count` documents by date, as whoosh sorts them (ties by document)."""
+        """The first `count` documents by date, newest or oldest first, documents of the same
+        date by record id (as PostgreSQL orders them; Whoosh's own sort would put them in index
+        order, which a correction changes)."""
         dates = self.dates(field)
-        key: Callable[[int], tuple[int, int]] = lambda d: (dates[d], d)  # noqa: E731
-        if newest:
-            return heapq.nlargest(count, docs, key=key)
-        return heapq.nsmallest(count, docs, key=key)
+        pool = docs if isinstance(docs, list | set | frozenset) else list(docs)
+        pick = heapq.nlargest if newest else heapq.nsmallest
+        first = pick(count, pool, key=dates.__getitem__)
+        if not first:
+            return first
+        # Ties are rare and small (a day of inspections): only their ids are read, and the ones
+        # at the page's end are looked for among every match.
+        edge = dates[first[-1]]
+        seen = Counter(dates[doc] for doc in first)
+        tied = {value for value, n in seen.items() if n > 1} | {edge}
+        chosen = [doc for doc in first if dates[doc] != edge]
+        chosen += [doc for doc in pool if dates[doc] == edge]
+        ids = {doc: self.record_id(doc) for doc in chosen if dates[doc] in tied}
+        sign = -1 if newest else 1
+        chosen.sort(key=lambda doc: (sign * dates[doc], ids.get(doc, "")))
+        return chosen[:count]
+
+    def record_id(self, doc: int) -> str:
+        """The record id a document stands for (remembered: a stored fields read is 60 µs)."""
+        found = self._ids.get(doc)
+        if found is None:
+            found = str(self.searcher.stored_fields(doc).get("id", ""))
+            with self._lock:
+                if len(self._ids) >= TERM_CACHE // 10:
+                    self._ids.clear()
+                self._ids[doc] = found
+        return found
 
 
 def _summed_units(query: Query) -> list[Query] | None:

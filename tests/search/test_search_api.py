@@ -1,8 +1,12 @@
 """GET /api/v1/search: the same search as JSON, with facets, next links and problem+json."""
 
 from flask.testing import FlaskClient
+from sqlmodel import Session
 
 from conftest import whoosh_only
+from factories import inspection, publish
+from portal import records
+from portal.db import get_engine
 
 
 def test_search_json_shape(sample_client: FlaskClient) -> None:
@@ -65,3 +69,37 @@ def test_a_very_long_word_is_searched_without_a_spelling_suggestion(
     assert response.get_json()["total"] == 0 and response.get_json()["suggestion"] is None
     short = sample_client.get("/api/v1/search?q=cadmiun").get_json()
     assert short["suggestion"] == "cadmium"
+
+
+def test_records_of_the_same_date_come_by_id_whichever_the_order(
+    sample_client: FlaskClient, sample_url: str
+) -> None:
+    # Both engines give equal dates in id order, newest or oldest first, and a correction
+    # (which moves a record to the end of a Whoosh index) does not change it.
+    with Session(get_engine(sample_url)) as session:
+        for record_id in ("INS-TIE-1", "INS-TIE-2"):
+            publish(
+                session,
+                inspection(
+                    "ENT-0001",
+                    id=record_id,
+                    findings_zh="同日复查排放口锑浓度异常。",
+                    publisher_id="DEP-MEE",
+                ),
+            )
+
+    def order(sort: str) -> list[str]:
+        body = sample_client.get(f"/api/v1/search?q=同日复查 锑&sort={sort}&limit=50").get_json()
+        return [item["id"] for item in body["items"] if item["id"].startswith("INS-TIE-")]
+
+    assert order("newest") == order("oldest") == ["INS-TIE-1", "INS-TIE-2"]
+    with Session(get_engine(sample_url)) as session:
+        records.correct(
+            session,
+            "INS-TIE-1",
+            {"findings_zh": "同日复查排放口锑浓度异常，已采样。"},
+            reason="Sampling added",
+            author_id="DEP-MEE",
+        )
+        session.commit()
+    assert order("newest") == order("oldest") == ["INS-TIE-1", "INS-TIE-2"]
