@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import io
 import logging
 import shutil
 import time
 import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -206,7 +205,7 @@ def _abandon(writer: IndexWriter, exc: BaseException) -> None:
     if lock is not None and getattr(lock, "locked", False):
         with contextlib.suppress(Exception):
             lock.release()
-    _close_files([writer, *_frames_of(exc)])
+    whoosh_inside.close_files([writer, *_frames_of(exc)])
 
 
 def _frames_of(exc: BaseException) -> list[Any]:
@@ -217,29 +216,6 @@ def _frames_of(exc: BaseException) -> list[Any]:
         values.extend(tb.tb_frame.f_locals.values())
         tb = tb.tb_next
     return values
-
-
-def _close_files(roots: list[Any], depth: int = 12) -> None:
-    """Close the open files reachable from Whoosh objects in roots (a bounded walk)."""
-    seen: set[int] = set()
-    stack = [(root, 0) for root in roots]
-    while stack:
-        obj, level = stack.pop()
-        if id(obj) in seen or level > depth:
-            continue
-        seen.add(id(obj))
-        if isinstance(obj, io.IOBase):
-            with contextlib.suppress(Exception):
-                obj.close()
-            continue
-        children: Iterable[Any] = ()
-        if isinstance(obj, list | tuple | set):
-            children = obj
-        elif isinstance(obj, dict):
-            children = obj.values()
-        elif type(obj).__module__.startswith("whoosh") and hasattr(obj, "__dict__"):
-            children = vars(obj).values()
-        stack.extend((child, level + 1) for child in children)
 
 
 def rebuild(
@@ -271,7 +247,7 @@ def rebuild(
         build.commit_segments(ix, segments, state)
         (fresh / VERSION_FILE).write_text(f"{SCHEMA_VERSION}\n")
     except BaseException as exc:
-        _close_files([ix, *_frames_of(exc)])  # a failed segment's files are still open
+        whoosh_inside.close_files([ix, *_frames_of(exc)])  # a failed segment's files are still open
         shutil.rmtree(fresh, ignore_errors=True)
         raise
     _swap(fresh, path)

@@ -40,15 +40,19 @@ Cleaning up a failed writer (search/index.py)
   SegmentWriter._searcher, Searcher._orig_close
                                  the searcher a writer caches, closed when a commit failed
                                  half-way (a full disk) and left its files open.
+  vars() of any Whoosh object    every attribute, private ones included, walked to close the
+                                 files a failed write left open wherever Whoosh keeps them.
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
 import pickle  # nosec B403  # only dumps ints and floats, in Whoosh's format
 import struct
 import zlib
 from array import array
+from collections.abc import Iterable
 from itertools import accumulate
 from operator import sub
 from typing import Any
@@ -233,3 +237,27 @@ def close_writer_searcher(writer: Any) -> None:
     if searcher is not None:
         with contextlib.suppress(Exception):
             getattr(searcher, "_orig_close", searcher.close)()
+
+
+def close_files(roots: list[Any], depth: int = 12) -> None:
+    """Close the open files reachable from Whoosh objects in roots (a bounded walk through
+    their attributes, private ones included: where a failed write keeps its files)."""
+    seen: set[int] = set()
+    stack = [(root, 0) for root in roots]
+    while stack:
+        obj, level = stack.pop()
+        if id(obj) in seen or level > depth:
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, io.IOBase):
+            with contextlib.suppress(Exception):
+                obj.close()
+            continue
+        children: Iterable[Any] = ()
+        if isinstance(obj, list | tuple | set):
+            children = obj
+        elif isinstance(obj, dict):
+            children = obj.values()
+        elif type(obj).__module__.startswith("whoosh") and hasattr(obj, "__dict__"):
+            children = vars(obj).values()
+        stack.extend((child, level + 1) for child in children)
