@@ -12,8 +12,9 @@ from typing import Any, TypeVar
 import click
 from sqlalchemy.exc import OperationalError
 
-from portal.config import DATA_DIR, ConfigError, load_settings
+from portal.config import ConfigError, load_settings
 from portal.db import DatabaseUnavailable, check_connection, get_engine, is_migrated, redact
+from portal.layout import DATA_DIR, STATE_DIR
 
 F = TypeVar("F", bound=Callable[..., Any])
 SAMPLE_DIR = DATA_DIR / "sample"
@@ -498,7 +499,7 @@ def _stray_dates(engine: Any) -> int:
 @click.option(
     "--out",
     type=click.Path(path_type=Path, file_okay=False),
-    default=DATA_DIR / "generated",
+    default=STATE_DIR / "generated",
     show_default=True,
     help="Folder for the NDJSON files.",
 )

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from flask import Response, current_app, request
 
-from portal.config import DATA_DIR
+from portal.layout import DATA_DIR
 
 
 def base_url() -> str:

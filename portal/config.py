@@ -5,11 +5,9 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = PROJECT_ROOT / "data"
+from portal.layout import INDEX_DIR, STATE_DIR
 
 
 @dataclass(frozen=True)
@@ -25,13 +23,13 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting(
         "PORTAL_DATABASE_URL",
-        f"sqlite:///{DATA_DIR / 'clearwater.db'}",
+        f"sqlite:///{STATE_DIR / 'clearwater.db'}",
         "SQLAlchemy URL of the records database. SQLite file under data/ by default; "
         "PostgreSQL as postgresql+psycopg://user@host:5432/name.",
     ),
     Setting(
         "PORTAL_INDEX_DIR",
-        str(PROJECT_ROOT / "search_index"),
+        str(INDEX_DIR),
         "Folder of the Whoosh search index (SQLite only: on PostgreSQL, search lives in the "
         "database). It is rebuilt from the database when missing; give each node its own.",
     ),
@@ -104,7 +102,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "PORTAL_SNAPSHOT_DIR",
-        str(DATA_DIR / "snapshots"),
+        str(STATE_DIR / "snapshots"),
         "Folder of the dated snapshots that `portal snapshot` writes and /api/v1/snapshots "
         "lists and serves.",
     ),
@@ -153,7 +151,7 @@ class Settings:
     max_form_bytes: int = 256 * 1024
     max_form_parts: int = 50
     moderator_session_hours: int = 8
-    snapshot_dir: str = str(DATA_DIR / "snapshots")
+    snapshot_dir: str = str(STATE_DIR / "snapshots")
     feed_tag_authority: str = ""
     llm_base_url: str = ""
     llm_model: str = ""

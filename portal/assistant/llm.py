@@ -22,9 +22,8 @@ from portal.assistant.compose import Draft, Source
 from portal.assistant.inputs import MAX_QUESTION, Turn
 from portal.assistant.supported import source_text
 from portal.assistant.timing import asks_now_or_later
-from portal.config import PROJECT_ROOT
+from portal.layout import PROMPTS_DIR
 
-PROMPTS_DIR = PROJECT_ROOT / "prompts"
 NO_ANSWER = "NO_ANSWER"
 MAX_SOURCES = 8
 HISTORY_TURNS = 6

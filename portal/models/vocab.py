@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 
-from portal.config import DATA_DIR
+from portal.layout import DATA_DIR
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from portal.config import DATA_DIR
+from portal.layout import DATA_DIR
 from portal.models import vocab
 
 _PIECE = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')

@@ -27,8 +27,8 @@ from portal.assistant.evaluation.questions import CAVEAT, province_names, world_
 from portal.assistant.evaluation.world import World, make_world
 from portal.assistant.service import assistant_of
 from portal.cli import main as portal_cli
-from portal.config import DATA_DIR
 from portal.db import dispose_engine, get_engine
+from portal.layout import DATA_DIR
 from portal.search import SearchService, service_of
 
 SEED = 20261207  # the suite's own world; figures reported elsewhere use other seeds

@@ -15,7 +15,7 @@ import random
 from functools import lru_cache
 from pathlib import Path
 
-from portal.config import DATA_DIR
+from portal.layout import DATA_DIR
 
 Pair = tuple[str, str]  # (Chinese, English)
 

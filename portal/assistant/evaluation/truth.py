@@ -16,9 +16,9 @@ from functools import lru_cache
 from typing import Any
 
 from portal.assistant.evaluation.world import World
-from portal.config import DATA_DIR
 from portal.ingest.cells import CsvCells
 from portal.ingest.readers import open_rows
+from portal.layout import DATA_DIR
 from portal.records import KINDS, kind_of_id
 
 CHINA = timezone(timedelta(hours=8))
