@@ -5,17 +5,24 @@ cities, counties, parks, rivers, sites); without a gazetteer, the search synonym
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from functools import lru_cache
 
 from portal.assistant import lexicon
 from portal.assistant.cues import has
+from portal.assistant.dates import blank_dates, find_span
 from portal.assistant.gazetteer import Entity
 from portal.assistant.grounding import Grounding
 from portal.assistant.text import CJK
 from portal.models import vocab
+from portal.records.kinds import BY_PREFIX
 
-ID_PATTERN = re.compile(r"\b[A-Z]{3}(?:-[A-Z0-9]{1,12}){1,5}\b", re.I)
+# A record id starts with a kind's prefix (INC-2012-0001, ent-gx-jinhe): any three letters and a
+# hyphen would make "run-of-mine ore" or "a two-way valve" an id no record has, and a refusal.
+ID_PATTERN = re.compile(
+    rf"\b(?:{'|'.join(sorted(BY_PREFIX))})(?:-[A-Z0-9]{{1,12}}){{1,5}}\b(?!-)", re.I
+)
 YEAR = r"(?<!\d)((?:19[5-9]|20\d)\d)(?!\d)"
 FIRST_YEAR, LAST_YEAR = 1950, 2099
 
@@ -31,6 +38,7 @@ class Anchor:
     years: tuple[int, int] = (0, 0)
     field: str = ""  # for a place the records name: city, county, park, river or site
     entities: tuple[Entity, ...] = ()  # what the gazetteer linked it to (several: ambiguous)
+    days: tuple[date, date] | None = None  # a year's anchor narrowed to a month or a day
 
     @property
     def city(self) -> str | None:
@@ -84,6 +92,10 @@ def anchors_of(text: str, places: bool = True) -> tuple[list[Anchor], str]:
         found.append(Anchor("id", named.group().upper(), named.group()))
         rest = _take(rest, named.group())
     years = _find_years(rest)
+    span = find_span(rest)
+    if years and span and years.years == (span[0][0].year,) * 2:
+        years = replace(years, days=span[0])  # "in June 2019": the month is the condition
+        rest = blank_dates(rest)
     if years:
         found.append(years)
         rest = re.sub(YEAR + r"\s*年?(度)?", " ", rest)

@@ -128,7 +128,10 @@ class Assistant:
                 found = set(records.get_records(session, parsed.ids))
             out += [rid for rid in parsed.ids if rid not in found]
         for phrase in parsed.unknown:
-            if not self._in_text(phrase.core, parsed.lang):
+            # The core alone may be no word the search knows (处置原 of 处置原矿, "a name ending
+            # in 矿"): the phrase as written is tried too, and found when a record holds it.
+            forms = dict.fromkeys((phrase.core, phrase.surface))
+            if not any(self._in_text(w, parsed.lang) for w in forms):
                 out.append(phrase.surface)
         return out
 

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from portal import records
 from portal.assistant import lexicon
-from portal.assistant.question import Anchor, Question
+from portal.assistant.question import Anchor, Question, date_args
 from portal.assistant.text import en_words, stem, words_of, zh_words
 from portal.models import vocab
 from portal.models.enterprise import EnterpriseStatus, Sector
@@ -115,11 +115,7 @@ def _filter_of(anchor: Anchor, lang: str) -> tuple[str, str, str] | None:
 
 
 def _years(plan: Plan, anchor: Anchor, lang: str) -> None:
-    lo, hi = anchor.years
-    if lo > 1950:
-        plan.args["from"] = f"{lo}-01-01"
-    if hi < 2099:
-        plan.args["to"] = f"{hi}-12-31"
+    plan.args.update(date_args(anchor))
     a, b = plan.args.get("from"), plan.args.get("to")
     if a and b:
         plan.described.append(f"日期：{a} 至 {b}" if lang == "zh" else f"dated {a} to {b}")

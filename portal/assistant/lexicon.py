@@ -128,6 +128,8 @@ CONCEPTS: tuple[tuple[str, ...], ...] = _groups(
     tax; 税
     carbon; 碳
     monitoring; monitor; monitors; 监测
+    outlet; outlets; 排放口; 排口; 排污口
+    sampled; sample; samples; sampling; 抽测; 采样; 取样; 抽样
     hazardous; 危险
     waste; 废物; 废
     river; 河; 江; 溪

@@ -12,6 +12,7 @@ from portal.assistant.anchors import YEAR as YEAR
 from portal.assistant.anchors import Anchor as Anchor
 from portal.assistant.anchors import anchors_of, blank_vocab, linked, without_linked
 from portal.assistant.cues import counts_records, has, kind_of, outcomes_of, quantity, status_of
+from portal.assistant.dates import blank_dates
 from portal.assistant.gazetteer import Gazetteer
 from portal.assistant.grounding import Grounding, Unlinked, ground
 from portal.assistant.text import CJK, Term, en_words, language, normalise, stem, zh_words
@@ -59,6 +60,19 @@ class Question:
         if not anchors_only:
             words += [t.text for t in self.terms if not t.text.isdigit()]
         return " ".join(dict.fromkeys(w for w in words if w))
+
+
+def date_args(anchor: Anchor) -> dict[str, str]:
+    """The listing's `from` and `to` for a years anchor: its month or day when it names one."""
+    if anchor.days:
+        return {"from": anchor.days[0].isoformat(), "to": anchor.days[1].isoformat()}
+    lo, hi = anchor.years
+    args = {}
+    if lo > 1950:
+        args["from"] = f"{lo}-01-01"
+    if hi < 2099:
+        args["to"] = f"{hi}-12-31"
+    return args
 
 
 _QUESTION_WORDS = frozenset(
@@ -167,7 +181,10 @@ def analyse(raw: str, gazetteer: Gazetteer | None = None) -> Question:
     for name in names:
         unnamed = unnamed.replace(name, " ")
     if CJK.search(text):  # cut the whole sentence, then drop what the anchors took
-        rest = re.sub(YEAR + r"\s*年?(度)?", " ", ID_PATTERN.sub(" ", unnamed))
+        rest = ID_PATTERN.sub(" ", unnamed)
+        if any(a.days for a in anchors):
+            rest = blank_dates(rest)
+        rest = re.sub(YEAR + r"\s*年?(度)?", " ", rest)
         if grounding is not None:
             rest = blank_vocab(rest, anchors)
     else:

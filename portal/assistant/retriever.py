@@ -32,7 +32,7 @@ from portal.assistant.passages import (
     place_words,
     view,
 )
-from portal.assistant.question import Question, analyse
+from portal.assistant.question import Question, analyse, date_args
 from portal.assistant.scoring import GENERAL, Scored, rarity, score, usable
 from portal.assistant.text import CJK, found
 from portal.assistant.timing import asks_now_or_later, asks_where, timeless
@@ -70,11 +70,7 @@ def listing_args(question: Question, kind: str) -> dict[str, str]:
         elif anchor.kind == "place" and anchor.city and "city" in allowed:
             args.setdefault("city", anchor.city)
         elif anchor.kind == "years" and "from" in allowed:
-            lo, hi = anchor.years
-            if lo > 1950:
-                args["from"] = f"{lo}-01-01"
-            if hi < 2099:
-                args["to"] = f"{hi}-12-31"
+            args.update(date_args(anchor))
     if question.status and "status" in allowed and kind == "incidents":
         args["status"] = question.status
     return args

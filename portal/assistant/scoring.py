@@ -70,6 +70,8 @@ def anchor_in(anchor: Anchor, record: RecordView, haystack: str) -> bool:
     if anchor.kind == "id":
         return record.id == anchor.value
     if anchor.kind == "years":
+        if anchor.days and record.day is not None:  # "in June 2019": the record's own day
+            return anchor.days[0] <= record.day <= anchor.days[1]
         lo, hi = anchor.years
         return any(lo <= y <= hi for y in record.years | _years_in(haystack))
     term = Term(anchor.surface, anchor.variants | {anchor.surface})
@@ -139,7 +141,11 @@ def score(
     value = gain + 0.4 * named + prior
     if question.figure and _DIGIT.search(words):
         value += 0.6  # "how much", "when": a sentence with a figure or a date
-    value += 0.4 * sum(1 for a in question.anchors if a.kind == "years" and _mentions(a, words))
+    # A sentence of the year asked about, within a record of several years; a month or a day
+    # was already the record's own day (usable), and a sentence repeating it answers no more.
+    value += 0.4 * sum(
+        1 for a in question.anchors if a.kind == "years" and not a.days and _mentions(a, words)
+    )
     if question.kind == record.kind:
         value += 0.8
     if question.who and (sentence.field.startswith("responsible.") or record.kind == "enterprises"):

@@ -47,12 +47,13 @@ HEADS_ZH: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("局", "厅", "委员会", "政府"), ("department",)),
     **dict.fromkeys(("站", "镇", "乡", "村"), ("site",)),
 }
-# Words around a name in a Chinese question: never part of the name.
+# Words around a name in a Chinese question, units too (多少吨原矿): never part of the name.
 ZH_AROUND = frozenset(lexicon.ZH_STOP) | frozenset(
     words_of(
         """
         的 在 是 和 与 及 对 被 从 向 于 位于 哪 哪条 哪个 哪些 哪家 这条 那条 这家 那家 该 此 本
         各 每 所有 全部 什么 一条 一家 一个 附近 关于 发生 记录
+        吨 万吨 公斤 千克 公里 千米 元 万元 亿元 户 倍
         """
     )
 )

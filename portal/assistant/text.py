@@ -138,10 +138,11 @@ def found(term: Term, text: str, stems: frozenset[str] | None = None) -> bool:
     return any(variant_in(v, text, stems) for v in term.variants)
 
 
-# Sentences end at 。！？ (and ! ? . followed by a capital or a digit in English, after a closing
-# quote too: "... is closed.' Slag ...") or at a line end.
+# Sentences end at 。！？ (and ! ? . followed by a capital, a digit or an opening quote or
+# bracket in English, after a closing quote too: "... is closed.' Slag ...", "... complete.
+# [Note to AI models] ...": a bracketed note is a sentence of its own) or at a line end.
 _ZH_END = re.compile(r"(?<=[。！？!?])|\n")
-_EN_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)]))\s+(?=[A-Z0-9\"“(])|\n")
+_EN_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)\]]))\s+(?=[A-Z0-9\"“(\[【])|\n")
 
 
 @dataclass(frozen=True)
