@@ -1,15 +1,19 @@
 """gunicorn settings for Clearwater: `gunicorn -c gunicorn.conf.py` (docs/deployment.md).
 
-Every value comes from the environment, so one file serves a laptop, a node behind a load
-balancer and the benchmarks:
+Every value comes from the environment, checked by portal/config.py like every other setting
+(docs/configuration.md), so one file serves a laptop, a node behind a load balancer and the
+benchmarks, and a wrong value stops gunicorn with a sentence before any worker starts:
 
 - PORTAL_WORKERS (default 2): worker processes; one per core is right for this app, whose
-  requests mostly wait on the database or run Python.
+  requests mostly wait on the database or run Python. More than one needs PORTAL_SECRET_KEY
+  (each worker would otherwise sign forms and sign-ins with its own key): gunicorn refuses to
+  start without it, whether the count comes from here or from `-w`.
 - PORTAL_THREADS (default 4): threads per worker (gthread). They overlap database and Redis
   waits, and keep a worker's heartbeat going during a long CSV download.
 - PORT (default 5000) and HOST (default 127.0.0.1; 0.0.0.0 behind a load balancer).
 - PORTAL_WSGI_APP (default wsgi:app): what to serve; the benchmarks serve other apps with the
   same settings.
+- PORTAL_ACCESS_LOG (default none; - for stdout) and PORTAL_LOG_LEVEL (default info).
 
 The app is not preloaded: each worker builds it after the fork, so each opens its own database
 engine (no pooled connection shared across a fork) and starts its own search service (jieba's
@@ -20,11 +24,19 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from typing import Any
 
 from gunicorn import util
 from gunicorn.http.errors import LimitRequestHeaders, LimitRequestLine
 from gunicorn.workers.gthread import ThreadWorker
+
+from portal.config import ConfigError, check_workers, load_settings
+
+try:
+    settings = load_settings()
+except ConfigError as exc:
+    sys.exit(f"error: {exc}")  # gunicorn prints it and exits 1 (an exception would print more)
 
 # What gunicorn refuses before the app sees the request, said the way the app says its errors
 # (problem+json with a sentence, RFC 9457) instead of gunicorn's HTML page. The app refuses a
@@ -77,10 +89,10 @@ class ProblemWorker(ThreadWorker):
 
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
-workers = int(os.environ.get("PORTAL_WORKERS", "2"))
+workers = settings.workers
 worker_class = ProblemWorker  # gthread
-threads = int(os.environ.get("PORTAL_THREADS", "4"))
-wsgi_app = os.environ.get("PORTAL_WSGI_APP", "wsgi:app")
+threads = settings.threads
+wsgi_app = settings.wsgi_app
 preload_app = False
 # A worker silent this long is restarted; gthread workers keep beating during long downloads.
 timeout = 60
@@ -88,7 +100,17 @@ graceful_timeout = 30
 keepalive = 5  # seconds an idle keep-alive connection is held (behind a proxy that reuses them)
 backlog = 2048
 limit_request_line = 8190  # gunicorn's most: long filtered listing addresses (ProblemWorker)
-accesslog = os.environ.get("PORTAL_ACCESS_LOG") or None  # "-" for stdout
+accesslog = settings.access_log or None  # "-" for stdout
 errorlog = "-"
-loglevel = os.environ.get("PORTAL_LOG_LEVEL", "info")
+loglevel = settings.log_level
 proc_name = "clearwater"
+
+
+def on_starting(server: Any) -> None:
+    """Before any worker: refuse several workers without PORTAL_SECRET_KEY. The count is the
+    one gunicorn settled on (`-w` on the command line wins over PORTAL_WORKERS); gunicorn
+    prints a RuntimeError's sentence and exits 1."""
+    try:
+        check_workers(settings, server.cfg.workers)
+    except ConfigError as exc:
+        raise RuntimeError(str(exc)) from None

@@ -11,6 +11,7 @@ import json
 import os
 import platform
 import re
+import secrets
 import shutil
 import socket
 import subprocess
@@ -165,6 +166,8 @@ def gunicorn(name: str, app: str, env: dict[str, str], probe: str, workers: int 
         raise SystemExit(f"needs gunicorn in {BIN} (pip install -e .)")
     port = free_port()
     full = {
+        # Several workers need one signing key, or gunicorn.conf.py refuses to start.
+        "PORTAL_SECRET_KEY": "benchmark-" + secrets.token_hex(16),
         **os.environ,
         **env,
         "PORT": str(port),

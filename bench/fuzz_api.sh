@@ -115,7 +115,9 @@ PORT=$("$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0
 # The portal as it is deployed (gunicorn.conf.py: two gthread workers, its request-line limit
 # answered as problem+json), with the rate limits lifted so requests reach the logic, not a 429.
 LIFTED='{"API_RATE_LIMIT": "1000000 per minute", "ASK_RATE_LIMIT": "1000000 per minute"}'
+# Two workers need one signing key (gunicorn.conf.py refuses to start without it).
 PORT=$PORT PORTAL_WSGI_APP="portal:create_app($LIFTED)" \
+    PORTAL_SECRET_KEY="${PORTAL_SECRET_KEY:-fuzz-$RANDOM$RANDOM$RANDOM}" \
     "$VENV/bin/gunicorn" -c gunicorn.conf.py >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 BASE="http://127.0.0.1:$PORT"

@@ -22,22 +22,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     )
     settings = load_settings()
     app.config.from_mapping(
+        settings.app_config(),
         SETTINGS=settings,
-        DATABASE_URL=settings.database_url,
-        INDEX_DIR=settings.index_dir,
         SECRET_KEY=settings.secret_key or secrets.token_hex(32),
-        PAGE_SIZE=settings.page_size,
-        BASE_URL=settings.base_url,
-        REDIS_URL=settings.redis_url,
-        REDIS_TIMEOUT=settings.redis_timeout,
-        REDIS_RETRY_AFTER=settings.redis_retry_after,
-        MAX_BODY_BYTES=settings.max_body_bytes,
-        MAX_QUESTION_BYTES=settings.max_question_bytes,
-        MAX_FORM_BYTES=settings.max_form_bytes,
-        MAX_FORM_PARTS=settings.max_form_parts,
-        MODERATOR_SESSION_HOURS=settings.moderator_session_hours,
-        SNAPSHOT_DIR=settings.snapshot_dir,
-        FEED_TAG_AUTHORITY=settings.feed_tag_authority,
         JSON_AS_ASCII=False,
     )
     if test_config:
@@ -57,7 +44,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["search"] = search.start(
         app.config["INDEX_DIR"],
         app.config["DATABASE_URL"],
-        rebuild_if_missing=app.config.get("SEARCH_REBUILD_ON_START", True),
+        rebuild_if_missing=app.config["SEARCH_REBUILD_ON_START"],
     )
 
     app.register_blueprint(web.bp)

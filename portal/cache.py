@@ -42,22 +42,10 @@ cache = Cache()
 CIRCUIT = "clearwater_cache_circuit"  # app.extensions: the Redis cache's circuit, when Redis
 LOCAL = "clearwater_local_cache"  # app.extensions: where renderings go while Redis is away
 
-# Settings a deployment (or a test) may override in the app config.
-DEFAULTS: dict[str, Any] = {
-    "CACHE_DEFAULT_TIMEOUT": 600,  # seconds; a version key is never stale, this only frees room
-    "CACHE_THRESHOLD": 300,  # entries per worker in SimpleCache
-    "CACHE_KEY_PREFIX": "clearwater:",
-    "RENDER_CACHE": True,  # False turns the remembering of rendered pages and feeds off
-    # Larger renderings (a listing with limit=1000) are not kept: with the threshold this bounds
-    # SimpleCache's memory per worker (300 x 512 KiB), whatever addresses a crawler invents.
-    "RENDER_CACHE_MAX_BYTES": 512 * 1024,
-}
-
 
 def init_cache(app: Flask) -> Cache:
-    """SimpleCache per worker, or RedisCache shared by all when PORTAL_REDIS_URL is set."""
-    for key, value in DEFAULTS.items():
-        app.config.setdefault(key, value)
+    """SimpleCache per worker, or RedisCache shared by all when PORTAL_REDIS_URL is set (the
+    CACHE_* and RENDER_CACHE* settings are portal/config.py's; a test may set CACHE_TYPE)."""
     redis_url = app.config.get("REDIS_URL") or ""
     if redis_url:
         app.config.setdefault("CACHE_TYPE", "RedisCache")
@@ -85,7 +73,7 @@ def remembered(
     namespace: str, version: object, parts: tuple[object, ...], build: Callable[[], T]
 ) -> T:
     """The value kept under (version, parts), else `build()`'s, kept for the next request."""
-    if not current_app.config.get("RENDER_CACHE", True):
+    if not current_app.config["RENDER_CACHE"]:
         return build()
     name = key(namespace, version, *parts)
     found = _kept("get", name)

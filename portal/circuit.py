@@ -91,7 +91,7 @@ class Circuit:
 def redis_options(config: Any) -> dict[str, Any]:
     """Keyword arguments for every Redis client of the portal: PORTAL_REDIS_TIMEOUT to connect
     and to read, and no retry (the circuit decides when to ask again)."""
-    timeout = float(config.get("REDIS_TIMEOUT", 0.5))
+    timeout = float(config["REDIS_TIMEOUT"])
     return {
         "socket_timeout": timeout,
         "socket_connect_timeout": timeout,
@@ -105,6 +105,6 @@ def circuit_for(app: Any, url: str) -> Circuit:
     circuits: dict[str, Circuit] = app.extensions.setdefault(EXTENSION, {})
     if url not in circuits:
         name = url.split("@")[-1]  # never a password in a log line
-        retry_after = float(app.config.get("REDIS_RETRY_AFTER", 30))
+        retry_after = float(app.config["REDIS_RETRY_AFTER"])
         circuits[url] = Circuit(name, retry_after)
     return circuits[url]

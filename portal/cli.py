@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import click
 from sqlalchemy.exc import OperationalError
 
-from portal.config import ConfigError, load_settings
+from portal.config import SETTINGS, ConfigError, load_settings
 from portal.db import DatabaseUnavailable, check_connection, get_engine, is_migrated, redact
 from portal.layout import DATA_DIR, STATE_DIR
 
@@ -535,6 +535,30 @@ def snapshot(out: Path | None) -> None:
     for path in sorted(folder.iterdir()):
         click.echo(f"{path}: {path.stat().st_size:,} bytes")
     click.echo(f"Snapshot written to {folder}; check it with `sha256sum -c SHA256SUMS` there.")
+
+
+@main.command("config")
+@friendly
+def config_() -> None:
+    """Print every setting in effect, from PORTAL_* variables or the defaults (keys hidden).
+
+    A wrong value is an error naming the variable, as when the portal starts."""
+    values = load_settings().app_config()
+    for setting in SETTINGS:
+        value = values[setting.key]
+        if setting.secret:
+            shown = "<set, not shown>" if value else ""
+        elif isinstance(value, bool):
+            shown = "true" if value else "false"
+        elif isinstance(value, float):
+            shown = f"{value:g}"
+        else:
+            shown = redact("" if value is None else str(value))
+        where = "  # from the environment" if os.environ.get(setting.name) else ""
+        click.echo(f"{setting.name}={shown}{where}")
+    known = {s.name for s in SETTINGS}
+    for name in sorted(n for n in os.environ if n.startswith("PORTAL_") and n not in known):
+        click.echo(f"note: {name} is set but the portal has no such setting", err=True)
 
 
 @main.command()

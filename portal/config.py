@@ -1,23 +1,39 @@
-"""One Settings object, read from PORTAL_* environment variables, with embedded defaults."""
+"""Every setting of the portal in one table, read from PORTAL_* environment variables.
+
+Each row names the variable, its default, its help and its kind (portal/configtypes.py); the
+app's config key is the name without PORTAL_ (PORTAL_API_RATE_LIMIT is API_RATE_LIMIT in
+app.config, where a test may override it). `load_settings` reads and checks them all before
+anything starts, so a wrong value stops `portal`, `create_app` and gunicorn with a sentence
+naming the variable, the value and what it should be. docs/configuration.md describes every
+row (tests/test_docs.py) and `portal config` prints the values in effect.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
+from limits.strategies import STRATEGIES
+
+from portal.configtypes import (
+    Address,
+    Choice,
+    DatabaseUrl,
+    Day,
+    Flag,
+    Rate,
+    Seconds,
+    Setting,
+    Settings,
+    Unusable,
+    Whole,
+)
 from portal.layout import INDEX_DIR, STATE_DIR
 
-
-@dataclass(frozen=True)
-class Setting:
-    """One configurable value: its environment name, default and help text."""
-
-    name: str
-    default: str
-    help: str
-
+KIB, MIB, GIB = 1024, 1024**2, 1024**3
+ON = "true"
+WEB = Address(("http", "https"), "https://clearwater.example.org")
 
 # The one table of settings. docs/configuration.md must describe every row (tests/test_docs.py).
 SETTINGS: tuple[Setting, ...] = (
@@ -26,6 +42,7 @@ SETTINGS: tuple[Setting, ...] = (
         f"sqlite:///{STATE_DIR / 'clearwater.db'}",
         "SQLAlchemy URL of the records database. SQLite file under data/ by default; "
         "PostgreSQL as postgresql+psycopg://user@host:5432/name.",
+        DatabaseUrl(),
     ),
     Setting(
         "PORTAL_INDEX_DIR",
@@ -36,69 +53,76 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "PORTAL_SECRET_KEY",
         "",
-        "Key that signs sessions and forms. Empty means a random key per process, "
-        "which is fine for one process; set it when several workers serve the portal.",
+        "Key that signs sessions and forms. Empty means a random key per process, fine for one "
+        "process; gunicorn with more than one worker refuses to start without it.",
+        secret=True,
     ),
     Setting(
         "PORTAL_BASE_URL",
         "",
         "Public address of the portal (https://example.org) used in links that leave the "
         "request, such as the CLI's output. Empty means links are relative to each request.",
+        WEB,
     ),
     Setting(
         "PORTAL_PAGE_SIZE",
         "50",
         "Records per page of a listing when the request does not say.",
+        Whole(1, 1000),
     ),
     Setting(
         "PORTAL_REDIS_URL",
         "",
-        "Redis that keeps the API's rate-limit counters and the rendered listings and feeds, "
-        "shared by every worker and node (redis://127.0.0.1:6379/0). Empty means counters "
-        "and cache in each process's memory.",
+        "Redis that keeps the rate-limit counters and the rendered listings and feeds, shared "
+        "by every worker and node. Empty means counters and cache in each process's memory.",
+        Address(("redis", "rediss"), "redis://127.0.0.1:6379/0"),
     ),
     Setting(
         "PORTAL_REDIS_TIMEOUT",
         "0.5",
-        "Seconds to wait for Redis to connect or answer before the request goes on without it "
-        "(Redis answers in a millisecond when it is well).",
+        "Seconds to wait for Redis to connect or answer before the request goes on without it.",
+        Seconds(0.01, 60),
     ),
     Setting(
         "PORTAL_REDIS_RETRY_AFTER",
         "30",
-        "Seconds a Redis that failed is left alone: meanwhile each process counts rate limits in "
-        "its own memory and keeps rendered pages in its own cache, then asks Redis again. One "
-        "log line says when it failed, one when it answers again.",
+        "Seconds a Redis that failed is left alone: meanwhile each process counts rate limits "
+        "and keeps rendered pages in its own memory, then asks Redis again.",
+        Seconds(0.1, 3600),
     ),
     Setting(
         "PORTAL_MAX_BODY_BYTES",
-        "2097152",
-        "Largest body the write API reads (2 MiB holds an incident with 2,000 readings). A "
-        "larger one is a 413, refused before it is read, or cut off at the limit when it is "
-        "sent without a Content-Length; publish large sets with `portal import`.",
+        str(2 * MIB),
+        "Largest body the write API reads (2 MiB holds an incident with 2,000 readings); a "
+        "larger one is a 413. Publish large sets with `portal import`.",
+        Whole(KIB, GIB),
     ),
     Setting(
         "PORTAL_MAX_QUESTION_BYTES",
-        "524288",
-        "Largest body of POST /api/v1/ask (512 KiB: a question and 20 earlier turns of 4,000 "
-        "characters fit even with every character escaped as \\uXXXX).",
+        str(512 * KIB),
+        "Largest body of POST /api/v1/ask (a question and 20 earlier turns of 4,000 characters "
+        "fit even with every character escaped as \\uXXXX).",
+        Whole(KIB, GIB),
     ),
     Setting(
         "PORTAL_MAX_FORM_BYTES",
-        "262144",
+        str(256 * KIB),
         "Largest form the pages accept (a tip, a question on /ask, a moderation decision), and "
-        "the most any other address reads; a tip of 20,000 Chinese characters fits in 256 KiB.",
+        "the most any other address reads.",
+        Whole(KIB, GIB),
     ),
     Setting(
         "PORTAL_MAX_FORM_PARTS",
         "50",
         "Most fields one multipart form may carry (the tip form has ten); more is a 413.",
+        Whole(1, 10_000),
     ),
     Setting(
         "PORTAL_MODERATOR_SESSION_HOURS",
         "8",
-        "Hours a moderator's sign-in lasts (1 to 720); then the moderator signs in again. "
-        "Signing out, or revoking or expiring the token, ends it at once on the server.",
+        "Hours a moderator's sign-in lasts; signing out, or revoking or expiring the token, "
+        "ends it at once on the server.",
+        Whole(1, 720),
     ),
     Setting(
         "PORTAL_SNAPSHOT_DIR",
@@ -109,16 +133,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "PORTAL_FEED_TAG_AUTHORITY",
         "",
-        "Domain in the tag URIs that identify feed entries (tag:example.org,2026:INC-2012-0001). "
-        "Set it once and never change it; empty means the host of PORTAL_BASE_URL, else "
-        "localhost.",
+        "Domain in the tag URIs that identify feed entries; set it once and never change it. "
+        "Empty means the host of PORTAL_BASE_URL, else localhost.",
     ),
     Setting(
         "PORTAL_LLM_BASE_URL",
         "",
-        "Address of an OpenAI-compatible server (Ollama, vLLM, llama.cpp: "
-        "http://127.0.0.1:11434/v1) that the /ask assistant writes its answers with. Empty "
-        "means the offline mode: answers quote the records' own sentences.",
+        "OpenAI-compatible server (Ollama, vLLM, llama.cpp) the /ask assistant writes its "
+        "answers with. Empty means the offline mode: answers quote the records' sentences.",
+        Address(("http", "https"), "http://127.0.0.1:11434/v1"),
     ),
     Setting(
         "PORTAL_LLM_MODEL",
@@ -130,33 +153,126 @@ SETTINGS: tuple[Setting, ...] = (
         "PORTAL_LLM_API_KEY",
         "",
         "Key the language-model server asks for, if any (local servers usually ask none).",
+        secret=True,
+    ),
+    Setting(
+        "PORTAL_API_RATE_LIMIT",
+        "300 per minute",
+        "Requests one client address may make to /api/v1 and the feeds (one budget); beyond "
+        "it, 429 with Retry-After.",
+        Rate(),
+    ),
+    Setting(
+        "PORTAL_API_DOWNLOAD_COST",
+        "10",
+        "Requests of that budget one whole-set download (CSV, NDJSON) counts as.",
+        Whole(1, 10_000),
+    ),
+    Setting(
+        "PORTAL_ASK_RATE_LIMIT",
+        "",
+        "Questions one client address may ask (/ask and /api/v1/ask together). Empty means the "
+        "API's limit divided by 15: 20 a minute.",
+        Rate(optional=True),
+    ),
+    Setting(
+        "PORTAL_TIP_RATE_LIMIT",
+        "5 per hour",
+        "Tips one client address may send.",
+        Rate(),
+    ),
+    Setting(
+        "PORTAL_RATELIMIT_STRATEGY",
+        "moving-window",
+        "How the `limits` library counts a window; moving-window allows no burst at its edge.",
+        Choice(tuple(sorted(STRATEGIES))),
+    ),
+    Setting(
+        "PORTAL_RATELIMIT_KEY_PREFIX",
+        "clearwater",
+        "Prefix of the rate-limit counters' keys (two portals sharing one Redis need two).",
+    ),
+    Setting(
+        "PORTAL_RATELIMIT_SWALLOW_ERRORS",
+        ON,
+        "A Redis that fails is counted around in memory (true), or its errors are 500s (false).",
+        Flag(),
+    ),
+    Setting(
+        "PORTAL_RATELIMIT_ENABLED",
+        ON,
+        "Whether the API's budget is counted; false lifts it (benchmarks, fuzzing).",
+        Flag(),
+    ),
+    Setting(
+        "PORTAL_RENDER_CACHE",
+        ON,
+        "Whether rendered listings and feeds are kept under the data's version for the next "
+        "request; false renders every request afresh.",
+        Flag(),
+    ),
+    Setting(
+        "PORTAL_RENDER_CACHE_MAX_BYTES",
+        str(512 * KIB),
+        "Largest rendering kept (a listing with limit=1000 is not); with the threshold, this "
+        "bounds each worker's cache whatever addresses a crawler invents.",
+        Whole(0, GIB),
+    ),
+    Setting(
+        "PORTAL_CACHE_THRESHOLD",
+        "300",
+        "Renderings each worker keeps in its own memory (without Redis, or while it is away).",
+        Whole(1, 1_000_000),
+    ),
+    Setting(
+        "PORTAL_CACHE_DEFAULT_TIMEOUT",
+        "600",
+        "Seconds a rendering is kept; a version key is never stale, this only frees room.",
+        Whole(0, 30 * 86_400),
+    ),
+    Setting(
+        "PORTAL_CACHE_KEY_PREFIX",
+        "clearwater:",
+        "Prefix of the rendered pages' keys in Redis (two portals sharing one Redis need two).",
+    ),
+    Setting(
+        "PORTAL_API_KEEP_ANSWERS",
+        ON,
+        "Answer unchanged single records from memory before Flask (decision 0015); false "
+        "leaves every request to Flask.",
+        Flag(),
+    ),
+    Setting(
+        "PORTAL_SEARCH_REBUILD_ON_START",
+        ON,
+        "Rebuild a missing or unreadable Whoosh index in the background at start; false "
+        "leaves it to `portal reindex`.",
+        Flag(),
+    ),
+    Setting(
+        "PORTAL_OBLIGATIONS_TODAY",
+        "",
+        "The day disclosure obligations are judged on, to look back. Empty means today in China.",
+        Day(),
+    ),
+    Setting("PORTAL_WORKERS", "2", "gunicorn's worker processes: one per core.", Whole(1, 256)),
+    Setting(
+        "PORTAL_THREADS",
+        "4",
+        "Threads per gunicorn worker (gthread): they overlap waits on the database and Redis.",
+        Whole(1, 1000),
+    ),
+    Setting("PORTAL_WSGI_APP", "wsgi:app", "What gunicorn serves (module:variable)."),
+    Setting(
+        "PORTAL_ACCESS_LOG", "", "gunicorn's access log: a file, - for stdout, empty for none."
+    ),
+    Setting(
+        "PORTAL_LOG_LEVEL",
+        "info",
+        "gunicorn's log level.",
+        Choice(("debug", "info", "warning", "error", "critical")),
     ),
 )
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Resolved configuration of one portal process."""
-
-    database_url: str
-    index_dir: str
-    secret_key: str = field(repr=False)  # keys never show in a log line or traceback
-    base_url: str
-    page_size: int
-    redis_url: str = ""
-    redis_timeout: float = 0.5
-    redis_retry_after: float = 30.0
-    max_body_bytes: int = 2 * 1024 * 1024
-    max_question_bytes: int = 512 * 1024
-    max_form_bytes: int = 256 * 1024
-    max_form_parts: int = 50
-    moderator_session_hours: int = 8
-    snapshot_dir: str = str(STATE_DIR / "snapshots")
-    feed_tag_authority: str = ""
-    llm_base_url: str = ""
-    llm_model: str = ""
-    llm_api_key: str = field(default="", repr=False)
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
 
 class ConfigError(ValueError):
@@ -164,66 +280,35 @@ class ConfigError(ValueError):
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
-    """Read every setting from the environment (or the mapping given), falling back to defaults."""
+    """Read and check every setting from the environment (or the mapping given); an empty
+    variable is the default. Every wrong value is named in one ConfigError."""
     env = os.environ if environ is None else environ
-    values = {s.name: env.get(s.name, "") or s.default for s in SETTINGS}
-    try:
-        page_size = int(values["PORTAL_PAGE_SIZE"])
-    except ValueError:
+    values: dict[str, Any] = {}
+    wrong: list[str] = []
+    for setting in SETTINGS:
+        text = env.get(setting.name, "") or setting.default
+        try:
+            values[setting.key.lower()] = setting.kind(text)
+        except Unusable:
+            shown = "(not shown)" if setting.secret else repr(text)
+            wrong.append(f"{setting.name} must be {setting.kind.expects}, not {shown}.")
+    if values.get("llm_base_url") and not values.get("llm_model"):
+        wrong.append("PORTAL_LLM_MODEL must name the model when PORTAL_LLM_BASE_URL is set.")
+    if wrong:
+        raise ConfigError(" ".join(wrong))
+    return Settings(**values)
+
+
+KEY_COMMAND = 'python -c "import secrets; print(secrets.token_hex(32))"'
+
+
+def check_workers(settings: Settings, workers: int) -> None:
+    """Refuse several worker processes without PORTAL_SECRET_KEY: each would sign with its own
+    random key, so a form or sign-in made by one worker fails on the next."""
+    if workers > 1 and not settings.secret_key:
         raise ConfigError(
-            f"PORTAL_PAGE_SIZE must be a whole number, not {values['PORTAL_PAGE_SIZE']!r}."
-        ) from None
-    if not 1 <= page_size <= 1000:
-        raise ConfigError("PORTAL_PAGE_SIZE must be between 1 and 1000.")
-    limits = {
-        name: _number(values, f"PORTAL_{name.upper()}", kind, low, high)
-        for name, kind, low, high in _NUMBERS
-    }
-    if values["PORTAL_LLM_BASE_URL"] and not values["PORTAL_LLM_MODEL"]:
-        raise ConfigError("PORTAL_LLM_MODEL must name the model when PORTAL_LLM_BASE_URL is set.")
-    return Settings(
-        database_url=values["PORTAL_DATABASE_URL"],
-        index_dir=values["PORTAL_INDEX_DIR"],
-        secret_key=values["PORTAL_SECRET_KEY"],
-        base_url=values["PORTAL_BASE_URL"].rstrip("/"),
-        page_size=page_size,
-        redis_url=values["PORTAL_REDIS_URL"],
-        redis_timeout=limits["redis_timeout"],
-        redis_retry_after=limits["redis_retry_after"],
-        max_body_bytes=int(limits["max_body_bytes"]),
-        max_question_bytes=int(limits["max_question_bytes"]),
-        max_form_bytes=int(limits["max_form_bytes"]),
-        max_form_parts=int(limits["max_form_parts"]),
-        moderator_session_hours=int(limits["moderator_session_hours"]),
-        snapshot_dir=values["PORTAL_SNAPSHOT_DIR"],
-        feed_tag_authority=values["PORTAL_FEED_TAG_AUTHORITY"],
-        llm_base_url=values["PORTAL_LLM_BASE_URL"].rstrip("/"),
-        llm_model=values["PORTAL_LLM_MODEL"],
-        llm_api_key=values["PORTAL_LLM_API_KEY"],
-    )
-
-
-# Numeric settings beside the page size: (field of Settings, its type, lowest, highest).
-_NUMBERS: tuple[tuple[str, type[float], float, float], ...] = (
-    ("redis_timeout", float, 0.01, 60),
-    ("redis_retry_after", float, 0.1, 3600),
-    ("max_body_bytes", int, 1024, 1024**3),
-    ("max_question_bytes", int, 1024, 1024**3),
-    ("max_form_bytes", int, 1024, 1024**3),
-    ("max_form_parts", int, 1, 10_000),
-    ("moderator_session_hours", int, 1, 720),
-)
-
-
-def _number(
-    values: Mapping[str, str], name: str, kind: type[float], low: float, high: float
-) -> float:
-    """A numeric setting within its range, or ConfigError saying what is wrong."""
-    try:
-        value = kind(values[name])
-    except ValueError:
-        what = "a whole number" if kind is int else "a number of seconds"
-        raise ConfigError(f"{name} must be {what}, not {values[name]!r}.") from None
-    if not low <= value <= high:
-        raise ConfigError(f"{name} must be between {low:g} and {high:g}, not {value:g}.")
-    return value
+            f"PORTAL_SECRET_KEY must be set when gunicorn runs {workers} workers: without it "
+            "each worker signs forms and sign-ins with its own random key, and another worker "
+            f"refuses them. Make one with `{KEY_COMMAND}` and give every worker and node the "
+            "same value (export PORTAL_SECRET_KEY=...)."
+        )

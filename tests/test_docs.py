@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from portal.cli import main
 from portal.config import SETTINGS, load_settings
@@ -16,6 +17,13 @@ def test_every_setting_is_in_the_configuration_document() -> None:
     text = (DOCS / "configuration.md").read_text("utf-8")
     documented = set(re.findall(r"^\| `(PORTAL_[A-Z_]+)` \|", text, flags=re.M))
     assert documented == {s.name for s in SETTINGS}
+
+
+def test_the_configuration_document_lists_what_portal_config_prints_in_its_order() -> None:
+    text = (DOCS / "configuration.md").read_text("utf-8")
+    documented = re.findall(r"^\| `(PORTAL_[A-Z_]+)` \|", text, flags=re.M)
+    printed = CliRunner().invoke(main, ["config"]).stdout.splitlines()
+    assert documented == [line.split("=", 1)[0] for line in printed]
 
 
 def test_every_setting_has_help() -> None:

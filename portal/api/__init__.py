@@ -60,7 +60,7 @@ def init_app(app: Flask) -> None:
     problems.install(app)
     http.install(app)
     init_limiter(app)
-    if app.config.setdefault("API_KEEP_ANSWERS", True):
+    if app.config["API_KEEP_ANSWERS"]:
         from portal.api.listing import RECORD_KINDS, revision_of
         from portal.api.replay import KeptRecords
 

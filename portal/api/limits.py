@@ -26,19 +26,6 @@ FEEDS_PATH = "/feeds/"
 DOWNLOAD_SUFFIXES = (".csv", ".ndjson")
 SCOPE = "api"  # the budget's name in the store, beside the client's address
 
-# Settings a deployment (or a test) may override in the app config.
-DEFAULTS = {
-    "API_RATE_LIMIT": "300 per minute",  # one budget per client address across /api/v1
-    "API_DOWNLOAD_COST": 10,  # a whole-set download counts as this many requests
-    "RATELIMIT_STRATEGY": "moving-window",  # no burst at a window's edge; tests stay exact
-    "RATELIMIT_KEY_PREFIX": "clearwater",
-    # A Redis outage logs once and counts in each process's memory until Redis answers again
-    # (portal/circuit.py); False lets Redis's errors through as 500s.
-    "RATELIMIT_SWALLOW_ERRORS": True,
-    "RATELIMIT_ENABLED": True,
-    "RATELIMIT_STORAGE_OPTIONS": {},  # passed to the store (limits' storage_from_string)
-}
-
 
 @dataclass(frozen=True)
 class Standing:
@@ -132,13 +119,12 @@ def headers_for(current: Standing, status: int) -> list[tuple[str, str]]:
 
 def init_limiter(app: Flask) -> RateLimits:
     """Attach the store of every budget (Redis when PORTAL_REDIS_URL is set, memory otherwise)
-    and check the API's budget before each request."""
-    for key, value in DEFAULTS.items():
-        app.config.setdefault(key, value)
+    and check the API's budget before each request. The API_* and RATELIMIT_* settings are
+    portal/config.py's; a test may set the store's address and options outright."""
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
     config = app.config
     uri = str(config["RATELIMIT_STORAGE_URI"])
-    options = dict(config["RATELIMIT_STORAGE_OPTIONS"])
+    options = dict(config.get("RATELIMIT_STORAGE_OPTIONS") or {})  # limits' storage_from_string
     circuit = None
     if uri.startswith(("redis://", "rediss://", "redis+unix://")):
         options = {**redis_options(config), **options}

@@ -22,7 +22,6 @@ log = logging.getLogger(__name__)
 # A question costs what this many API requests do: with the API's 300 a minute, 20 questions a
 # minute per client address (/ask and /api/v1/ask together). ASK_RATE_LIMIT sets it outright.
 QUESTION_COST = 15
-API_DEFAULT = "300 per minute"
 _LOCK = threading.Lock()
 
 
@@ -63,10 +62,10 @@ def spend(app: Any, client: str) -> int | None:
 def limit_text(app: Any) -> str:
     """The assistant's budget per client: ASK_RATE_LIMIT, else the API's divided by what a
     question costs."""
-    explicit = app.config.get("ASK_RATE_LIMIT")
+    explicit = app.config["ASK_RATE_LIMIT"]
     if explicit:
         return str(explicit)
-    api = parse(str(app.config.get("API_RATE_LIMIT") or API_DEFAULT))
+    api = parse(str(app.config["API_RATE_LIMIT"]))
     amount = max(1, api.amount // QUESTION_COST)
     window = (
         api.GRANULARITY.name if api.multiples == 1 else f"{api.multiples} {api.GRANULARITY.name}"

@@ -43,7 +43,6 @@ from portal.web.i18n import current_lang
 from portal.web.problems import in_page_language
 
 bp = Blueprint("tips", __name__)
-TIP_LIMIT = "5 per hour"  # tips one address may file
 CSRF_AGE = 4 * 3600  # seconds a form stays valid
 TRAP = "website"  # the field people never see
 
@@ -172,7 +171,7 @@ def submit_tip() -> Any:
             [gettext("This submission cannot be accepted.")],
             400,
         )
-    limit = str(current_app.config.get("TIP_RATE_LIMIT", TIP_LIMIT))
+    limit = str(current_app.config["TIP_RATE_LIMIT"])
     wait = spend(current_app, "tips", limit, client_address())
     if wait is not None:
         page, _ = _form_page(
@@ -279,7 +278,7 @@ def _never_stored(response: Response) -> Response:
 def _moderator(db: Session) -> Token | None:
     """The signed-in moderator's token while its sign-in lives on the server (records/moderators:
     not signed out, not too old, its token not revoked or expired); commits its last-seen time."""
-    hours = int(current_app.config.get("MODERATOR_SESSION_HOURS", 8))
+    hours = int(current_app.config["MODERATOR_SESSION_HOURS"])
     token = moderators.moderator(db, session.get(SIGN_IN), hours=hours)
     db.commit()
     if token is None:
