@@ -54,7 +54,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(obligations_page.bp)
 
-    from portal import feeds, feeds_obligations  # noqa: F401  (adds /feeds/obligations.*)
+    from portal import feeds, feeds_obligations, feeds_record  # noqa: F401  (add their routes)
     from portal.web import tips
 
     app.register_blueprint(feeds.bp)

@@ -40,8 +40,8 @@ from portal.search import IndexUnavailable, SearchTooSlow, parse_search
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
 
 FORMATS = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
-FEED_KINDS = PUBLIC_KINDS
 ALL_KINDS = (*PUBLIC_KINDS, "responses")
+FEED_KINDS = ALL_KINDS  # /feeds/<kind>.atom: responses have no HTML listing, but a feed
 DEFAULT_LIMIT, MAX_LIMIT = 50, 200
 MAX_AGE = 300  # seconds a reader may reuse a feed before revalidating
 SUMMARY_CHARS = 1200
@@ -239,7 +239,8 @@ def _clip(text: str) -> str:
     return text if len(text) <= SUMMARY_CHARS else text[: SUMMARY_CHARS - 1].rstrip() + "…"
 
 
-def _paragraph(text: str, lang: str | None = None) -> str:
+def paragraph(text: str, lang: str | None = None) -> str:
+    """Text as one HTML paragraph (escaped, clipped), marked with its language when given."""
     attr = f' lang="{"zh-CN" if lang == "zh" else "en"}"' if lang else ""
     return f"<p{attr}>{html.escape(_clip(text))}</p>"
 
@@ -253,24 +254,27 @@ def _value(value: Any) -> str:
     return text if len(text) <= 80 else text[:79] + "…"
 
 
-def change_note(
+def withdrawal_note(
     item: Any,
     revision: RevisionPublic | None,
     names: Mapping[str, tuple[str, str | None]],
     lang: str,
-) -> str | None:
-    """What the last correction or the withdrawal did, by whom, when and why (HTML)."""
-    if item.withdrawn_at is not None:
-        who = _name(names, item.withdrawn_by, lang)
-        reason = item.withdrawal_reason or (revision.reason if revision else None) or "—"
-        text = (
-            f"Withdrawn on {_day(item.withdrawn_at)} by {who}. Reason: {reason}"
-            if lang == "en"
-            else f"本记录已于 {_day(item.withdrawn_at)} 由{who}撤回。理由：{reason}"
-        )
-        return f'<p class="withdrawn"><strong>{html.escape(text)}</strong></p>'
-    if revision is None or revision.action != Action.correct:
-        return None
+) -> str:
+    """When a record was withdrawn, by whom and why (HTML)."""
+    who = _name(names, item.withdrawn_by, lang)
+    reason = item.withdrawal_reason or (revision.reason if revision else None) or "—"
+    text = (
+        f"Withdrawn on {_day(item.withdrawn_at)} by {who}. Reason: {reason}"
+        if lang == "en"
+        else f"本记录已于 {_day(item.withdrawn_at)} 由{who}撤回。理由：{reason}"
+    )
+    return f'<p class="withdrawn"><strong>{html.escape(text)}</strong></p>'
+
+
+def correction_note(
+    revision: RevisionPublic, names: Mapping[str, tuple[str, str | None]], lang: str
+) -> str:
+    """What a correction changed (each field, old → new), by whom, when and why (HTML)."""
     changed = []
     for name, change in sorted(revision.changes.items()):
         if isinstance(change, dict) and not isinstance(change.get("new"), list | dict):
@@ -292,21 +296,27 @@ def change_note(
     return f'<p class="correction">{html.escape(text)}</p>'
 
 
-def entry_summary(
+def change_note(
     item: Any,
     revision: RevisionPublic | None,
     names: Mapping[str, tuple[str, str | None]],
     lang: str,
-) -> str:
-    """The entry's summary as HTML: what changed (if anything), then the record's text in the
-    language asked for, with the English beside the Chinese where the record has it."""
+) -> str | None:
+    """What the last correction or the withdrawal did, by whom, when and why (HTML)."""
+    if item.withdrawn_at is not None:
+        return withdrawal_note(item, revision, names, lang)
+    if revision is None or revision.action != Action.correct:
+        return None
+    return correction_note(revision, names, lang)
+
+
+def record_text(item: Any, lang: str) -> str:
+    """A record's text as HTML in the language asked for, with the English beside the Chinese
+    where the record has it; illustrative sample records say so."""
     parts = []
-    note = change_note(item, revision, names, lang)
-    if note:
-        parts.append(note)
     if item.sample:
         parts.append(
-            _paragraph(
+            paragraph(
                 "An illustrative example that shows how the portal works, not a real record."
                 if lang == "en"
                 else "这是说明用途的示例记录，并非真实记录。"
@@ -316,21 +326,31 @@ def entry_summary(
     zh, en = _text(item, stem, "zh"), _text(item, stem, "en")
     if lang == "en":
         if en:
-            parts.append(_paragraph(en, "en"))
+            parts.append(paragraph(en, "en"))
         elif zh:
-            parts.append(_paragraph("(Published in Chinese only.)"))
-            parts.append(_paragraph(zh, "zh"))
+            parts.append(paragraph("(Published in Chinese only.)"))
+            parts.append(paragraph(zh, "zh"))
     else:
         if zh:
-            parts.append(_paragraph(zh, "zh"))
+            parts.append(paragraph(zh, "zh"))
         if en:
-            parts.append(_paragraph(en, "en"))
+            parts.append(paragraph(en, "en"))
     if item.kind == "inspections" and item.penalty_yuan:
         fine = (
             f"Fine: ¥{item.penalty_yuan:,}" if lang == "en" else f"罚款：{item.penalty_yuan:,} 元"
         )
-        parts.append(_paragraph(fine))
+        parts.append(paragraph(fine))
     return "".join(parts)
+
+
+def entry_summary(
+    item: Any,
+    revision: RevisionPublic | None,
+    names: Mapping[str, tuple[str, str | None]],
+    lang: str,
+) -> str:
+    """The entry's summary as HTML: what changed (if anything), then the record's text."""
+    return (change_note(item, revision, names, lang) or "") + record_text(item, lang)
 
 
 def _name_ids(items: Iterable[Any], revisions: Iterable[RevisionPublic]) -> list[str]:
@@ -344,6 +364,94 @@ def _name_ids(items: Iterable[Any], revisions: Iterable[RevisionPublic]) -> list
 
 
 # -- rendering ----------------------------------------------------------------------------------
+@dataclass
+class Entry:
+    """One entry of a feed, whatever it stands for: a record, or one event in a record's life
+    (its publication, a correction, a department's update)."""
+
+    id: str
+    title: str
+    link: str
+    published: datetime
+    updated: datetime
+    author: str
+    author_url: str
+    summary: str  # HTML
+    categories: list[tuple[str, str, str]] = field(default_factory=list)  # term, scheme, label
+
+
+def record_entry(
+    item: Any,
+    revision: RevisionPublic | None,
+    names: Mapping[str, tuple[str, str | None]],
+    lang: str,
+    base: str,
+) -> Entry:
+    """A record's entry: the same id in every feed, `updated` its last change."""
+    categories = [(item.kind, f"{base}/feeds", _t(KIND_NAMES[item.kind], lang))]
+    for code in getattr(item, "pollutants", None) or []:
+        p = pollutants().get(code)
+        name = (p.name_en if lang == "en" else p.name_zh) if p else code
+        categories.append((code, f"{base}/standards", name))
+    return Entry(
+        id=entry_id(item.id),
+        title=entry_title(item, names, lang),
+        link=record_url(item, base),
+        published=item.published_at,
+        updated=item.updated_at,
+        author=_name(names, item.publisher_id, lang) or item.publisher_id,
+        author_url=f"{base}/{_publisher_path(item.publisher_id)}",
+        summary=entry_summary(item, revision, names, lang),
+        categories=categories,
+    )
+
+
+def document(
+    entries: list[Entry],
+    *,
+    feed_id: str,
+    title: str,
+    subtitle: str,
+    pages: tuple[str, str],
+    fmt: str,
+    lang: str,
+    base: str,
+) -> bytes:
+    """The feed document, Atom 1.0 or RSS 2.0; `pages` is (self URL, the HTML page's URL)."""
+
+    # An Atom title is text; readers take an RSS title as HTML, so there it is escaped once.
+    def plain(text: str) -> str:
+        return xml_text(html.escape(text, quote=False) if fmt == "rss" else text)
+
+    fg = FeedGenerator()
+    fg.load_extension("dc")
+    fg.id(feed_id)
+    fg.title(plain(title))
+    fg.subtitle(xml_text(subtitle))
+    fg.link(href=pages[0], rel="self", type=FORMATS[fmt])
+    fg.link(href=pages[1], rel="alternate", type="text/html")
+    fg.language("en" if lang == "en" else "zh-CN")
+    fg.generator("Clearwater")
+    fg.rights("CC BY 4.0")
+    fg.author({"name": _t(SITE, lang), "uri": base})
+    fg.updated(max((e.updated for e in entries), default=None) or datetime.now(UTC))
+    for entry in entries:
+        fe = fg.add_entry(order="append")
+        fe.id(entry.id)
+        fe.title(plain(entry.title))
+        fe.link(href=entry.link, rel="alternate", type="text/html")
+        fe.published(entry.published)
+        fe.updated(entry.updated)
+        author = xml_text(entry.author)
+        fe.author({"name": author, "uri": entry.author_url})
+        fe.dc.dc_creator(author)
+        for term, scheme, shown in entry.categories:
+            fe.category(term=term, scheme=scheme, label=xml_text(shown))
+        fe.summary(xml_text(entry.summary), type="html")
+    out: bytes = fg.atom_str(pretty=False) if fmt == "atom" else fg.rss_str(pretty=False)
+    return out
+
+
 def render(
     feed: Feed,
     items: list[RecordPublic],
@@ -355,52 +463,23 @@ def render(
     self_url: str,
     base: str,
 ) -> bytes:
-    """The feed document: Atom 1.0 or RSS 2.0."""
-
-    # An Atom title is text; readers take an RSS title as HTML, so there it is escaped once.
-    def plain(text: str) -> str:
-        return xml_text(html.escape(text, quote=False) if fmt == "rss" else text)
-
-    fg = FeedGenerator()
-    fg.load_extension("dc")
+    """The feed of a record query: one entry per record, most recently changed first."""
     query = urlencode(sorted(feed.filters.items()))
-    fg.id(f"tag:{tag_authority()},{TAG_DATE}:feeds/{feed.key}" + (f"?{query}" if query else ""))
     described = _describe(feed.filters, lang)
-    title = f"{_t(SITE, lang)} · {_t(feed.title, lang)}" + (f" · {described}" if described else "")
-    fg.title(plain(title))
-    fg.subtitle(
-        xml_text(
-            "Records published, corrected or withdrawn, newest change first."
-            if lang == "en"
-            else "发布、更正或撤回的记录，按最近变动排列。"
-        )
+    return document(
+        [record_entry(item, revisions.get(item.id), names, lang, base) for item in items],
+        feed_id=f"tag:{tag_authority()},{TAG_DATE}:feeds/{feed.key}"
+        + (f"?{query}" if query else ""),
+        title=f"{_t(SITE, lang)} · {_t(feed.title, lang)}"
+        + (f" · {described}" if described else ""),
+        subtitle="Records published, corrected or withdrawn, newest change first."
+        if lang == "en"
+        else "发布、更正或撤回的记录，按最近变动排列。",
+        pages=(self_url, feed.html_url),
+        fmt=fmt,
+        lang=lang,
+        base=base,
     )
-    fg.link(href=self_url, rel="self", type=FORMATS[fmt])
-    fg.link(href=feed.html_url, rel="alternate", type="text/html")
-    fg.language("en" if lang == "en" else "zh-CN")
-    fg.generator("Clearwater")
-    fg.rights("CC BY 4.0")
-    fg.author({"name": _t(SITE, lang), "uri": base})
-    newest = max((i.updated_at for i in items), default=None)
-    fg.updated(newest or datetime.now(UTC))
-    for item in items:
-        fe = fg.add_entry(order="append")
-        fe.id(entry_id(item.id))
-        fe.title(plain(entry_title(item, names, lang)))
-        fe.link(href=record_url(item, base), rel="alternate", type="text/html")
-        fe.published(item.published_at)
-        fe.updated(item.updated_at)
-        publisher = xml_text(_name(names, item.publisher_id, lang) or item.publisher_id)
-        fe.author({"name": publisher, "uri": f"{base}/{_publisher_path(item.publisher_id)}"})
-        fe.dc.dc_creator(publisher)
-        fe.category(term=item.kind, scheme=f"{base}/feeds", label=_t(KIND_NAMES[item.kind], lang))
-        for code in getattr(item, "pollutants", None) or []:
-            p = pollutants().get(code)
-            name = (p.name_en if lang == "en" else p.name_zh) if p else code
-            fe.category(term=code, scheme=f"{base}/standards", label=xml_text(name))
-        fe.summary(xml_text(entry_summary(item, revisions.get(item.id), names, lang)), type="html")
-    out: bytes = fg.atom_str(pretty=False) if fmt == "atom" else fg.rss_str(pretty=False)
-    return out
 
 
 def _publisher_path(publisher_id: str) -> str:
@@ -518,13 +597,16 @@ def kind_feed(kind: str, fmt: str) -> Any:
     # The queries first: they refuse a 'kind' in the address, which would else replace the
     # kind of the listing's link and make url_for fail (a 500).
     queries = _queries([kind], args)
-    feed = Feed(
-        kind,
-        KIND_NAMES[kind],
-        _page("web.listing", args, lang, kind=kind),
-        queries=queries,
-        filters=args,
-    )
+    if kind in PUBLIC_KINDS:
+        page = _page("web.listing", args, lang, kind=kind)
+    else:  # responses are shown beside what they answer: that record's page, or /data
+        subject = queries[0].subject
+        page = (
+            _page("web.record", {}, lang, kind=records.kind_of_id(subject).name, record_id=subject)
+            if subject
+            else _page("web.data", {}, lang)
+        )
+    feed = Feed(kind, KIND_NAMES[kind], page, queries=queries, filters=args)
     return serve(feed, fmt, lang, limit)
 
 
@@ -614,6 +696,7 @@ def unknown(rest: str) -> Any:
         description=(
             f"There is no feed at /feeds/{rest[:80]}. Feeds are /feeds/all.atom, "
             f"/feeds/<kind>.atom (kind: {', '.join(FEED_KINDS)}), /feeds/search.atom?q=..., "
-            "/feeds/enterprises/<id>.atom and /feeds/departments/<id>.atom, each also as .rss."
+            "/feeds/enterprises/<id>.atom, /feeds/departments/<id>.atom and one record's "
+            "/feeds/records/<id>.atom, each also as .rss."
         ),
     )

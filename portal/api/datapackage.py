@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from portal.api.export import Column, columns
-from portal.records import KINDS, PUBLIC_KINDS
+from portal.records import KINDS, LISTED_KINDS
 
 LICENCE = {
     "name": "CC-BY-4.0",
@@ -127,6 +127,6 @@ def package(extra: dict[str, Any] | None = None) -> dict[str, Any]:
         "every record's history is in the API.",
         "licenses": [LICENCE],
         "sources": SOURCES,
-        "resources": [resource(kind, fmt) for kind in PUBLIC_KINDS for fmt in ("csv", "ndjson")],
+        "resources": [resource(kind, fmt) for kind in LISTED_KINDS for fmt in ("csv", "ndjson")],
         **(extra or {}),
     }

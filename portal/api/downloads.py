@@ -17,7 +17,7 @@ from portal.api.listing import alternates, parse_args
 from portal.api.parameters import filter_model, query_parameters
 from portal.api.problems import problem
 from portal.db import get_engine, request_session
-from portal.records import PUBLIC_KINDS, RecordQuery
+from portal.records import LISTED_KINDS, RecordQuery
 from portal.records.read import freshness
 
 MEDIA = {"csv": "text/csv; charset=utf-8", "ndjson": "application/x-ndjson"}
@@ -82,7 +82,7 @@ def datapackage() -> Response:
     return stamp(Response(text, mimetype="application/json"), tag, None)
 
 
-for _kind in PUBLIC_KINDS:
+for _kind in LISTED_KINDS:
     for _fmt in ("csv", "ndjson"):
         bp.get(
             f"/{_kind}.{_fmt}",

@@ -33,6 +33,7 @@ from portal.db import get_engine, request_session
 from portal.models.common import RecordPublic, requested_id
 from portal.records import (
     KINDS,
+    LISTED_KINDS,
     PUBLIC_KINDS,
     QueryError,
     RecordQuery,
@@ -47,9 +48,9 @@ from portal.records import (
 from portal.records.listing import count, data_version
 
 FEEDS_PER_RECORD = ("enterprises", "departments")
-# Records read one by one at /api/v1/<kind>/<id>: responses too, which are not listed (they
-# show beside what they answer).
-RECORD_KINDS = (*PUBLIC_KINDS, "responses")
+# Records listed at /api/v1/<kind> and read one by one at /api/v1/<kind>/<id>: responses too
+# (their HTML is the page of what they answer).
+RECORD_KINDS = LISTED_KINDS
 
 
 def parse_args(kind: str, *, ignore: tuple[str, ...] = ()) -> RecordQuery | Response:
@@ -112,11 +113,17 @@ def _json(body: bytes) -> Response:
 
 
 def alternates(kind: str, query: RecordQuery, base: str) -> list[tuple[str, str, str | None]]:
-    """The same query as a page for people and as downloads."""
+    """The same query as a page for people (responses have none: a feed instead) and as
+    downloads."""
     qs = urlencode(query.filters())
     suffix = f"?{qs}" if qs else ""
+    shown = (
+        (f"{base}/{kind}{suffix}", "alternate", "text/html")
+        if kind in PUBLIC_KINDS
+        else (f"{base}/feeds/{kind}.atom{suffix}", "alternate", "application/atom+xml")
+    )
     return [
-        (f"{base}/{kind}{suffix}", "alternate", "text/html"),
+        shown,
         (f"{base}/api/v1/{kind}.csv{suffix}", "alternate", "text/csv"),
         (f"{base}/api/v1/{kind}.ndjson{suffix}", "alternate", "application/x-ndjson"),
     ]
@@ -298,7 +305,7 @@ def _history_view(kind: str) -> Callable[..., Response]:
 
 NOT_FOUND = problem_response("Not Found: no record of this kind has that id.")
 
-for _kind in PUBLIC_KINDS:
+for _kind in LISTED_KINDS:
     bp.get(
         f"/{_kind}",
         tags=[TAGS["records"]],

@@ -22,7 +22,7 @@ from portal.api.problems import problem
 from portal.api.schemas import SnapshotPath, Snapshots
 from portal.api.snapshot import DATE_RE, read_snapshot, snapshot_dates
 from portal.db import DatabaseUnavailable, get_engine
-from portal.records import PUBLIC_KINDS
+from portal.records import LISTED_KINDS
 from portal.records.listing import data_version, revision_time
 from portal.search import IndexUnavailable, service_of
 
@@ -68,7 +68,7 @@ def index() -> Response:
                     "csv": f"{base}/api/v1/{kind}.csv",
                     "ndjson": f"{base}/api/v1/{kind}.ndjson",
                 }
-                for kind in PUBLIC_KINDS
+                for kind in LISTED_KINDS
             },
             "openapi": f"{base}/api/v1/openapi.json",
             "docs": f"{base}/api/docs",

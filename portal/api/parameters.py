@@ -25,6 +25,7 @@ from portal.records import KINDS, Sort
 from portal.records.query import MAX_LIMIT, MAX_TEXT
 
 ID_PATTERN = r"^[A-Za-z]{3}(-[A-Za-z0-9]{1,12}){1,5}$"  # ID_RE, either case
+SUBJECT_PATTERN = r"^[Ii][Nn][CcSs](-[A-Za-z0-9]{1,12}){1,5}$"  # an incident's or inspection's
 
 _STATUS: dict[str, type[StrEnum]] = {"incidents": IncidentStatus, "enterprises": EnterpriseStatus}
 
@@ -38,6 +39,12 @@ _FILTERS: dict[str, tuple[str, Any, str, Any]] = {
         "DEP-MEE",
     ),
     "enterprise": ("enterprise", str, "An enterprise id.", "ENT-0001"),
+    "subject": (
+        "subject",
+        str,
+        "The id of the incident or inspection a response replies to.",
+        "INC-2012-0001",
+    ),
     "province": ("province", str, "A province by name (广西, Guangxi) or code (45).", "45"),
     "city": ("city", str, "A city by its Chinese or English name.", "Hechi"),
     "county": (
@@ -86,6 +93,7 @@ _UPDATED_SINCE = [{"type": "string", "format": "date-time"}, {"type": "string", 
 _KEYWORDS: dict[str, dict[str, Any]] = {
     "department": {"pattern": ID_PATTERN, "maxLength": ID_MAX},
     "enterprise": {"pattern": ID_PATTERN, "maxLength": ID_MAX},
+    "subject": {"pattern": SUBJECT_PATTERN, "maxLength": ID_MAX},
     "province": {"enum": list(province_spellings())},
     "pollutant": {"enum": list(pollutant_spellings())},
 }

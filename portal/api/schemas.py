@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from portal.api.parameters import ID_PATTERN
 from portal.models.common import ID_MAX
 from portal.models.revision import RevisionPublic
-from portal.records import KINDS, PUBLIC_KINDS
+from portal.records import KINDS, LISTED_KINDS
 
 
 class Links(BaseModel):
@@ -137,7 +137,7 @@ ITEMS: dict[str, type[BaseModel]] = {
         __doc__=f"One of the {kind}: its public fields and links.",
         links=(Links, ...),
     )
-    for kind in (*PUBLIC_KINDS, "responses")
+    for kind in LISTED_KINDS
 }
 
 PAGES: dict[str, type[BaseModel]] = {
@@ -148,5 +148,5 @@ PAGES: dict[str, type[BaseModel]] = {
         total=(int, Field(description="Records matching the filters, across all pages.")),
         next=(str | None, Field(description="URL of the next page; null on the last page.")),
     )
-    for kind in PUBLIC_KINDS
+    for kind in LISTED_KINDS
 }

@@ -28,7 +28,7 @@ from sqlmodel import Session, col
 from portal.api.datapackage import package
 from portal.api.export import chunks, consistent_read
 from portal.models.revision import Action, Revision
-from portal.records import PUBLIC_KINDS, RecordQuery
+from portal.records import LISTED_KINDS, RecordQuery
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 CHANGES = ("added", "changed", "withdrawn")
@@ -101,7 +101,7 @@ def changes_since(
             func.max(col(Revision.number)),
             withdrawn,
         )
-        .where(col(Revision.kind).in_(PUBLIC_KINDS), col(Revision.at) <= until)
+        .where(col(Revision.kind).in_(LISTED_KINDS), col(Revision.at) <= until)
         .group_by(col(Revision.kind), col(Revision.record_id))
         .order_by(col(Revision.kind), col(Revision.record_id))
     )
@@ -137,7 +137,7 @@ def _summary(
     )
     lines.append("")
     lines += ["| kind | added | changed | withdrawn |", "|---|---|---|---|"]
-    for kind in PUBLIC_KINDS:
+    for kind in LISTED_KINDS:
         c = changes[kind]
         lines.append(f"| {kind} | {c['added']} | {c['changed']} | {c['withdrawn']} |")
     lines += ["", "Every id, with its change and revision, is in changes.csv.", ""]
@@ -164,7 +164,7 @@ def write_snapshot(engine: Engine, root: Path, *, now: datetime | None = None) -
         tally: Counter[tuple[str, str]] = Counter()
         with Session(engine) as session:
             consistent_read(session)
-            for kind in PUBLIC_KINDS:
+            for kind in LISTED_KINDS:
                 query = RecordQuery(kind=kind)
                 for fmt in ("csv", "ndjson"):
                     written = _write(work / f"{kind}.{fmt}", chunks(session, query, fmt))
@@ -175,7 +175,7 @@ def write_snapshot(engine: Engine, root: Path, *, now: datetime | None = None) -
                     work / "changes.csv", _changes_csv(changes_since(session, since, taken), tally)
                 )
             )
-        changes = {k: {c: tally[(k, c)] for c in CHANGES} for k in PUBLIC_KINDS}
+        changes = {k: {c: tally[(k, c)] for c in CHANGES} for k in LISTED_KINDS}
         created = taken.isoformat()
         summary = _summary(day, created, previous, changes).encode()
         files.append(_write(work / "CHANGES.md", [summary]))

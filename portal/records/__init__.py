@@ -1,6 +1,14 @@
 """The one place that reads and writes records: queries, publish, correct, withdraw, revisions."""
 
-from portal.records.kinds import KINDS, PUBLIC_KINDS, Kind, UnknownKind, kind_named, kind_of_id
+from portal.records.kinds import (
+    KINDS,
+    LISTED_KINDS,
+    PUBLIC_KINDS,
+    Kind,
+    UnknownKind,
+    kind_named,
+    kind_of_id,
+)
 from portal.records.listing import Page, run
 from portal.records.query import Cursor, QueryError, RecordQuery, Sort, parse_query
 from portal.records.read import (
@@ -32,6 +40,7 @@ from portal.records.write import (
 
 __all__ = [
     "KINDS",
+    "LISTED_KINDS",
     "PUBLIC_KINDS",
     "Change",
     "Cursor",

@@ -176,7 +176,7 @@ KINDS: dict[str, Kind] = {
             "published_at",
             ("text_zh", "text_en"),
             ("text_zh", "text_en"),
-            filters=_COMMON | {"enterprise"},
+            filters=_COMMON | {"enterprise", "subject"},
         ),
     )
 }
@@ -185,6 +185,8 @@ BY_PREFIX: dict[str, Kind] = {k.prefix: k for k in KINDS.values()}
 
 # The kinds a reader browses as listings (responses are shown beside what they answer).
 PUBLIC_KINDS = ("enterprises", "incidents", "inspections", "disclosures", "departments")
+# The kinds the API lists, downloads and the data package describes: responses too.
+LISTED_KINDS = (*PUBLIC_KINDS, "responses")
 
 
 class UnknownKind(LookupError):

@@ -91,6 +91,8 @@ def filtered(session: Session, query: RecordQuery, *, walk: bool = True) -> Sele
             )
         else:
             stmt = stmt.where(table.enterprise_id == query.enterprise)
+    if query.subject:
+        stmt = stmt.where(table.subject_id == query.subject)
     if query.province:
         at_place.append(place.province == query.province)
     if query.city:

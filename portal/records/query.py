@@ -98,6 +98,7 @@ class RecordQuery:
     kind: str
     department: str | None = None
     enterprise: str | None = None
+    subject: str | None = None  # responses: the incident or inspection replied to
     province: str | None = None
     city: str | None = None
     county: str | None = None
@@ -140,6 +141,7 @@ class RecordQuery:
 FILTER_PARAMS = (
     "department",
     "enterprise",
+    "subject",
     "province",
     "city",
     "county",
@@ -158,7 +160,7 @@ FILTER_PARAMS = (
     "sample",
 )
 # Filters the listings run in SQL but the search index does not hold (a search refuses them).
-LISTING_ONLY = ("county", "park", "river", "enterprise_name")
+LISTING_ONLY = ("county", "park", "river", "enterprise_name", "subject")
 _ATTR = {"from": "date_from", "to": "date_to"}
 PAGE_PARAMS = ("sort", "cursor", "limit")
 _ENUMS: dict[str, type[StrEnum]] = {
@@ -254,6 +256,14 @@ def parse_value(kind: Kind | None, name: str, raw: str) -> Any:
         wanted = requested_id(raw)  # ASCII, at most 40 characters, either case
         if wanted is None:
             raise ValueError(f"'{name}' takes a record id such as DEP-MEE or ENT-0001.")
+        return wanted
+    if name == "subject":
+        wanted = requested_id(raw)
+        if wanted is None or not wanted.startswith(("INC-", "INS-")):
+            raise ValueError(
+                "'subject' takes the id of the incident or inspection replied to, such as "
+                "INC-2012-0001 or INS-2024-0001."
+            )
         return wanted
     if name == "province":
         code = province_code(raw)

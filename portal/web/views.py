@@ -19,7 +19,7 @@ from portal.records.listing import data_version
 from portal.search import IndexUnavailable, SearchTooSlow, parse_search
 from portal.web import context, recordpage
 from portal.web.facets import facet_counts
-from portal.web.i18n import current_lang, pick
+from portal.web.i18n import current_lang
 from portal.web.listing import alternates, form_choices, read_query, run_page
 from portal.web.problems import in_page_language
 
@@ -178,12 +178,18 @@ def record(kind: str, record_id: str) -> str:
     related = [r for group in extra["related"].values() for r in group]
     timeline = [e.item for e in extra.get("timeline", [])]
     names = _names_for([item, *responses, *related, *timeline, *extra.get("bureaus", [])])
-    if kind in ("enterprises", "departments"):
-        title = pick(item, "name", lang)[0] or item.id
-        endpoint = {"enterprises": "feeds.enterprise_feed", "departments": "feeds.department_feed"}
-        feed = feed_of(endpoint[kind], title, record_id=item.id)
-    else:
-        feed = feed_of("feeds.kind_feed", context.kind_label(kind), kind=kind)
+    # The record's own feed first, then what else follows it: everything about an enterprise
+    # or a department, and the kind's feed.
+    feed = feed_of(
+        "feeds.record_feed", gettext("This record (%(id)s)", id=item.id), record_id=item.id
+    )
+    also = [feed_of("feeds.kind_feed", context.kind_label(kind), kind=kind)]
+    if kind == "enterprises":
+        about = gettext("Everything about this enterprise")
+        also.insert(0, feed_of("feeds.enterprise_feed", about, record_id=item.id))
+    elif kind == "departments":
+        about = gettext("What this department and its bureaus publish")
+        also.insert(0, feed_of("feeds.department_feed", about, record_id=item.id))
     return render_template(
         f"record_{kind}.html",
         kind=kind,
@@ -191,6 +197,7 @@ def record(kind: str, record_id: str) -> str:
         responses=responses,
         names=names,
         feed=feed,
+        also=also,
         **extra,
     )
 

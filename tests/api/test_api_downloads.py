@@ -15,7 +15,7 @@ from sqlmodel import Session
 from factories import basics, enterprise, publish
 from portal.api import export
 
-KINDS = ["enterprises", "incidents", "inspections", "disclosures", "departments"]
+KINDS = ["enterprises", "incidents", "inspections", "disclosures", "departments", "responses"]
 
 
 @pytest.fixture

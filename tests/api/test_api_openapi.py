@@ -6,7 +6,7 @@ import re
 
 from flask.testing import FlaskClient
 
-KINDS = ["enterprises", "incidents", "inspections", "disclosures", "departments"]
+KINDS = ["enterprises", "incidents", "inspections", "disclosures", "departments", "responses"]
 
 
 def test_the_document_describes_every_kind(client: FlaskClient) -> None:

@@ -190,6 +190,6 @@ def test_updated_since_is_a_changes_feed_with_withdrawals(
 
 def test_the_index_links_everything(sample_client: FlaskClient) -> None:
     body = sample_client.get("/api/v1").get_json()
-    assert set(body["kinds"]) == set(KINDS)
+    assert set(body["kinds"]) == {*KINDS, "responses"}
     for url in [body["openapi"], body["datapackage"], body["snapshots"], body["docs"]]:
         assert sample_client.get(url).status_code == 200

@@ -20,7 +20,7 @@ from portal import records
 from portal.api.snapshot import write_snapshot
 from portal.db import get_engine
 
-KINDS = ["enterprises", "incidents", "inspections", "disclosures", "departments"]
+KINDS = ["enterprises", "incidents", "inspections", "disclosures", "departments", "responses"]
 
 
 def _sums(folder: Path) -> dict[str, str]:

@@ -239,6 +239,14 @@ def test_conditional_requests(client: FlaskClient, session: Session) -> None:
         ("/feeds/search.atom", 400, "q"),
         ("/feeds/search.atom?q=" + "x" * 5000, 400, "q"),
         ("/feeds/search.atom?q=镉&kind=tips", 400, "kind"),
+        ("/feeds/records/INC-NOPE-0001.atom", 404, "no record"),
+        ("/feeds/records/RSP-2019-0001.atom", 404, "feed of the incident"),
+        ("/feeds/records/TIP-2023-0001.rss", 404, "no record"),
+        ("/feeds/records/" + "A" * 5000 + ".atom", 404, "no record"),
+        ("/feeds/records/INC-2012-0001.xml", 404, "no feed"),
+        ("/feeds/records/INC-2012-0001.atom?province=45", 400, "province"),
+        ("/feeds/records/INC-2012-0001.atom?limit=0", 400, "limit"),
+        ("/feeds/responses.atom?subject=ENT-0028", 400, "subject"),
     ],
 )
 def test_bad_addresses_are_problems(
