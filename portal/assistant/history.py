@@ -56,9 +56,18 @@ def _context(previous: Question, current: Question) -> list[str]:
     one does not name) and the names among its words."""
     kinds = {a.kind for a in current.anchors}
     carried: list[Anchor] = [a for a in previous.anchors if a.kind not in kinds]
-    words = [a.surface for a in carried]
+    words = [_written(a) for a in carried]
     words += [t.text for t in previous.terms if _name_like(t, previous.text)]
     return list(dict.fromkeys(words))
+
+
+def _written(anchor: Anchor) -> str:
+    """An anchor as the standalone question carries it: a month or a day as an ISO date (the
+    inspection "on 19 November 2023", not any of 2023's), anything else as it was written."""
+    if anchor.days:
+        first, last = anchor.days
+        return first.isoformat() if first == last else first.isoformat()[:7]
+    return anchor.surface
 
 
 _ELLIPSIS = re.compile(

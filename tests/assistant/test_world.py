@@ -9,6 +9,7 @@ import re
 import shutil
 from collections import Counter
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +24,9 @@ from portal.assistant.answer import Answer, Citation, CountResult
 from portal.assistant.evaluation.files import write_world
 from portal.assistant.evaluation.judge import judge, run_world
 from portal.assistant.evaluation.matching import stated
-from portal.assistant.evaluation.questions import CAVEAT, province_names, world_cases
+from portal.assistant.evaluation.questions import CAVEAT, day_of, province_names, world_cases
 from portal.assistant.evaluation.world import World, make_world
+from portal.assistant.inputs import Turn
 from portal.assistant.service import assistant_of
 from portal.cli import main as portal_cli
 from portal.db import dispose_engine, get_engine
@@ -275,3 +277,29 @@ def test_the_assistant_meets_the_targets_on_a_world_it_never_saw(
     missed = [name for name, met in report.targets() if not met and not name.startswith("p50")]
     failures = "\n".join(f"{v.case['question']} -> {v.why}" for v in report.failures())
     assert not missed, "\n".join([*missed, *report.table(), failures])
+
+
+def test_a_follow_up_keeps_the_day_of_the_inspection_asked_about(
+    world_app: Flask, world_url: str
+) -> None:
+    """ "How much was the fine?" after a question about one day's inspection is about that
+    inspection, not any of the enterprise's that year (a day was carried over as its year)."""
+    world = make_world(SEED)
+    fined: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in world.inspections:
+        if "penalty_yuan" in row:
+            fined.setdefault((row["enterprise_id"], row["inspected_on"][:4]), []).append(row)
+    pair = next(rows for rows in fined.values() if len(rows) > 1)
+    asked, other = sorted(pair, key=lambda r: r["inspected_on"])[:2]
+    enterprise = world.enterprise(asked["enterprise_id"])
+    zh_day, en_day = day_of(date.fromisoformat(asked["inspected_on"]))
+    assistant = assistant_of(world_app)
+    for first, question in (
+        (f"{zh_day}对{enterprise['name_zh']}的检查发现了什么？", "罚了多少钱？"),
+        (f"What did the inspection of {enterprise['name_en']} on {en_day} find?", "How much?"),
+    ):
+        history = [Turn(role="user", content=first), Turn(role="assistant", content="…")]
+        answer = assistant.ask(question, history)
+        cited = {c.id for c in answer.citations}
+        assert asked["id"] in cited and other["id"] not in cited, answer.answer
+        assert stated({"number": asked["penalty_yuan"]}, answer.answer), answer.answer
