@@ -63,10 +63,13 @@ CREDITS = {"incidents": "updates", "enterprises": "designations"}
 def check_credits(
     kind: Kind, items: Sequence[Any], writer: Writer, published: Mapping[str, Mapping[str, Any]]
 ) -> list[Problem]:
-    """Each department a record credits is the writer or under it.
+    """Each department a record credits is the writer or under it, and what another department
+    said stays as it said it.
 
     An entry the published record already carries, word for word, stays: a trusted load (the
-    sample set) may have credited others, and correcting another field must not drop them."""
+    sample set) may have credited others, and correcting another field must not drop them. Nor
+    may a correction drop or reword it: a statement on an incident's timeline is its
+    department's, and only that department (or one above it) takes it back."""
     name = CREDITS.get(kind.name)
     if name is None:
         return []
@@ -86,6 +89,20 @@ def check_credits(
                     f"{name}.{n}.department_id",
                     f"{credited} is neither {who} nor a department under it; {who} may credit "
                     "only itself and the departments under it",
+                )
+            )
+        now = {json.dumps(entry, sort_keys=True) for entry in entries}
+        for entry in before:
+            credited = entry.get("department_id")
+            if credited in writer.bounds or json.dumps(entry, sort_keys=True) in now:
+                continue
+            who = writer.publisher_id
+            problems.append(
+                Problem(
+                    index,
+                    name,
+                    f"the entry credited to {credited} is its own: {who} may not remove or "
+                    f"change it; keep it as it is, and ask {credited} to correct it",
                 )
             )
     return problems

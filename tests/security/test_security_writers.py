@@ -244,6 +244,46 @@ def test_an_api_correction_may_not_add_a_statement_of_another_department(
     assert records.get_record(session, loaded["id"]).revision == 2
 
 
+def test_a_correction_may_not_remove_a_statement_of_another_department(
+    app: Any, client: FlaskClient, session: Session, world: dict[str, Any], tmp_path: Path
+) -> None:
+    # The incident's owner could empty its timeline and so take back what the ministry said.
+    loaded = incident(updates=[_update("DEP-MEE"), _update("DEP-GX-EEB")])
+    publish(session, loaded)
+    token = publishing_token(app, "DEP-GX-EEB")
+    url = f"/api/v1/incidents/{loaded['id']}"
+    for updates in ([], [_update("DEP-GX-EEB")]):
+        refused = client.patch(
+            url,
+            json={"reason": "整理时间线", "revision": 1, "changes": {"updates": updates}},
+            headers=auth(token),
+        )
+        assert refused.status_code == 403, refused.text
+        assert refused.get_json()["problems"] == [
+            "updates: the entry credited to DEP-MEE is its own: DEP-GX-EEB may not remove or "
+            "change it; keep it as it is, and ask DEP-MEE to correct it"
+        ]
+    rows = [{**_row(loaded), "updates": [_update("DEP-GX-EEB")]}]
+    imported = import_file(
+        session, ndjson(tmp_path / "i.ndjson", rows), as_publisher="DEP-GX-EEB", reason="整理"
+    )
+    session.rollback()
+    assert [(p.line, p.field) for p in imported.problems] == [(1, "updates")]
+    # Its own statement it may take back; the ministry's stays.
+    own = client.patch(
+        url,
+        json={
+            "reason": "撤回本厅通报",
+            "revision": 1,
+            "changes": {"updates": [_update("DEP-MEE")]},
+        },
+        headers=auth(token),
+    )
+    assert own.status_code == 200, own.text
+    kept = records.get_record(session, loaded["id"])
+    assert [u.department_id for u in kept.updates] == ["DEP-MEE"]
+
+
 def test_import_credits_only_the_writer_and_the_departments_under_it(
     session: Session, world: dict[str, Any], tmp_path: Path
 ) -> None:
