@@ -11,6 +11,12 @@ Two places, because a page echoes a value in two ways:
   id given to /tips/new, a question refused by /ask. HTML has no way to show a C0 or C1 control
   (they are parse errors), and an XML reader of a saved page stops at one.
 
+The same goes for direction: text from a publisher or a visitor may hold a right-to-left override
+(U+202E) or be Hebrew or Arabic, and would reorder the sentence around it. Templates put such text
+in a `<bdi>` or an element with `dir="auto"`; where no element can go (`<title>`, an attribute,
+SVG text) the `isolate` filter wraps it in U+2068 FIRST STRONG ISOLATE ... U+2069 POP DIRECTIONAL
+ISOLATE, the same isolation in characters (docs/security.md).
+
 The API and the feeds keep refusing such values with a sentence (portal/api/http.py): a client
 that sends a NUL has a bug to be told about; a person who pasted one wants their search.
 """
@@ -45,6 +51,16 @@ def finalize(value: Any) -> Any:
     return value
 
 
+def isolate(value: str) -> str:
+    """Jinja filter: text isolated from its surroundings by U+2068 ... U+2069, for the places
+    that cannot hold a `<bdi>` (markup stays markup)."""
+    if not value:
+        return value
+    if isinstance(value, Markup):
+        return Markup("\u2068") + value + Markup("\u2069")
+    return f"\u2068{value}\u2069"
+
+
 def clean_typed_words() -> None:
     """Before an HTML page's view: its `q` values without invisible characters."""
     if is_api_request():
@@ -58,6 +74,8 @@ def clean_typed_words() -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Clean typed words before every view, and every value templates write."""
+    """Clean typed words before every view and every value templates write; the `isolate`
+    filter."""
     app.before_request(clean_typed_words)
     app.jinja_env.finalize = finalize
+    app.add_template_filter(isolate, "isolate")

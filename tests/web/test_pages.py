@@ -138,7 +138,10 @@ def test_language_switch(client: FlaskClient, filled: dict) -> None:
 def test_fallback_text_is_marked(client: FlaskClient, session: Session, filled: dict) -> None:
     # The disclosure has no English title: the English page shows the Chinese one, marked.
     page = client.get("/disclosures/DIS-W-1?lang=en").get_data(as_text=True)
-    assert '<span lang="zh-CN">2023 年度排放信息</span>' in page and "(in Chinese only)" in page
+    assert (
+        '<span dir="auto" lang="zh-CN">2023 年度排放信息</span>' in page
+        and "(in Chinese only)" in page
+    )
 
 
 def test_history_shows_a_correction(client: FlaskClient, session: Session, filled: dict) -> None:

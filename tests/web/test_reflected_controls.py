@@ -79,7 +79,7 @@ def test_search_page_shows_the_words_without_controls(open_client: FlaskClient) 
         words = _shown(_as_read(raw)).strip()
         if words:
             assert f'value="{words}"' in html  # the search box
-            assert f"· {words}" in html.split("</title>")[0]  # the page's title
+            assert f"· \u2068{words}\u2069" in html.split("</title>")[0]  # the title, isolated
 
     run()
 
