@@ -31,15 +31,34 @@ def examples(guide: Path) -> list[Example]:
     return [parse(line) for line in lines]
 
 
+def _urlencoded(pair: str) -> str:
+    """A `--data-urlencode 'name=value'` argument as curl sends it."""
+    name, _, value = pair.partition("=")
+    return f"{name}={quote(value, safe='')}"
+
+
 def parse(line: str) -> Example:
-    """Read one curl line (-X, -H, -d, -I and one URL on the portal)."""
+    """Read one curl line (-X, -H, -d, --data-urlencode, -G, -I and one URL on the portal).
+
+    The URL is taken as curl sends it: as typed. One holding a character outside ASCII, which
+    curl would send raw (a server then reads it as Latin-1), fails here (issue 21)."""
     words = shlex.split(line)
     urls = [w for w in words if w.startswith(BASE)]
     assert len(urls) == 1, line
+    assert urls[0].isascii() and " " not in urls[0], f"curl sends this address raw: {urls[0]}"
     headers = dict(
         words[i + 1].split(": ", 1) for i, w in enumerate(words) if w in ("-H", "--header")
     )
-    body = next((words[i + 1] for i, w in enumerate(words) if w in ("-d", "--data")), None)
+    data = []
+    for i, word in enumerate(words[:-1]):
+        if word in ("-d", "--data"):
+            data.append(words[i + 1])
+        elif word == "--data-urlencode":
+            data.append(_urlencoded(words[i + 1]))
+    parts = urlsplit(urls[0])
+    query, body = parts.query, "&".join(data) if data else None
+    if "-G" in words or "--get" in words:  # the data goes in the query string
+        query, body = "&".join(p for p in (query, body) if p), None
     explicit = next((words[i + 1] for i, w in enumerate(words) if w in ("-X", "--request")), None)
     if explicit:
         method = explicit
@@ -47,5 +66,4 @@ def parse(line: str) -> Example:
         method = "HEAD"
     else:
         method = "POST" if body is not None else "GET"
-    parts = urlsplit(urls[0])
-    return Example(line, method, parts.path, quote(parts.query, safe="=&%"), headers, body)
+    return Example(line, method, parts.path, query, headers, body)
