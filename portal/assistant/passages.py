@@ -72,6 +72,8 @@ class RecordView:
     # The record's fields stated as sentences (facts.py), cited by field, not quoted.
     facts: list[Sentence] = field(default_factory=list)
     days: dict[str, date] = field(default_factory=dict)  # fields with a day of their own
+    # The period a report covers: what "in 2024" means for it (not the day it was published).
+    period: tuple[date, date] | None = None
     as_of: date | None = None  # the latest day the record's text speaks of (evidence_day)
     names: tuple[str, ...] = ()  # its proper names (facets.proper_names)
 
@@ -189,6 +191,12 @@ def _years(record: Any, day: date | None) -> frozenset[int]:
     return frozenset(years)
 
 
+def _period(record: Any) -> tuple[date, date] | None:
+    first = _day(getattr(record, "period_start", None))
+    last = _day(getattr(record, "period_end", None))
+    return (first, last) if first and last else None
+
+
 def inspection_title(record: Any, names: Mapping[str, tuple[str, str | None]], lang: str) -> str:
     """An inspection has no title of its own: the enterprise, the day and the outcome."""
     zh_name, en_name = names.get(record.enterprise_id, (record.enterprise_id, None))
@@ -224,6 +232,7 @@ def view(
         years=_years(record, day),
         as_of=evidence_day(record),
         names=tuple(proper_names(record, names)),
+        period=_period(record),
     )
     position = 0
     for name, lang, text in _text_fields(record):

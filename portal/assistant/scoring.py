@@ -11,6 +11,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 
 from portal.assistant.passages import RecordView, Sentence
@@ -70,9 +71,12 @@ def anchor_in(anchor: Anchor, record: RecordView, haystack: str) -> bool:
     if anchor.kind == "id":
         return record.id == anchor.value
     if anchor.kind == "years":
+        lo, hi = anchor.years
+        if record.period is not None:  # a report of 2023, published in 2024, is of 2023
+            first, last = anchor.days or (date(lo, 1, 1), date(hi, 12, 31))
+            return first <= record.period[1] and record.period[0] <= last
         if anchor.days and record.day is not None:  # "in June 2019": the record's own day
             return anchor.days[0] <= record.day <= anchor.days[1]
-        lo, hi = anchor.years
         return any(lo <= y <= hi for y in record.years | _years_in(haystack))
     term = Term(anchor.surface, anchor.variants | {anchor.surface})
     return found(term, haystack, en_stems(haystack))

@@ -303,3 +303,30 @@ def test_a_follow_up_keeps_the_day_of_the_inspection_asked_about(
         cited = {c.id for c in answer.citations}
         assert asked["id"] in cited and other["id"] not in cited, answer.answer
         assert stated({"number": asked["penalty_yuan"]}, answer.answer), answer.answer
+
+
+def test_a_report_is_of_the_year_it_covers_not_the_year_it_was_published(
+    world_app: Flask, world_url: str
+) -> None:
+    """ "How much did it invest in 2024?" is the 2024 report's figure: the 2023 report, published
+    in 2024, was quoted first with its own (another year's) amount."""
+    world = make_world(SEED)
+    annual = [d for d in world.disclosures if "invest_yuan" in world.notes[d["id"]]]
+    later = max(annual, key=lambda d: world.notes[d["id"]]["year"])
+    year = world.notes[later["id"]]["year"]
+    earlier = [
+        d["id"]
+        for d in annual
+        if d["enterprise_id"] == later["enterprise_id"] and world.notes[d["id"]]["year"] < year
+    ]
+    assert earlier, "the world gives each reporting enterprise two annual reports"
+    enterprise = world.enterprise(later["enterprise_id"])
+    assistant = assistant_of(world_app)
+    for question in (
+        f"{enterprise['name_zh']}{year}年环保设施投入了多少钱？",
+        f"How much did {enterprise['name_en']} invest in environmental facilities in {year}?",
+    ):
+        answer = assistant.ask(question)
+        cited = [c.id for c in answer.citations]
+        assert cited and cited[0] == later["id"] and not set(earlier) & set(cited), answer.answer
+        assert stated({"number": world.notes[later["id"]]["invest_yuan"]}, answer.answer)
