@@ -70,6 +70,8 @@ def check_credits(
     sample set) may have credited others, and correcting another field must not drop them. Nor
     may a correction drop or reword it: a statement on an incident's timeline is its
     department's, and only that department (or one above it) takes it back."""
+    if kind.name == "departments":
+        return _check_placement(items, writer, published)
     name = CREDITS.get(kind.name)
     if name is None:
         return []
@@ -103,6 +105,41 @@ def check_credits(
                     name,
                     f"the entry credited to {credited} is its own: {who} may not remove or "
                     f"change it; keep it as it is, and ask {credited} to correct it",
+                )
+            )
+    return problems
+
+
+def _check_placement(
+    items: Sequence[Any], writer: Writer, published: Mapping[str, Mapping[str, Any]]
+) -> list[Problem]:
+    """A department writer places departments only under itself or its bureaus (or under none),
+    and moves only those it already has there: placing one under itself widens its bounds (it
+    could then correct everything that department published), so a department elsewhere stays
+    where it is."""
+    problems = []
+    who = writer.publisher_id
+    for index, item in enumerate(items):
+        parent = item.parent_id
+        before = published.get(item.id or "", {}).get("parent_id") if item.id else None
+        if parent is None or (item.id in published and parent == before):
+            continue  # a department under none widens nobody's bounds
+        if parent not in writer.bounds:
+            problems.append(
+                Problem(
+                    index,
+                    "parent_id",
+                    f"{who} may place a department only under itself or a department under it, "
+                    f"not under {parent}",
+                )
+            )
+        elif item.id in published and before not in writer.bounds:
+            problems.append(
+                Problem(
+                    index,
+                    "parent_id",
+                    f"{item.id} is under {before or 'no department'}, outside {who}'s; only "
+                    f"{before or 'a trusted load'} may move it",
                 )
             )
     return problems

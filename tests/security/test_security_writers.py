@@ -284,6 +284,39 @@ def test_a_correction_may_not_remove_a_statement_of_another_department(
     assert [u.department_id for u in kept.updates] == ["DEP-MEE"]
 
 
+def test_a_department_places_departments_only_under_itself(
+    app: Any, client: FlaskClient, session: Session, world: dict[str, Any], tmp_path: Path
+) -> None:
+    # A department record the bureau published but placed under the ministry: moving it under
+    # the bureau would have let the bureau correct everything that department publishes.
+    publish(
+        session,
+        {**bureau(), "id": "DEP-ZZ", "publisher_id": "DEP-GX-EEB", "name_zh": "某局"},
+    )
+    token = publishing_token(app, "DEP-GX-EEB", scopes=["departments"])
+    moved = client.patch(
+        "/api/v1/departments/DEP-ZZ",
+        json={"reason": "隶属调整", "revision": 1, "changes": {"parent_id": "DEP-GX-EEB"}},
+        headers=auth(token),
+    )
+    assert moved.status_code == 403, moved.text
+    assert moved.get_json()["problems"] == [
+        "parent_id: DEP-ZZ is under DEP-MEE, outside DEP-GX-EEB's; only DEP-MEE may move it"
+    ]
+    elsewhere = {**bureau(), "id": "DEP-YN-KM", "parent_id": "DEP-YN-EEB", "name_zh": "昆明局"}
+    del elsewhere["publisher_id"]
+    placed = client.post("/api/v1/departments", json=elsewhere, headers=auth(token))
+    assert placed.status_code == 403, placed.text
+    assert "not under DEP-YN-EEB" in placed.get_json()["problems"][0]
+    rows = [{**elsewhere, "publisher_id": "DEP-GX-EEB"}]
+    imported = import_file(session, ndjson(tmp_path / "d.ndjson", rows), as_publisher="DEP-GX-EEB")
+    session.rollback()
+    assert [(p.line, p.field) for p in imported.problems] == [(1, "parent_id")]
+    own = {**elsewhere, "id": "DEP-GX-HC", "parent_id": "DEP-GX-EEB", "name_zh": "河池局"}
+    assert client.post("/api/v1/departments", json=own, headers=auth(token)).status_code == 201
+    assert records.get_record(session, "DEP-ZZ").parent_id == "DEP-MEE"
+
+
 def test_import_credits_only_the_writer_and_the_departments_under_it(
     session: Session, world: dict[str, Any], tmp_path: Path
 ) -> None:
