@@ -1,7 +1,8 @@
 """Rendered listings and feeds, remembered under the data's version (Flask-Caching).
 
-A key holds the version of the data (`records.listing.data_version`: the newest revision's id)
-beside what the response depends on (the query, the portal's address, the standards). Every
+A key holds the version of the data (`records.listing.data_version`: the newest revision's
+change-log version, which follows commit order) beside what the response depends on (the query,
+the portal's address, the standards). Every
 publication, correction and withdrawal, by any process on any node, adds a revision, so the next
 request computes another key and renders afresh: nothing is ever invalidated by hand and a
 write shows at once. Old keys are simply never asked for again and age out.
