@@ -138,7 +138,7 @@ def _writer(url: str, worker: int, writes: int, start: Any, results: Any) -> Non
     done: Counter[str] = Counter()
     with Session(engine) as session:  # connected before the race starts
         enterprise = str(session.execute(select(INSPECTIONS.enterprise_id)).scalars().first())
-    start.wait(120)
+    start.wait(600)  # every process spawned and connected, however busy the machine
     step = 0
     while step < writes:
         roll = rng.random()
