@@ -9,7 +9,7 @@ publish, correct and withdraw inspections at once, most corrections on records t
 retried, as a client does after a 409); then every record's row must be of its newest revision
 and search must find each record by the words of that revision only.
 
-The suite runs 4 x 100 writes (about a minute on the shared two cores); `python bench/drift.py`
+The suite runs 4 x 100 writes (16 to 73 s on the shared two cores); `python bench/drift.py`
 runs the issue's 4 x 250 with the same code and prints the drift. It runs against a PostgreSQL
 server (PORTAL_TEST_DATABASE_URL's, or the local one) even when the rest of the suite runs on
 SQLite, as the other PostgreSQL search tests do."""
