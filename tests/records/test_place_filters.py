@@ -110,4 +110,6 @@ def test_the_html_listing_shows_the_filter(client: FlaskClient, database_url: st
     with Session(get_engine(database_url)) as session:
         _world(session)
     page = client.get("/incidents?river=澄溪河&lang=zh").get_data(as_text=True)
-    assert "河流" in page and "“<bdi>澄溪河</bdi>”" in page and 'name="river" value="澄溪河"' in page
+    assert (
+        "河流" in page and "“<bdi>澄溪河</bdi>”" in page and 'name="river" value="澄溪河"' in page
+    )
