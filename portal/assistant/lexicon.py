@@ -171,6 +171,21 @@ PHRASES: tuple[tuple[str, ...], ...] = _groups(
 )
 
 
+# "How much can it handle a year?": what an enterprise can do in a year, its capacity, not what
+# one year's report says it did; and the words a record states a capacity with.
+CAPACITY_PATTERNS = (
+    r"\bcapacity\b",
+    r"\b(can|could|able to)\b.{0,60}\b(handle|process|recycle|produce|treat|smelt|make)\b",
+    r"(产能|处理能力|生产能力|设计能力|规模)",
+    r"(每年|一年|年)?(能|可以|可)(处理|加工|回收|生产|处置|冶炼|利用)",
+)
+CAPACITY_WORDS = _phrases(
+    """
+    design capacity; capacity; a year; per year; annually; each year; every year; 设计产能;
+    产能; 处理能力; 每年; 年产; /年; 年处理; 年回收
+    """
+)
+
 # Which kind of record a question is about, by its words (the first kind found wins).
 KIND_CUES: tuple[tuple[str, tuple[str, ...]], ...] = _keyed(
     """

@@ -62,6 +62,9 @@ class Question:
         return " ".join(dict.fromkeys(w for w in words if w))
 
 
+_CAPACITY = [re.compile(p, re.I) for p in lexicon.CAPACITY_PATTERNS]
+
+
 def date_args(anchor: Anchor) -> dict[str, str]:
     """The listing's `from` and `to` for a years anchor: its month or day when it names one."""
     if anchor.days:
@@ -193,6 +196,10 @@ def analyse(raw: str, gazetteer: Gazetteer | None = None) -> Question:
                 if len(piece) > 1:
                     rest = re.sub(rf"(?<![A-Za-z]){re.escape(piece)}(?![A-Za-z])", " ", rest)
     phrases, rest = _phrases(rest)
+    if not any(a.kind == "years" for a in anchors) and any(p.search(text) for p in _CAPACITY):
+        phrases.append(Term("capacity", frozenset(lexicon.CAPACITY_WORDS)))
+        for pattern in _CAPACITY:  # "able to process": the capacity term says it all
+            rest = pattern.sub(" ", rest)
     terms = [Term(n, frozenset({n}), is_name=True) for n in dict.fromkeys(names)]
     # A grounded name of a thing (not of a region, which is context) still weighs as a word of
     # the question when sentences are scored: a sentence that names the river answers better.

@@ -330,3 +330,22 @@ def test_a_report_is_of_the_year_it_covers_not_the_year_it_was_published(
         cited = [c.id for c in answer.citations]
         assert cited and cited[0] == later["id"] and not set(earlier) & set(cited), answer.answer
         assert stated({"number": world.notes[later["id"]]["invest_yuan"]}, answer.answer)
+
+
+def test_what_an_enterprise_can_do_in_a_year_is_its_capacity_not_one_years_report(
+    world_app: Flask, world_url: str
+) -> None:
+    """ "How much can it process in a year?" asks for the design capacity its record states, not
+    the tonnes one annual report says it processed."""
+    world = make_world(SEED)
+    reporting = {d["enterprise_id"] for d in world.disclosures if "tonnes" in world.notes[d["id"]]}
+    enterprise = world.enterprise(sorted(reporting)[0])
+    capacity = world.notes[enterprise["id"]]["capacity_t"]
+    assistant = assistant_of(world_app)
+    for question in (
+        f"{enterprise['name_zh']}一年可以加工多少吨？",
+        f"How many tonnes is {enterprise['name_en']} able to process in a year?",
+    ):
+        answer = assistant.ask(question)
+        assert answer.citations and answer.citations[0].id == enterprise["id"], answer.answer
+        assert stated({"number": capacity}, answer.answer), answer.answer
