@@ -210,23 +210,25 @@ def _write(
                     )
                 session.commit()  # last_used_at
                 return _respond(earlier.body, earlier.status, earlier.location or "", True)
-        written_id, revision = do(session, caller, body)
-        status = 201 if action == "publish" else 200
-        answer, location = _answer(session, written_id, status)
-        if key is not None:
-            remember(session, caller.token_id, key, fingerprint, status, answer, location)
-        audit(
-            session,
-            action=action,
-            status=status,
-            via="api",
-            actor_id=caller.publisher_id,
-            token_id=caller.token_id,
-            record_id=written_id,
-            revision=revision,
-            client=client,
-        )
+        # Another request may take the same id, key or revision between our reads and our
+        # writes: its row wins at our INSERT (inside the records layer) or at COMMIT.
         try:
+            written_id, revision = do(session, caller, body)
+            status = 201 if action == "publish" else 200
+            answer, location = _answer(session, written_id, status)
+            if key is not None:
+                remember(session, caller.token_id, key, fingerprint, status, answer, location)
+            audit(
+                session,
+                action=action,
+                status=status,
+                via="api",
+                actor_id=caller.publisher_id,
+                token_id=caller.token_id,
+                record_id=written_id,
+                revision=revision,
+                client=client,
+            )
             session.commit()
         except IntegrityError:
             session.rollback()

@@ -24,7 +24,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from conftest import Portal, _app, need
-from factories import basics, incident
+from factories import basics, incident, publishing_token
 from portal import records
 from portal.db import dispose_engine, get_engine, upgrade
 from portal.search import service_of, start
@@ -198,3 +198,42 @@ def test_interleaved_writers_leave_no_drift(pg_app: Flask, pg_url: str, tmp_path
     check = Portal(pg_url, tmp_path / "index")("check")
     assert check.exit_code == 0, check.output
     assert f"Database: {live + 3:,} searchable records. Index: {live + 3:,}." in check.output
+
+
+def test_two_corrections_of_one_record_at_once_the_later_is_a_409(
+    pg_app: Flask, pg_url: str
+) -> None:
+    """Both read revision 1; the second waits for the first's commit and then finds revision 2
+    taken. Its IntegrityError came from inside the records layer, before the API's commit, and
+    was a 500."""
+    with Session(get_engine(pg_url)) as session:
+        _publish(session, "INC-T-RACE")
+        session.commit()
+    token = publishing_token(pg_app, "DEP-GX-EEB")
+    first = Session(get_engine(pg_url))
+    records.correct(
+        first, "INC-T-RACE", {"status": "contained"}, reason="先到的更正", author_id="DEP-GX-EEB"
+    )
+    answers: list[Any] = []
+
+    def second() -> None:
+        answers.append(
+            pg_app.test_client().patch(
+                "/api/v1/incidents/INC-T-RACE",
+                json={"reason": "后到的更正", "revision": 1, "changes": {"status": "closed"}},
+                headers={"Authorization": f"Bearer {token}"},
+            )
+        )
+
+    writer = threading.Thread(target=second)
+    writer.start()
+    wait_for("the second correction to wait for the first", lambda: _waiting_on_a_lock(pg_url))
+    first.commit()
+    first.close()
+    writer.join(60)
+    (answer,) = answers
+    assert answer.status_code == 409, answer.get_data(as_text=True)
+    assert answer.mimetype == "application/problem+json"
+    assert "read it and try again" in answer.get_json()["detail"]
+    record = records.get_record(Session(get_engine(pg_url)), "INC-T-RACE")
+    assert record is not None and record.revision == 2 and record.status == "contained"
