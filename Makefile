@@ -23,6 +23,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed-run
 	$(BIN)/portal init
 	$(BIN)/portal load-sample --if-empty
+	$(BIN)/portal snapshot --if-none
 	$(BIN)/portal reindex --if-missing
 	$(BIN)/portal run --port $(PORT)
 

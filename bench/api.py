@@ -8,8 +8,9 @@ in name order with `portal import FILE --as-recorded`), serves it with gunicorn 
 
 - for filtered listings, a record and a second page by cursor: requests/s with --clients
   concurrent clients, and p50/p99 latency of one client alone (the latency a user sees);
-- for the full CSV and NDJSON download of every kind: rows, seconds, rows/s, and the serving
-  worker's resident memory before and at its peak (sampled every 10 ms from /proc).
+- for the full CSV, NDJSON and Parquet download of every kind (--formats): rows, bytes,
+  seconds, rows/s, and the serving worker's resident memory before and at its peak (sampled
+  every 10 ms from /proc); then each format's totals side by side.
 
 Only 127.0.0.1 is contacted; every loop is bounded. Needs gunicorn (`pip install -e ".[dev]"`).
 """
@@ -232,6 +233,9 @@ def main() -> None:
     parser.add_argument(
         "--only", choices=["requests", "downloads"], help="measure one half (default: both)"
     )
+    parser.add_argument(
+        "--formats", default="csv,ndjson,parquet", help="downloads to measure, comma-separated"
+    )
     args = parser.parse_args()
     if not Path("/proc/self/status").exists():
         sys.exit("needs Linux /proc for memory figures")
@@ -253,20 +257,25 @@ def main() -> None:
             p99 = statistics.quantiles(alone, n=100)[98] * 1000
             print(f"{name:<24}{rate:>8,.0f}{p50:>9.1f}{p99:>9.1f}")
         print(f"\n{'download':<28}{'rows':>9}{'MiB':>8}{'s':>7}{'rows/s':>9}{'RSS MiB':>15}")
-        totals = {"csv": [0, 0.0], "ndjson": [0, 0.0]}
+        formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+        totals = {fmt: [0, 0.0, 0] for fmt in formats}
         for kind in KINDS if args.only != "requests" else []:
-            for fmt in ("csv", "ndjson"):
+            for fmt in formats:
                 rows, size, seconds, before, peak = download(server, f"/api/v1/{kind}.{fmt}")
                 totals[fmt][0] += rows
                 totals[fmt][1] += seconds
+                totals[fmt][2] += size
                 print(
                     f"{kind + '.' + fmt:<28}{rows:>9,}{size / 2**20:>8.1f}{seconds:>7.1f}"
                     f"{rows / seconds:>9,.0f}{before:>7.0f} -> {peak:.0f}"
                 )
-        for fmt, (rows, seconds) in totals.items():
+        for fmt, (rows, seconds, size) in totals.items():
             if not rows:
                 continue
-            line = f"all kinds, {fmt}: {rows:,} rows in {seconds:.1f} s ({rows / seconds:,.0f}/s)"
+            line = (
+                f"all kinds, {fmt}: {rows:,} rows, {size / 2**20:,.1f} MiB in {seconds:.1f} s "
+                f"({rows / seconds:,.0f}/s)"
+            )
             if rows < 1_000_000:
                 line += f"; 1,000,000 rows at this rate: ~{1_000_000 * seconds / rows:.0f} s"
             print(line)

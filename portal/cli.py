@@ -521,13 +521,21 @@ def generate(records: int, out: Path, seed: int) -> None:
     default=None,
     help="Folder that holds the dated snapshots (default: PORTAL_SNAPSHOT_DIR).",
 )
+@click.option(
+    "--if-none",
+    is_flag=True,
+    help="Do nothing when a snapshot exists: the first snapshot, at the first start.",
+)
 @friendly
-def snapshot(out: Path | None) -> None:
+def snapshot(out: Path | None, if_none: bool) -> None:
     """Write today's dated, immutable snapshot of every download, with checksums and changes."""
-    from portal.api.snapshot import SnapshotExists, write_snapshot
+    from portal.api.snapshot import SnapshotExists, snapshot_dates, write_snapshot
 
     engine = _ready_engine()
     root = out or Path(load_settings().snapshot_dir)
+    if if_none and snapshot_dates(root):
+        click.echo(f"A snapshot exists ({snapshot_dates(root)[0]}); none written.")
+        return
     try:
         folder = write_snapshot(engine, root)
     except SnapshotExists as exc:

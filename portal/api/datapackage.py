@@ -26,7 +26,12 @@ SOURCES = [
         "factor (the portal's /standards page)",
     },
 ]
-MEDIA_TYPES = {"csv": "text/csv", "ndjson": "application/x-ndjson"}
+MEDIA_TYPES = {
+    "csv": "text/csv",
+    "ndjson": "application/x-ndjson",
+    "parquet": "application/vnd.apache.parquet",
+}
+FORMATS = tuple(MEDIA_TYPES)
 
 # Units of the fields that have one; measurements carry their own unit beside each value.
 UNITS = {
@@ -61,7 +66,8 @@ def _plain(prop: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
 
 
 def field_descriptors(kind_name: str, fmt: str) -> list[dict[str, Any]]:
-    """Table Schema fields of one download (CSV flattens lists; NDJSON keeps them as JSON)."""
+    """Table Schema fields of one download (CSV flattens lists; NDJSON keeps them as JSON;
+    Parquet keeps lists of codes as lists and writes nested parts as JSON text)."""
     schema = KINDS[kind_name].public.model_json_schema(mode="serialization")
     defs = schema.get("$defs", {})
     out = []
@@ -70,8 +76,10 @@ def field_descriptors(kind_name: str, fmt: str) -> list[dict[str, Any]]:
         field: dict[str, Any] = {"name": name}
         if how is Column.joined:
             field.update(type="list", delimiter=";", itemType="string")
-            if fmt == "ndjson":
+            if fmt in ("ndjson", "parquet"):
                 field = {"name": name, "type": "array"}
+        elif how is Column.json and fmt == "parquet":
+            field["type"] = "string"  # JSON text, as in the CSV
         elif how is Column.json:
             field["type"] = "object" if option.get("type") == "object" else "array"
         elif option.get("type") == "string":
@@ -110,15 +118,17 @@ def resource(kind_name: str, fmt: str) -> dict[str, Any]:
         "path": f"{kind_name}.{fmt}",
         "format": fmt,
         "mediatype": MEDIA_TYPES[fmt],
-        "encoding": "utf-8",
+        **({} if fmt == "parquet" else {"encoding": "utf-8"}),  # Parquet is binary
         "title": f"{kind_name.capitalize()} ({fmt.upper()})",
         "description": (KINDS[kind_name].public.__doc__ or "").strip(),
         "schema": {"fields": field_descriptors(kind_name, fmt), "primaryKey": ["id"]},
     }
 
 
-def package(extra: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The data package: every kind as CSV and NDJSON, paths relative to this descriptor."""
+def package(
+    extra: dict[str, Any] | None = None, formats: tuple[str, ...] = FORMATS
+) -> dict[str, Any]:
+    """The data package: every kind in each format, paths relative to this descriptor."""
     return {
         "name": "clearwater",
         "title": "Clearwater: records of China's recycled non-ferrous metal industry",
@@ -127,6 +137,6 @@ def package(extra: dict[str, Any] | None = None) -> dict[str, Any]:
         "every record's history is in the API.",
         "licenses": [LICENCE],
         "sources": SOURCES,
-        "resources": [resource(kind, fmt) for kind in LISTED_KINDS for fmt in ("csv", "ndjson")],
+        "resources": [resource(kind, fmt) for kind in LISTED_KINDS for fmt in formats],
         **(extra or {}),
     }

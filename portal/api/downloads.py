@@ -1,4 +1,5 @@
-"""Downloads: /api/v1/<kind>.csv and .ndjson stream the whole filtered set; the data package."""
+"""Downloads: /api/v1/<kind>.csv, .ndjson and .parquet stream the whole filtered set; the
+data package."""
 
 from __future__ import annotations
 
@@ -15,12 +16,18 @@ from portal.api.export import chunks, consistent_read
 from portal.api.http import base_url, link_header, no_args, not_modified, stamp, validator
 from portal.api.listing import alternates, parse_args
 from portal.api.parameters import filter_model, query_parameters
+from portal.api.parquet import MEDIA_TYPE as PARQUET
 from portal.api.problems import problem
 from portal.db import get_engine, request_session
 from portal.records import LISTED_KINDS, RecordQuery
 from portal.records.read import freshness
 
-MEDIA = {"csv": "text/csv; charset=utf-8", "ndjson": "application/x-ndjson"}
+MEDIA = {
+    "csv": "text/csv; charset=utf-8",
+    "ndjson": "application/x-ndjson",
+    "parquet": PARQUET,
+}
+FORMATS = tuple(MEDIA)
 _TRUE, _FALSE = ("1", "true", "yes"), ("0", "false", "no", "")
 
 
@@ -83,7 +90,7 @@ def datapackage() -> Response:
 
 
 for _kind in LISTED_KINDS:
-    for _fmt in ("csv", "ndjson"):
+    for _fmt in FORMATS:
         bp.get(
             f"/{_kind}.{_fmt}",
             tags=[TAGS["downloads"]],
@@ -96,11 +103,21 @@ for _kind in LISTED_KINDS:
                 "get a leading apostrophe so spreadsheets do not run them."
                 if _fmt == "csv"
                 else "One JSON record per line, the same fields as the API's items."
+                if _fmt == "ndjson"
+                else "Typed columns (timestamps in UTC, dates, integers, numbers, booleans, "
+                "strings), lists of codes as Parquet lists, nested parts as JSON text; written "
+                "and sent a row group at a time, the footer last."
             ),
             responses={
                 200: {
                     "description": "The whole filtered set.",
-                    "content": {MEDIA[_fmt].split(";")[0]: {"schema": {"type": "string"}}},
+                    "content": {
+                        MEDIA[_fmt].split(";")[0]: {
+                            "schema": {"type": "string"}
+                            if _fmt != "parquet"
+                            else {"type": "string", "format": "binary"}
+                        }
+                    },
                 },
                 304: NOT_MODIFIED,
             },

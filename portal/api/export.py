@@ -1,5 +1,7 @@
 """Whole filtered sets as CSV or NDJSON, streamed in keyset batches with flat memory.
 
+Parquet is built from the same batches in portal.api.parquet.
+
 No Flask here: the API's downloads and `portal snapshot` write the same bytes from the same code.
 """
 
@@ -424,7 +426,11 @@ def ndjson_chunks(session: Session, query: RecordQuery) -> Iterator[bytes]:
 
 
 def chunks(session: Session, query: RecordQuery, fmt: str, *, bom: bool = False) -> Iterator[bytes]:
-    """CSV or NDJSON chunks of a query's whole set."""
+    """CSV, NDJSON or Parquet chunks of a query's whole set."""
     if fmt == "csv":
         return csv_chunks(session, query, bom=bom)
+    if fmt == "parquet":
+        from portal.api.parquet import parquet_chunks  # it builds on this module
+
+        return parquet_chunks(session, query)
     return ndjson_chunks(session, query)

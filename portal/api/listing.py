@@ -126,6 +126,7 @@ def alternates(kind: str, query: RecordQuery, base: str) -> list[tuple[str, str,
         shown,
         (f"{base}/api/v1/{kind}.csv{suffix}", "alternate", "text/csv"),
         (f"{base}/api/v1/{kind}.ndjson{suffix}", "alternate", "application/x-ndjson"),
+        (f"{base}/api/v1/{kind}.parquet{suffix}", "alternate", "application/vnd.apache.parquet"),
     ]
 
 

@@ -32,6 +32,7 @@ from portal.records import LISTED_KINDS, RecordQuery
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 CHANGES = ("added", "changed", "withdrawn")
+FORMATS = ("csv", "ndjson")  # the data package of a snapshot lists only these
 SUMS = "SHA256SUMS"
 
 
@@ -166,7 +167,7 @@ def write_snapshot(engine: Engine, root: Path, *, now: datetime | None = None) -
             consistent_read(session)
             for kind in LISTED_KINDS:
                 query = RecordQuery(kind=kind)
-                for fmt in ("csv", "ndjson"):
+                for fmt in FORMATS:
                     written = _write(work / f"{kind}.{fmt}", chunks(session, query, fmt))
                     files.append(written)
                 counts[kind] = files[-1].rows
@@ -181,12 +182,13 @@ def write_snapshot(engine: Engine, root: Path, *, now: datetime | None = None) -
         files.append(_write(work / "CHANGES.md", [summary]))
         described = {f.name: f for f in files}
         meta = package(
-            {
+            formats=FORMATS,
+            extra={
                 "created": created,
                 "clearwater:previous": previous,
                 "clearwater:counts": counts,
                 "clearwater:changes": changes,
-            }
+            },
         )
         for res in meta["resources"]:
             res["bytes"] = described[res["path"]].bytes

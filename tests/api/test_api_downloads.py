@@ -120,7 +120,7 @@ def test_the_data_package_validates_with_every_download(
     assert descriptor["licenses"][0]["name"] == "CC-BY-4.0"
     assert descriptor["sources"]
     names = {r["name"] for r in descriptor["resources"]}
-    assert names == {f"{k}-{f}" for k in KINDS for f in ("csv", "ndjson")}
+    assert names == {f"{k}-{f}" for k in KINDS for f in ("csv", "ndjson", "parquet")}
     penalty = next(
         f
         for r in descriptor["resources"]
@@ -129,9 +129,13 @@ def test_the_data_package_validates_with_every_download(
         if f["name"] == "penalty_yuan"
     )
     assert penalty["type"] == "integer" and penalty["unit"] == "CNY (yuan)"
-    (tmp_path / "datapackage.json").write_bytes(response.data)
     for res in descriptor["resources"]:  # paths are relative: fetch each beside the descriptor
         (tmp_path / res["path"]).write_bytes(sample_client.get(f"/api/v1/{res['path']}").data)
+    # frictionless reads Parquet through pandas (not installed here), which turns lists into
+    # numpy arrays and integers with gaps into floats, and then calls them wrong: the Parquet
+    # resources are checked against the descriptor with pyarrow in test_api_parquet.py.
+    descriptor["resources"] = [r for r in descriptor["resources"] if r["format"] != "parquet"]
+    (tmp_path / "datapackage.json").write_text(json.dumps(descriptor), "utf-8")
     report = frictionless.validate(str(tmp_path / "datapackage.json"))
     assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "note"])[:10]
 

@@ -14,7 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import Session
 
-from conftest import Portal
+from conftest import Portal, _app
 from factories import basics, enterprise, incident, publish
 from portal import records
 from portal.api.snapshot import write_snapshot
@@ -111,3 +111,25 @@ def test_the_api_lists_and_serves_snapshots(
     for bad in ["../datapackage.json", ".hidden", "nothing.csv"]:
         response = client.get(f"/api/v1/snapshots/{snap['date']}/{bad}")
         assert response.status_code == 404
+
+
+def test_a_fresh_install_has_a_snapshot_from_its_first_start(
+    portal: Portal, database_url: str, index_dir: Path, tmp_path: Path
+) -> None:
+    """`make run`'s steps on an empty database: the API lists a snapshot and serves its
+    SHA256SUMS at once, instead of `[]` and a 404 until someone runs `portal snapshot`."""
+    snapshots = tmp_path / "snapshots"
+    portal.env["PORTAL_SNAPSHOT_DIR"] = str(snapshots)
+    for step in (["init"], ["load-sample", "--if-empty"], ["snapshot", "--if-none"]):
+        result = portal(*step)
+        assert result.exit_code == 0, result.output
+    again = portal("snapshot", "--if-none")  # the next start: nothing written, no error
+    assert again.exit_code == 0 and "none written" in again.output
+    assert len(list(snapshots.iterdir())) == 1
+    app = _app(database_url, index_dir)
+    app.config["SNAPSHOT_DIR"] = str(snapshots)
+    client = app.test_client()
+    listing = client.get("/api/v1/snapshots").get_json()
+    assert listing["total"] == 1 and listing["items"][0]["counts"]["incidents"] == 21
+    with client.get("/api/v1/snapshots/latest/SHA256SUMS") as sums:
+        assert sums.status_code == 200 and b"incidents.csv" in sums.data

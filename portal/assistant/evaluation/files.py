@@ -32,11 +32,7 @@ def write_world(world: World, folder: Path) -> list[ImportStep]:
     """Write the world's import files into `folder`; the steps to import them, in order."""
     folder.mkdir(parents=True, exist_ok=True)
     steps = []
-    for level, rows in enumerate(_levels(world.departments), 1):
-        path = folder / ("01-departments.json" if level == 1 else f"01-departments-{level}.json")
-        _dump(path, rows)
-        steps.append(ImportStep(path, MINISTRY))
-    for number, kind in enumerate(("enterprises", "incidents", "inspections"), 2):
+    for number, kind in enumerate(("departments", "enterprises", "incidents", "inspections"), 1):
         path = folder / f"{number:02d}-{kind}.json"
         _dump(path, getattr(world, kind))
         steps.append(ImportStep(path, MINISTRY))
@@ -47,21 +43,3 @@ def write_world(world: World, folder: Path) -> list[ImportStep]:
             _dump(path, own)
             steps.append(ImportStep(path, enterprise["id"]))
     return steps
-
-
-def _levels(departments: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    """The departments a level of the tree at a time, parents first: a writer may place a
-    department only under one already within its bounds (a county bureau under the city bureau
-    imported before it), so one file cannot hold a bureau and the bureau under it."""
-    levels: list[list[dict[str, Any]]] = []
-    placed: set[str] = set()
-    left = list(departments)
-    ids = {d["id"] for d in departments}
-    while left:
-        ready = [d for d in left if d.get("parent_id") not in ids or d["parent_id"] in placed]
-        if not ready:
-            raise ValueError("the departments' parents form a cycle")
-        levels.append(ready)
-        placed |= {d["id"] for d in ready}
-        left = [d for d in left if d["id"] not in placed]
-    return levels
