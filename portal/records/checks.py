@@ -119,12 +119,21 @@ def _check_placement(
     where it is."""
     problems = []
     who = writer.publisher_id
+    # A new department placed within the bounds by this same write is within them for the
+    # rest: one file may hold a city bureau and the county bureau under it.
+    bounds = set(writer.bounds)
+    grew = True
+    while grew:
+        new = (i for i in items if i.id and i.id not in published)
+        placed = {i.id for i in new if i.parent_id in bounds} - bounds
+        bounds |= placed
+        grew = bool(placed)
     for index, item in enumerate(items):
         parent = item.parent_id
         before = published.get(item.id or "", {}).get("parent_id") if item.id else None
         if parent is None or (item.id in published and parent == before):
             continue  # a department under none widens nobody's bounds
-        if parent not in writer.bounds:
+        if parent not in bounds:
             problems.append(
                 Problem(
                     index,

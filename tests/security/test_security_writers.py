@@ -337,3 +337,15 @@ def test_import_credits_only_the_writer_and_the_departments_under_it(
         )
         assert trusted.ok and trusted.new == 1, trusted.problems
     session.commit()
+
+
+def test_one_file_may_hold_a_bureau_and_the_bureau_under_it(
+    session: Session, world: dict[str, Any], tmp_path: Path
+) -> None:
+    city = {**bureau(), "id": "DEP-GX-HC", "parent_id": "DEP-GX-EEB", "name_zh": "河池局"}
+    county = {**city, "id": "DEP-GX-HC-JCJ", "parent_id": "DEP-GX-HC", "name_zh": "金城江局"}
+    rows = [{**d, "publisher_id": "DEP-GX-EEB"} for d in (county, city)]  # child first
+    imported = import_file(session, ndjson(tmp_path / "d.ndjson", rows), as_publisher="DEP-GX-EEB")
+    assert imported.problems == []
+    session.commit()
+    assert records.get_record(session, "DEP-GX-HC-JCJ").parent_id == "DEP-GX-HC"
