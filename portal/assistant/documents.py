@@ -87,7 +87,7 @@ def document_sentences(doc: Document) -> tuple[RecordView, list[Sentence]]:
         texts={meta["field"]: doc.page_content},
         languages=frozenset(meta.get("languages", [])),
         labels={meta["field"]: (meta.get("label", ""), meta.get("context", ""))}
-        if meta.get("label")
+        if meta.get("label") or meta.get("context")
         else {},
     )
     out = []

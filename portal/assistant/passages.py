@@ -113,7 +113,7 @@ def _day(value: Any) -> date | None:
 
 
 def _main_day(record: Any) -> date | None:
-    for name in ("began_at", "inspected_on", "published_at"):
+    for name in ("began_at", "found_at", "inspected_on", "published_at"):
         value = getattr(record, name, None)
         if value is not None:
             return _day(value)
@@ -182,6 +182,16 @@ def _label(record: Any, field_name: str, lang: str, names: Any) -> tuple[str, st
     return shown, " ".join([name, *date_words(day)])
 
 
+# What a field of a record's own is, in words a question uses for it: "检查发现了什么？" is
+# answered by the findings, whose sentences ("雨水排口铅浓度超标") do not say 发现.
+FIELD_WORDS = {"findings": "发现 查出 查明 问题 found findings"}
+
+
+def _field_words(field_name: str) -> tuple[str, str] | None:
+    words = FIELD_WORDS.get(field_name.rsplit("_", 1)[0])
+    return ("", words) if words else None
+
+
 def _years(record: Any, day: date | None) -> frozenset[int]:
     years = {day.year} if day else set()
     for name in ("found_at", "period_start", "period_end", "deadline"):
@@ -239,7 +249,7 @@ def view(
         out.texts[name] = text
         if name.startswith("title_"):
             continue  # shown as the title; quoting it would say nothing more
-        label = _label(record, name, lang, names)
+        label = _label(record, name, lang, names) or _field_words(name)
         if label:
             out.labels[name] = label
         if name.startswith("updates."):

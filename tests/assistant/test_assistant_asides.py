@@ -104,3 +104,22 @@ def test_an_exceedance_asked_with_the_bare_verb_is_answered(world: World) -> Non
     assert body["grounded"] is True, body["answer"]
     assert "INC-QF-0001" in {c["id"] for c in body["citations"]}, body["answer"]
     assert "2.7" in body["answer"], body["answer"]
+
+
+@pytest.mark.parametrize(
+    ("question", "cited", "said"),
+    [
+        ("沅溪再生铅业2022年9月14日的检查发现了什么？", "INS-YX-0001", "雨水排口"),
+        ("2020年对沅溪再生铅业的检查查出了什么问题？", "INS-YX-0000", "防渗"),
+        ("What did the 2022 inspection of Yuanxi Secondary Lead find?", "INS-YX-0001",
+         "rainwater outlet"),  # English was answered already ("find" is no word to weigh)
+    ],
+)  # fmt: skip
+def test_what_an_inspection_found_is_its_findings_in_either_language(
+    world: World, question: str, cited: str, said: str
+) -> None:
+    """The findings answer "发现了什么" though their sentences never say 发现."""
+    body = world.ask(question)
+    assert body["grounded"] is True, body["answer"]
+    assert cited in {c["id"] for c in body["citations"]}, body["answer"]
+    assert said in body["answer"], body["answer"]
