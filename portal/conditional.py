@@ -8,6 +8,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from flask import Response, current_app, request
+from werkzeug.sansio.http import is_resource_modified
 
 from portal.layout import DATA_DIR
 
@@ -36,16 +37,19 @@ def validator(*parts: object) -> str:
 
 
 def not_modified(tag: str, last_modified: datetime | None, *, max_age: int = 0) -> Response | None:
-    """304 when the client's copy is current (If-None-Match first, else If-Modified-Since)."""
-    fresh = False
-    if request.if_none_match:
-        fresh = request.if_none_match.contains_weak(tag)
-    elif last_modified is not None and request.if_modified_since is not None:
-        fresh = last_modified.replace(microsecond=0) <= request.if_modified_since
-    if not fresh:
+    """304 when the client's copy is current: If-None-Match decides when sent (the weak
+    comparison), else If-Modified-Since (to the second, as HTTP dates go).
+
+    Werkzeug's comparison, given those two headers only: `werkzeug.http.is_resource_modified`
+    also reads If-Match, which guards writes, and would answer a GET carrying a weak one 304."""
+    if is_resource_modified(
+        http_if_none_match=request.headers.get("If-None-Match"),
+        http_if_modified_since=request.headers.get("If-Modified-Since"),
+        etag=tag,
+        last_modified=last_modified,
+    ):
         return None
-    response = Response(status=304)
-    return stamp(response, tag, last_modified, max_age=max_age)
+    return stamp(Response(status=304), tag, last_modified, max_age=max_age)
 
 
 def stamp(

@@ -9,9 +9,10 @@ its readings against its standard; a listing of 50 incidents holds thousands of 
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, Generic, TypeVar
+
+from cachetools import LRUCache
 
 MAX_BYTES = 32 * 1024 * 1024  # per worker
 V = TypeVar("V")
@@ -22,40 +23,36 @@ class ByteCache(Generic[V]):
     (`weigh`: their length by default, for bytes)."""
 
     def __init__(self, max_bytes: int = MAX_BYTES, weigh: Callable[[Any], int] = len) -> None:
-        self.max_bytes = max_bytes
-        self.size = 0
         self._weigh = weigh
-        self._items: OrderedDict[Hashable, V] = OrderedDict()
-        self._lock = threading.Lock()
+        self._items: LRUCache[Hashable, V] = LRUCache(maxsize=max_bytes, getsizeof=weigh)
+        self._lock = threading.Lock()  # cachetools' caches are not safe across threads
+
+    @property
+    def max_bytes(self) -> int:
+        """The bound on the bytes the values hold together."""
+        return int(self._items.maxsize)
+
+    @property
+    def size(self) -> int:
+        """The bytes the values kept hold together."""
+        return int(self._items.currsize)
 
     def get(self, key: Hashable) -> V | None:
         """The value kept for a key, or None."""
         with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
-            return value
+            return self._items.get(key)
 
     def put(self, key: Hashable, value: V) -> None:
         """Keep a value for a key, forgetting the least recently used beyond the bound."""
-        weight = self._weigh(value)
-        if weight > self.max_bytes // 8:
+        if self._weigh(value) > self.max_bytes // 8:
             return  # one huge value must not flush everything else
         with self._lock:
-            old = self._items.pop(key, None)
-            if old is not None:
-                self.size -= self._weigh(old)
             self._items[key] = value
-            self.size += weight
-            while self.size > self.max_bytes:
-                _, dropped = self._items.popitem(last=False)
-                self.size -= self._weigh(dropped)
 
     def clear(self) -> None:
         """Forget everything."""
         with self._lock:
             self._items.clear()
-            self.size = 0
 
     def __len__(self) -> int:
         return len(self._items)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from cachetools import LRUCache
 from sqlalchemy import Select, exists, false, func, or_, select
 from sqlmodel import Session, col
 
@@ -241,9 +241,8 @@ class _Totals:
     milliseconds; the first page of a popular listing is asked for again and again."""
 
     def __init__(self, size: int = 2048) -> None:
-        self.size = size
-        self._values: OrderedDict[tuple[Any, ...], int] = OrderedDict()
-        self._lock = threading.Lock()
+        self._values: LRUCache[tuple[Any, ...], int] = LRUCache(maxsize=size)
+        self._lock = threading.Lock()  # cachetools' caches are not safe across threads
 
     def get(self, session: Session, query: RecordQuery) -> int:
         version, _ = data_version(session)
@@ -253,15 +252,13 @@ class _Totals:
             replace(query, cursor=None, limit=0, sort=Sort.newest),
         )
         with self._lock:
-            if key in self._values:
-                self._values.move_to_end(key)
-                return self._values[key]
+            known = self._values.get(key)
+        if known is not None:
+            return known
         stmt = filtered(session, query, walk=False)
         total = int(session.scalars(select(func.count()).select_from(stmt.subquery())).one())
         with self._lock:
             self._values[key] = total
-            while len(self._values) > self.size:
-                self._values.popitem(last=False)
         return total
 
 

@@ -10,7 +10,6 @@ and every search first absorbs what other processes wrote.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import weakref
 from collections.abc import Callable
@@ -32,6 +31,7 @@ from portal.search.engine import SearchEngine, SearchTooSlow, is_postgresql, ope
 from portal.search.index import CheckReport, IndexUnavailable
 from portal.search.pg import writing as _pg_writing  # noqa: F401  (writes rows before commits)
 from portal.search.query import SearchQuery, SearchResult, parse_search, run_search
+from portal.search.rebuild_lock import RebuildLock, held
 from portal.search.schema import STATE_ID
 
 log = logging.getLogger(__name__)
@@ -80,7 +80,7 @@ class SearchService:
 
     @property
     def lock_path(self) -> Path:
-        """Held by the one process rebuilding the index."""
+        """Held by the one process rebuilding the index (search/rebuild_lock.py)."""
         return self.path.with_name(self.path.name + ".rebuild.lock")
 
     # -- state --------------------------------------------------------------------------
@@ -94,7 +94,7 @@ class SearchService:
 
     def rebuilding(self) -> bool:
         """True while some process rebuilds the index."""
-        return self._rebuilding.is_set() or _lock_alive(self.lock_path)
+        return self._rebuilding.is_set() or held(self.lock_path)
 
     # -- writing ------------------------------------------------------------------------
     def sync(self, limit: int | None = LIVE_LIMIT) -> int:
@@ -104,19 +104,20 @@ class SearchService:
 
     def rebuild(self, progress: Callable[[int], None] | None = None, procs: int = 2) -> int:
         """Rebuild the whole index from the database (one process at a time)."""
-        if not _take_lock(self.lock_path):
+        lock = RebuildLock(self.lock_path)
+        if not lock.acquire():
             raise IndexUnavailable("another process is rebuilding the search index")
         self._rebuilding.set()
         try:
             return store.rebuild(self.path, self.engine, procs=procs, progress=progress)
         finally:
             self._rebuilding.clear()
-            self.lock_path.unlink(missing_ok=True)
+            lock.release()
             self._ready.set()
 
     def rebuild_in_background(self) -> threading.Thread | None:
         """Start rebuilding a missing or unreadable index; None if another process does."""
-        if _lock_alive(self.lock_path):
+        if held(self.lock_path):
             return None
         thread = threading.Thread(target=self._rebuild_quietly, name="search-rebuild", daemon=True)
         self._rebuilding.set()
@@ -253,42 +254,6 @@ def _identity(path: Path) -> tuple[int, int]:
     except FileNotFoundError:
         return (0, 0)
     return (stat.st_ino, stat.st_dev)
-
-
-def _take_lock(lock: Path) -> bool:
-    """Create the rebuild lock with this process's id; False when a live process holds it."""
-    if _lock_alive(lock):
-        return False
-    lock.unlink(missing_ok=True)
-    try:
-        fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-    except FileExistsError:
-        return False
-    try:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(str(os.getpid()))
-    except BaseException:
-        # An empty lock (a full disk) would read as held by a live process: keep none.
-        lock.unlink(missing_ok=True)
-        raise
-    return True
-
-
-def _lock_alive(lock: Path) -> bool:
-    """True when the lock exists and the process that wrote it is still running."""
-    try:
-        pid = int(lock.read_text().strip() or 0)
-    except (FileNotFoundError, ValueError):
-        return False
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 # -- keeping the index in step with commits -------------------------------------------------

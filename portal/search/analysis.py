@@ -282,6 +282,9 @@ def teach(names: Iterable[str]) -> None:
             _ZH_WORDS.clear()  # their cut and sub-words may differ now
 
 
+USER_WORDS = "userwords.txt"  # the names jieba is taught, in an index folder
+
+
 def load_user_words(path: Path) -> None:
     """Teach jieba the names in a user dictionary file (one per line), once per change."""
     try:

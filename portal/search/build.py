@@ -48,6 +48,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from portal.records.kinds import KINDS
 from portal.search.analysis import (
+    USER_WORDS,
     ChineseTokenizer,
     en_terms,
     english_analyzer,
@@ -338,7 +339,6 @@ def build_documents(
 def _worker(path: str, url: str, tasks: Any, results: Any) -> None:
     """One process of a parallel build: batches from `tasks` until None, reports to `results`."""
     from portal.db import dispose_engine, get_engine
-    from portal.search.index import USER_WORDS
 
     try:
         load_user_words(Path(path) / USER_WORDS)

@@ -23,12 +23,13 @@ from __future__ import annotations
 import heapq
 import threading
 import weakref
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, KeysView
 from itertools import repeat
 from operator import add, neg
 from typing import Any
 
+from cachetools import LRUCache
 from whoosh.formats import Positions
 from whoosh.query import And, AndNot, Every, NullQuery, Or, Phrase, Query, Term
 from whoosh.searching import Searcher
@@ -59,8 +60,8 @@ class _Segment:
         self.lock = threading.Lock()
 
 
-_SEGMENTS: OrderedDict[str, _Segment] = OrderedDict()
-_SEGMENTS_LOCK = threading.Lock()
+_SEGMENTS: LRUCache[str, _Segment] = LRUCache(maxsize=SEGMENT_CACHE)
+_SEGMENTS_LOCK = threading.Lock()  # cachetools' caches are not safe across threads
 _GROUPS: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
 
 
@@ -70,10 +71,13 @@ def _segment(reader: Any) -> _Segment:
         found = _SEGMENTS.get(key)
         if found is None or found.doccount != reader.doc_count_all():
             found = _SEGMENTS[key] = _Segment(reader.doc_count_all())
-        _SEGMENTS.move_to_end(key)
-        while len(_SEGMENTS) > SEGMENT_CACHE:
-            _SEGMENTS.popitem(last=False)
         return found
+
+
+def _weight(value: Any) -> int:
+    """What a cached posting dict, set or ranking counts against TERM_CACHE: its entries. One
+    larger than the whole bound counts as the bound, so it is kept alone rather than refused."""
+    return min(len(value) + 1, TERM_CACHE)
 
 
 def _read_values(reader: Any, field: str, doccount: int, overlap: bool) -> list[Any]:
@@ -120,13 +124,13 @@ class View:
         for r, offset, _ in self.leaves:
             if r.has_deletions():
                 self.deleted.update(offset + d for d in r.deleted_docs_set)
-        self._terms: OrderedDict[tuple[str, Any, bool], dict[int, Any]] = OrderedDict()
-        self._held = 0
-        self._scored: OrderedDict[tuple[str, str], Any] = OrderedDict()
-        self._scored_held = 0
+        # Least recently used first out, each bounded by the entries it holds (`_weight`).
+        self._terms: LRUCache[tuple[str, Any, bool], dict[int, Any]] = LRUCache(
+            maxsize=TERM_CACHE, getsizeof=_weight
+        )
+        self._scored: LRUCache[tuple[str, str], Any] = LRUCache(TERM_CACHE, getsizeof=_weight)
         self._ranked_once: set[tuple[str, str]] = set()
-        self._sets: OrderedDict[str, frozenset[int]] = OrderedDict()
-        self._sets_held = 0
+        self._sets: LRUCache[str, frozenset[int]] = LRUCache(TERM_CACHE, getsizeof=_weight)
         self._combos: dict[
             tuple[tuple[str, ...], bool], tuple[list[int], list[tuple[Any, ...]]]
         ] = {}
@@ -152,7 +156,6 @@ class View:
         with self._lock:
             cached = self._terms.get(key)
             if cached is not None:
-                self._terms.move_to_end(key)
                 return cached
         out: dict[int, Any] = {}
         if field in self.schema:
@@ -170,10 +173,6 @@ class View:
                     out.update(zip(ids, weights, strict=True))
         with self._lock:
             self._terms[key] = out
-            self._held += len(out) + 1
-            while self._held > TERM_CACHE and len(self._terms) > 1:
-                _, dropped = self._terms.popitem(last=False)
-                self._held -= len(dropped) + 1
         return out
 
     def docs(self, query: Query) -> frozenset[int] | set[int] | Any:
@@ -220,10 +219,6 @@ class View:
     def _remember(self, key: str, docs: frozenset[int]) -> None:
         with self._lock:
             self._sets[key] = docs
-            self._sets_held += len(docs) + 1
-            while self._sets_held > TERM_CACHE and len(self._sets) > 1:
-                _, dropped = self._sets.popitem(last=False)
-                self._sets_held -= len(dropped) + 1
 
     # scoring
     def scores(self, query: Query, docs: Iterable[int]) -> dict[int, float]:
@@ -302,7 +297,6 @@ class View:
         with self._lock:
             cached = self._scored.get(key)
             if cached is not None:
-                self._scored.move_to_end(key)
                 return cached
         if type(unit) is Or:
             parts = [self.unit_scores(sub) for sub in unit.subqueries]
@@ -316,7 +310,7 @@ class View:
             scored = self._term_scores(unit, posts.keys())
         else:
             scored = self._scores(unit, set(self.docs(unit)))
-        self._keep(self._scored, key, scored)
+        self._keep(key, scored)
         return scored
 
     def unit_ranking(self, unit: Query) -> list[tuple[float, int]]:
@@ -325,22 +319,16 @@ class View:
         with self._lock:
             cached = self._scored.get(key)
             if cached is not None:
-                self._scored.move_to_end(key)
                 return cached
         scored = self.unit_scores(unit)
         ranking = sorted(zip(map(neg, scored.values()), scored.keys(), strict=True))
-        self._keep(self._scored, key, ranking)
+        self._keep(key, ranking)
         return ranking
 
-    def _keep(self, cache: OrderedDict[Any, Any], key: Any, value: Any) -> None:
+    def _keep(self, key: tuple[str, str], value: Any) -> None:
         with self._lock:
-            if key in cache:
-                return
-            cache[key] = value
-            self._scored_held += len(value) + 1
-            while self._scored_held > TERM_CACHE and len(cache) > 1:
-                _, dropped = cache.popitem(last=False)
-                self._scored_held -= len(dropped) + 1
+            if key not in self._scored:  # another thread's, equal: keep the first
+                self._scored[key] = value
 
     def _scores(self, query: Query, docs: set[int] | frozenset[int]) -> dict[int, float]:
         kind = type(query)

@@ -35,7 +35,7 @@ from whoosh.writing import IndexWriter
 from portal.models import Department, Enterprise, Revision
 from portal.records.kinds import KINDS
 from portal.search import build, whoosh_inside
-from portal.search.analysis import load_user_words, save_user_words
+from portal.search.analysis import USER_WORDS, load_user_words, save_user_words
 from portal.search.documents import (
     documents_one_by_one,
     documents_or_skip,
@@ -52,7 +52,6 @@ log = logging.getLogger(__name__)
 WRITE_TIMEOUT = 30.0  # seconds a writer waits for another process's lock
 BATCH = 500
 TRIED_ALONE = 100  # records `check` tries to index one by one, to say why they are missing
-USER_WORDS = "userwords.txt"
 VERSION_FILE = "schema-version"  # SCHEMA_VERSION of the code that built the index
 
 

@@ -8,10 +8,10 @@ facet, and remembered per data version like the listing totals."""
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from dataclasses import replace
 from typing import Any
 
+from cachetools import LRUCache
 from sqlalchemy import distinct, func
 from sqlmodel import Session, col
 
@@ -24,9 +24,9 @@ from portal.records.listing import data_version, filtered
 
 # The facets each listing shows, in order (only filters the kind takes).
 ORDER = ("province", "pollutant", "sector", "outcome", "status", "category")
-_lock = threading.Lock()
-_memory: OrderedDict[tuple[Any, ...], dict[str, list[tuple[str, int]]]] = OrderedDict()
-MEMORY = 512
+MEMORY = 512  # listings whose counts a process keeps
+_lock = threading.Lock()  # cachetools' caches are not safe across threads
+_memory: LRUCache[tuple[Any, ...], dict[str, list[tuple[str, int]]]] = LRUCache(maxsize=MEMORY)
 
 
 def facets_of(kind: str) -> tuple[str, ...]:
@@ -66,15 +66,13 @@ def facet_counts(session: Session, query: RecordQuery) -> dict[str, list[tuple[s
     plain = replace(query, cursor=None, limit=0, sort=Sort.newest)
     key = (str(session.get_bind().engine.url), version, plain)
     with _lock:
-        if key in _memory:
-            _memory.move_to_end(key)
-            return _memory[key]
+        known = _memory.get(key)
+    if known is not None:
+        return known
     out = {}
     for name in facets_of(query.kind):
         unfiltered: dict[str, Any] = {name: None}
         out[name] = _group(session, replace(plain, **unfiltered), name)
     with _lock:
         _memory[key] = out
-        while len(_memory) > MEMORY:
-            _memory.popitem(last=False)
     return out
