@@ -1,8 +1,8 @@
 """The open-data API: versioned JSON, streamed downloads, OpenAPI, data package, snapshots.
 
 Routes live on one flask-openapi3 blueprint, `portal.api.blueprint.bp` (/api/v1), in the modules
-of ROUTE_MODULES. A new surface adds its module there (search will add "search", with
-`GET /api/v1/search`), and its operations join the OpenAPI document by themselves.
+of ROUTE_MODULES. A new surface adds its module there, as search (`GET /api/v1/search`) and the
+assistant (`POST /api/v1/ask`) did, and its operations join the OpenAPI document by themselves.
 Flask is imported only when the app is built: `portal snapshot` uses the Flask-free modules
 (export, datapackage, snapshot) without it.
 """
