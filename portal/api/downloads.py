@@ -16,7 +16,6 @@ from portal.api.export import chunks, consistent_read
 from portal.api.http import base_url, link_header, no_args, not_modified, stamp, validator
 from portal.api.listing import alternates, parse_args
 from portal.api.parameters import filter_model, query_parameters
-from portal.api.parquet import MEDIA_TYPE as PARQUET
 from portal.api.problems import problem
 from portal.db import get_engine, request_session
 from portal.records import LISTED_KINDS, RecordQuery
@@ -25,7 +24,7 @@ from portal.records.read import freshness
 MEDIA = {
     "csv": "text/csv; charset=utf-8",
     "ndjson": "application/x-ndjson",
-    "parquet": PARQUET,
+    "parquet": "application/vnd.apache.parquet",  # pyarrow is imported at the first one
 }
 FORMATS = tuple(MEDIA)
 _TRUE, _FALSE = ("1", "true", "yes"), ("0", "false", "no", "")

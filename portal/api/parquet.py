@@ -27,8 +27,11 @@ from sqlmodel import Session
 from portal.api.export import Column, _records, _scalar_type, columns
 from portal.records import KINDS, RecordQuery
 
-MEDIA_TYPE = "application/vnd.apache.parquet"
-GROUP_ROWS = 20_000  # rows per row group: big enough for readers, small enough to hold
+# A row group ends at GROUP_ROWS rows or GROUP_BYTES of Arrow data, whichever comes first: big
+# enough for readers, small enough to hold (20,000 disclosures with their figures as JSON text
+# are some 80 MiB, which the writer copies once more while it encodes them).
+GROUP_ROWS = 20_000
+GROUP_BYTES = 16 << 20
 UTC_TIME = pa.timestamp("us", tz="UTC")
 
 
@@ -108,23 +111,23 @@ def _batch(kind_name: str, rows: list[list[Any]]) -> pa.RecordBatch:
 
 
 def parquet_chunks(session: Session, query: RecordQuery) -> Iterator[bytes]:
-    """The set as one Parquet file: a chunk per row group of GROUP_ROWS rows, then the footer.
-
-    Only one row group is held at a time, as Arrow columns (far smaller than the rows)."""
+    """The set as one Parquet file: a chunk per row group (GROUP_ROWS, GROUP_BYTES), then the
+    footer. Only one row group is held at a time, as Arrow columns."""
     typed = schema(query.kind)
     sink = _Sink()
     writer = pq.ParquetWriter(sink, typed, compression="zstd")
     held: list[pa.RecordBatch] = []
-    count = 0
+    count = size = 0
     try:
         for _steps, rows in _records(session, query):
             if not rows:
                 continue
             held.append(_batch(query.kind, rows))
             count += len(rows)
-            if count >= GROUP_ROWS:
+            size += held[-1].nbytes
+            if count >= GROUP_ROWS or size >= GROUP_BYTES:
                 writer.write_table(pa.Table.from_batches(held), row_group_size=count)
-                held, count = [], 0
+                held, count, size = [], 0, 0
                 yield sink.take()
         if held:
             writer.write_table(pa.Table.from_batches(held), row_group_size=count)
