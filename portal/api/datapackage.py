@@ -51,6 +51,8 @@ NOTES = {
     "figures": MEASUREMENTS,
     "responsible": "Enterprises held responsible: JSON list of {enterprise_id, role_zh, role_en}.",
     "updates": "The timeline: JSON list of {department_id, at, text_zh, text_en}.",
+    "began_at": "When the incident began (UTC); empty when nobody knows yet. Listings date "
+    "such an incident by found_at, or else published_at.",
     "revision": "How many revisions the record has had (1 when never corrected).",
     "updated_at": "When the record was last published, corrected or withdrawn (UTC).",
 }

@@ -144,7 +144,7 @@ class Plan:
     defaults: dict[str, Any]  # JSON-form values of tail fields a record has none of
     order: tuple[int, ...] | None  # positions of `names` in columns + tail (None: as they are)
     id_at: int
-    date_at: int
+    date_at: tuple[int, ...]  # the date field and its fallbacks (Kind.date_key), in order
     adapters: tuple[tuple[int, TypeAdapter[Any]], ...]  # stored JSON, normalised by its type
     parts: dict[str, TypeAdapter[Any]]  # each part's public type, for its JSON form
     text: tuple[int, ...]  # positions (in output order) by how the CSV writes them
@@ -235,7 +235,7 @@ def plan(kind_name: str, textual: bool = False) -> Plan:
         defaults=defaults,
         order=None if order == tuple(range(len(names))) else order,
         id_at=stored.index("id"),
-        date_at=stored.index(kind.date_field),
+        date_at=tuple(stored.index(n) for n in (kind.date_field, *kind.date_fallbacks)),
         adapters=tuple(
             (stored.index(n), adapter(n)) for n in stored if how[n] is not Column.scalar
         ),
@@ -265,7 +265,7 @@ def _row_batches(session: Session, query: RecordQuery, size: int) -> Iterator[Se
     kind = KINDS[query.kind]
     table = kind.table
     columns_ = plan(query.kind, _textual(session))
-    date_col = getattr(table, kind.date_field)
+    date_col = kind.date_key(table)
     # The batch's last date comes back as text when the plan reads text: compared as text,
     # which is how SQLite compares the stored values (the same SQL, the same index).
     date_key = type_coerce(date_col, Text) if columns_.textual else date_col
@@ -288,7 +288,8 @@ def _row_batches(session: Session, query: RecordQuery, size: int) -> Iterator[Se
             return
         rows = rows[:size]
         yield rows
-        last = (rows[-1][columns_.date_at], rows[-1][columns_.id_at])
+        dated = (rows[-1][i] for i in columns_.date_at)
+        last = (next(v for v in dated if v is not None), rows[-1][columns_.id_at])
 
 
 def _tails(session: Session, steps: Plan, ids: list[str]) -> list[tuple[dict[str, Any], Any]]:

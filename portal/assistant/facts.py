@@ -154,7 +154,15 @@ def _incident(r: Any, names: Names, lang: str) -> Iterator[tuple[str, str]]:
             f"{t}发生在{province}{city}{place}" + (f"，涉及河流：{river}。" if river else "。"),
         )
     began, found = _day(r.began_at), _day(r.found_at)
-    if en:
+    if began is None:  # not known (issue 21): said so, never a date guessed in its place
+        if en:
+            yield (
+                "began_at",
+                f"The start of {t} is unknown" + (f"; it was found on {found}." if found else "."),
+            )
+        else:
+            yield "began_at", f"{t}的开始时间不详" + (f"，于{found}被发现。" if found else "。")
+    elif en:
         yield (
             "began_at",
             f"{t} began on {began}" + (f" and was found on {found}." if found else "."),

@@ -43,7 +43,9 @@ class IncidentBase(SQLModel):
     title_en: Title | None = Field(default=None, sa_type=String(300))
     summary_zh: Body = Field(sa_type=String(20000))
     summary_en: Body | None = Field(default=None, sa_type=String(20000))
-    began_at: Instant = Field(index=True)
+    # Unknown (None) until someone finds out: most incidents are found before anyone knows
+    # when they began (issue 21). Listings then date it by when it was found, or published.
+    began_at: Instant | None = Field(default=None, index=True)
     found_at: Instant | None = None
     river_zh: Name | None = Field(default=None, sa_type=String(200))
     river_en: Name | None = Field(default=None, sa_type=String(200))
@@ -95,7 +97,7 @@ class IncidentCreate(IncidentBase, IncidentParts, PublishedFields):
 
     @model_validator(mode="after")
     def _dates_and_pollutants(self) -> IncidentCreate:
-        if self.found_at and self.found_at < self.began_at:
+        if self.found_at and self.began_at and self.found_at < self.began_at:
             raise ValueError("found_at is before began_at: an incident is found after it begins")
         # Every pollutant measured is a pollutant of the incident.
         self.pollutants = sorted(set(self.pollutants) | {r.pollutant for r in self.readings})

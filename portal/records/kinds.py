@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import SQLModel
 
 from portal.models.common import Input, RecordPublic
@@ -77,6 +78,27 @@ class Kind:
     pollutant_parts: tuple[str, ...] = ()  # parts whose items carry a pollutant
     has_pollutants: bool = False  # a `pollutants` list field stored in record_pollutant
     filters: frozenset[str] = field(default_factory=frozenset)
+    # Where `date_field` may be empty (an incident's unknown start), the fields that date the
+    # record instead, in order: it sorts and filters by the first one it has.
+    date_fallbacks: tuple[str, ...] = ()
+
+    def date_key(self, table: Any = None) -> Any:
+        """The SQL expression listings sort and filter on: the date field, or the first of its
+        fallbacks that is set (of `table`, an alias, when given)."""
+        table = self.table if table is None else table
+        names = (self.date_field, *self.date_fallbacks)
+        if len(names) == 1:
+            return getattr(table, self.date_field)
+        return func.coalesce(*(getattr(table, n) for n in names))
+
+    def date_of(self, row: Any) -> Any:
+        """The value `date_key` gives for one row (or mapping): the date a listing places it at."""
+        get = row.get if isinstance(row, dict) else lambda n: getattr(row, n)
+        for name in (self.date_field, *self.date_fallbacks):
+            value = get(name)
+            if value is not None:
+                return value
+        raise ValueError(f"{getattr(row, 'id', row)} has no {self.date_field} and no fallback")
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -134,6 +156,7 @@ KINDS: dict[str, Kind] = {
             filters=_COMMON
             | {"department", "enterprise", "province", "city", "pollutant", "sector", "status"}
             | {"county", "park", "river", "enterprise_name"},
+            date_fallbacks=("found_at", "published_at"),
         ),
         Kind(
             "inspections",

@@ -133,7 +133,7 @@ def filtered(session: Session, query: RecordQuery, *, walk: bool = True) -> Sele
         value = getattr(query, name)
         if value is not None:
             stmt = stmt.where(getattr(table, name) == value)
-    date_col = getattr(table, kind.date_field)
+    date_col = kind.date_key(table)  # an incident of unknown start: when found, or published
     is_datetime = kind.date_field.endswith("_at")
     if query.date_from:
         stmt = stmt.where(
@@ -276,7 +276,7 @@ def run(session: Session, query: RecordQuery, *, with_total: bool = True) -> Pag
     table = kind.table
     stmt = filtered(session, query)
     total = count(session, query) if with_total else -1
-    date_col = getattr(table, kind.date_field)
+    date_col = kind.date_key(table)
     newest = query.sort == Sort.newest
     if query.cursor:
         raw = datetime.fromisoformat(query.cursor.value)
@@ -293,5 +293,5 @@ def run(session: Session, query: RecordQuery, *, with_total: bool = True) -> Pag
     if len(rows) > query.limit:
         rows = rows[: query.limit]
         last = rows[-1]
-        next_cursor = Cursor(_sort_value(getattr(last, kind.date_field)), last.id)
+        next_cursor = Cursor(_sort_value(kind.date_of(last)), last.id)
     return Page(query, rows, int(total), next_cursor)

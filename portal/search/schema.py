@@ -117,7 +117,8 @@ def document(
     record_id = record["id"]
     publisher_id = record["publisher_id"]
     date_field = {"incidents": "began_at", "inspections": "inspected_on"}.get(kind, "published_at")
-    moment = record[date_field]
+    # An incident of unknown start is dated as its listing dates it: when found, or published.
+    moment = record.get(date_field) or record.get("found_at") or record["published_at"]
     when = _date(moment)
     local_day = shown_in(moment, CHINA).date() if isinstance(moment, datetime) else moment
     own_enterprise: str = get("enterprise_id") or ""

@@ -21,7 +21,7 @@ from portal.models.enterprise import EnterpriseStatus, Sector
 from portal.models.incident import IncidentStatus
 from portal.models.inspection import Outcome
 from portal.records import Cursor, Page, QueryError, RecordQuery, Sort, parse_query
-from portal.records.kinds import kind_named
+from portal.records.kinds import Kind, kind_named
 
 CHOICES: dict[str, list[str]] = {
     "sector": [s.value for s in Sector],
@@ -67,9 +67,9 @@ def read_query(
         ) from None
 
 
-def _cursor_of(row: Any, date_field: str) -> Cursor:
+def _cursor_of(row: Any, kind: Kind) -> Cursor:
     """Where a page starts or ends: the row's sort value and id (as the records layer writes it)."""
-    value: date | datetime = getattr(row, date_field)
+    value: date | datetime = kind.date_of(row)
     text = value.astimezone(UTC).isoformat() if isinstance(value, datetime) else value.isoformat()
     return Cursor(text, row.id)
 
@@ -89,7 +89,7 @@ def run_page(
         page, items = records.list_records(session, query)
         prev_args = None
         if query.cursor is not None and page.rows:
-            prev_args = {**base, "before": _cursor_of(page.rows[0], kind.date_field).encode()}
+            prev_args = {**base, "before": _cursor_of(page.rows[0], kind).encode()}
         next_args = {**base, "cursor": page.next_cursor.encode()} if page.next_cursor else None
     else:
         flipped = Sort.oldest if query.sort == Sort.newest else Sort.newest
@@ -98,10 +98,8 @@ def run_page(
         page = replace(page, rows=rows)
         prev_args = None
         if page.next_cursor is not None and rows:
-            prev_args = {**base, "before": _cursor_of(rows[0], kind.date_field).encode()}
-        next_args = (
-            {**base, "cursor": _cursor_of(rows[-1], kind.date_field).encode()} if rows else None
-        )
+            prev_args = {**base, "before": _cursor_of(rows[0], kind).encode()}
+        next_args = {**base, "cursor": _cursor_of(rows[-1], kind).encode()} if rows else None
     first_args = base if (query.cursor is not None or before is not None) else None
     return ListingPage(query, page, items, next_args, prev_args, first_args)
 

@@ -78,7 +78,10 @@ def enterprise_page(session: Session, item: Any, today: date, lang: str) -> dict
     summary.disclosures, summary.responses = n_dis, n_rsp
     summary.latest_disclosure = disclosures[0] if disclosures else None
     events = [Event(i.inspected_on, i, i.publisher_id) for i in inspections]
-    events += [Event(i.began_at, i, i.publisher_id) for i in incidents]
+    # An incident of unknown start sits where its listing puts it: when found, or published.
+    events += [
+        Event(i.began_at or i.found_at or i.published_at, i, i.publisher_id) for i in incidents
+    ]
     events += [Event(d.published_at, d, d.publisher_id) for d in disclosures]
     events += [Event(r.published_at, r, r.publisher_id) for r in replies]
     events.sort(key=lambda e: (e.sort_key, e.item.id), reverse=True)
