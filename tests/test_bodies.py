@@ -116,7 +116,9 @@ def test_the_longest_tip_the_form_allows_still_fits(client: FlaskClient) -> None
     page = client.get("/tips/new").get_data(as_text=True)
     csrf = re.search(r'name="csrf" value="([^"]+)"', page)
     assert csrf is not None
-    maxlength = int(re.search(r'name="text" rows="\d+" maxlength="(\d+)"', page).group(1))  # type: ignore[union-attr]
+    textarea = re.search(r'<textarea[^>]* name="text"[^>]* maxlength="(\d+)"', page)
+    assert textarea is not None
+    maxlength = int(textarea.group(1))
     sent = client.post(
         "/tips?lang=en",
         data={
