@@ -3,13 +3,15 @@
 An advisory lock (`fcntl.flock`) on a file beside the index. The kernel releases it when the
 holder's file is closed, however the holder ends, killed included, so no lock outlives its
 process. The holder's process id is written in the file for whoever looks, and only spares the
-others a lock call when there is none: it never decides. It did before (a file created with
-O_EXCL naming a process id, deleted after the rebuild): a killed rebuilder left the file, and once
-its id was a live process's again (a restarted container gives the portal the id it had), every
-search answered "being rebuilt" and every rebuild was refused until someone deleted the file.
+others a lock call when there is no file: it never decides. It did before (a file created with
+O_EXCL naming a process id): a killed rebuilder left the file, and once its id was a live
+process's again (a restarted container gives the portal the id it had), every search answered
+"being rebuilt" and every rebuild was refused until someone deleted the file.
 
-The file is never deleted: a process could lock a file already unlinked while another creates
-and locks a new one, and both would rebuild. Linux and other POSIX systems only (`fcntl`).
+The holder removes the file when it is done, while it still holds the lock. Another process may
+have opened the file just before and lock it just after: a file no longer at the path. So a
+lock counts only when the file locked is the one at the path (else the taker tries again).
+Linux and other POSIX systems only (`fcntl`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import contextlib
 import fcntl
 import os
 from pathlib import Path
+
+TRIES = 100  # times a taker tries again past a file just removed or a check's shared lock
 
 
 class RebuildLock:
@@ -28,52 +32,71 @@ class RebuildLock:
         self._fd: int | None = None
 
     def acquire(self) -> bool:
-        """Take the lock without waiting; False when another holder has it."""
-        fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            return False
-        try:
-            os.ftruncate(fd, 0)
-            os.write(fd, str(os.getpid()).encode())
-        except OSError:
-            pass  # a full disk: the lock holds all the same, only the id is missing
-        self._fd = fd
-        return True
+        """Take the lock without waiting; False when another process is rebuilding."""
+        for _ in range(TRIES):
+            fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o644)
+            if not _lock_exclusive(fd):
+                os.close(fd)
+                return False
+            if _is_at(fd, self.path):
+                with contextlib.suppress(OSError):  # a full disk: the id is only for people
+                    os.ftruncate(fd, 0)  # a killed rebuilder's id
+                    os.write(fd, str(os.getpid()).encode())
+                self._fd = fd
+                return True
+            os.close(fd)  # its holder removed it as we opened it: take the one there now
+        return False
 
     def release(self) -> None:
-        """Let the lock go (the file stays, empty)."""
+        """Remove the file and let the lock go."""
         fd, self._fd = self._fd, None
         if fd is None:
             return
         try:
-            with contextlib.suppress(OSError):
-                os.ftruncate(fd, 0)
+            self.path.unlink(missing_ok=True)
         finally:
             os.close(fd)  # the kernel releases the lock with the last descriptor
+
+
+def _lock_exclusive(fd: int) -> bool:
+    """Lock `fd` for writing; False when a rebuilder holds it. `held` takes a shared lock for
+    an instant on a file a killed rebuilder left: that is waited out, not taken for a holder."""
+    for _ in range(TRIES):
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            pass
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False  # held for writing: a rebuild
+        fcntl.flock(fd, fcntl.LOCK_UN)  # only checks held it a moment ago
+    return False
+
+
+def _is_at(fd: int, path: Path) -> bool:
+    try:
+        here, there = os.fstat(fd), os.stat(path)
+    except FileNotFoundError:
+        return False
+    return (here.st_ino, here.st_dev) == (there.st_ino, there.st_dev)
 
 
 def held(path: Path) -> bool:
     """True while a process, this one included, holds the lock at `path`.
 
-    An empty or missing file means none does, with no lock call (searches ask this every
-    time). A file naming a process is checked with a shared lock for an instant: if it is
-    granted, the holder died without releasing, and its id is cleared."""
+    No file (the usual case: searches ask this every time) means none does, with no lock
+    call. A file is checked with a shared lock for an instant: it is granted when the
+    process that wrote the file died without releasing."""
     try:
-        if not path.read_bytes().strip():
-            return False
         fd = os.open(path, os.O_RDONLY)
     except FileNotFoundError:
         return False
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return True
-        with contextlib.suppress(OSError):
-            os.truncate(path, 0)  # the dead holder's id: later callers need not lock
-        return False
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
     finally:
         os.close(fd)
+    return False
