@@ -7,7 +7,9 @@ import itertools
 import os
 import shutil
 import tempfile
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +56,50 @@ def _admin(url: str) -> psycopg.Connection[Any]:
         password=u.password,
         dbname=u.database,
         autocommit=True,
+        connect_timeout=3,
     )
+
+
+# The server of the tests that need PostgreSQL even when the suite runs on SQLite (commit order,
+# search on PostgreSQL, two nodes): the suite's own, or the local one.
+PG_SERVER = PG_URL or "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+def pg_admin(server: str = PG_SERVER) -> psycopg.Connection[Any]:
+    """An autocommit connection to the server's maintenance database; skips (or, where CI
+    requires PostgreSQL, fails) when there is no server."""
+    try:
+        return _admin(server)
+    except psycopg.OperationalError as exc:
+        u = make_url(server)
+        need("postgresql", f"no PostgreSQL server at {u.host}:{u.port}: {exc}")
+        raise
+
+
+def pg_database_url(name: str, server: str = PG_SERVER) -> str:
+    """The URL of database `name` on the server."""
+    return make_url(server).set(database=name).render_as_string(hide_password=False)
+
+
+def pg_drop(url: str) -> None:
+    """Let go of the database's connections and drop it."""
+    dispose_engine(url)
+    with pg_admin(pg_database_url("postgres", url)) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+
+
+@contextmanager
+def pg_database(prefix: str, server: str = PG_SERVER, template: str | None = None) -> Iterator[str]:
+    """A new, empty (or `template`'s copy) database of its own on the server; dropped after."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    with pg_admin(server) as admin:
+        copy = f' TEMPLATE "{template}"' if template else ""
+        admin.execute(f'CREATE DATABASE "{name}"{copy}')
+    url = pg_database_url(name, server)
+    try:
+        yield url
+    finally:
+        pg_drop(url)
 
 
 def _pg_url(name: str) -> str:

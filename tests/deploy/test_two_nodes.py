@@ -25,63 +25,31 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
-from sqlalchemy.engine import make_url
 
-from conftest import need
-from factories import basics, incident
-from portal.db import dispose_engine, get_engine, session_scope, upgrade
+from conftest import PG_SERVER, need, pg_database
+from factories import basics, incident, publish
+from portal.db import get_engine, session_scope, upgrade
 from portal.records.tokens import create_token
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
-SERVER = (
-    os.environ.get("PORTAL_TEST_DATABASE_URL")
-    or "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
+SERVER = PG_SERVER
 REDIS = os.environ.get("PORTAL_TEST_REDIS_URL") or "redis://127.0.0.1:6379/0"
 START_TIMEOUT = 40.0  # seconds a node may take to answer (the machine may be busy)
 SEEN_TIMEOUT = 5.0  # "within a few seconds"
-
-
-def _admin() -> psycopg.Connection[Any]:
-    server = make_url(SERVER)
-    return psycopg.connect(
-        host=server.host,
-        port=server.port or 5432,
-        user=server.username,
-        password=server.password,
-        dbname=server.database,
-        autocommit=True,
-        connect_timeout=3,
-    )
 
 
 @pytest.fixture
 def pg_url() -> Iterator[str]:
     """A fresh PostgreSQL database with the schema, two departments, an enterprise and an
     incident, dropped afterwards."""
-    try:
-        admin = _admin()
-    except psycopg.OperationalError as exc:
-        need("postgresql", f"no PostgreSQL server for the two-node test: {exc}")
-    name = f"cw_deploy_{uuid.uuid4().hex[:10]}"
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = make_url(SERVER).set(database=name).render_as_string(hide_password=False)
-    try:
+    with pg_database("cw_deploy", SERVER) as url:
         upgrade(url)
         with session_scope(get_engine(url)) as session:
             basics(session)
-            from factories import publish
-
             publish(session, incident(id="INC-2012-0001"))
         yield url
-    finally:
-        dispose_engine(url)
-        with _admin() as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture

@@ -8,60 +8,33 @@ when the rest of the suite runs on SQLite, since SQLite never commits two writer
 from __future__ import annotations
 
 import multiprocessing
-import os
 import threading
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 from faults.fault_support import wait_for
 from flask import Flask
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-from conftest import Portal, _app, need
+from conftest import Portal, _app, pg_database
 from factories import basics, incident, publishing_token
 from portal import records
 from portal.db import dispose_engine, get_engine, upgrade
 from portal.search import service_of, start
 
-SERVER = (
-    os.environ.get("PORTAL_TEST_DATABASE_URL")
-    or "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
-
 
 @pytest.fixture
 def pg_url() -> Iterator[str]:
     """A fresh, migrated PostgreSQL database with a ministry, a bureau and an enterprise."""
-    server = make_url(SERVER)
-    params: dict[str, Any] = {
-        "host": server.host,
-        "port": server.port or 5432,
-        "user": server.username,
-        "password": server.password,
-        "dbname": server.database,
-        "autocommit": True,
-    }
-    try:
-        admin = psycopg.connect(**params, connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        need("postgresql", f"no PostgreSQL server at {server.host}:{server.port}: {exc}")
-    name = f"cw_order_{uuid.uuid4().hex[:10]}"
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = server.set(database=name).render_as_string(hide_password=False)
-    upgrade(url)
-    with Session(get_engine(url)) as session:
-        basics(session)
-    yield url
-    dispose_engine(url)
-    with psycopg.connect(**params) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with pg_database("cw_order") as url:
+        upgrade(url)
+        with Session(get_engine(url)) as session:
+            basics(session)
+            session.commit()
+        yield url
 
 
 @pytest.fixture

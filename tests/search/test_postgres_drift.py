@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
-import os
 import queue
 import random
 import uuid
@@ -27,54 +26,32 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 from sqlalchemy import select, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from conftest import Portal, need
+from conftest import PG_SERVER, Portal, pg_admin, pg_database_url, pg_drop
 from factories import basics, inspection
 from portal import records
 from portal.db import dispose_engine, get_engine, upgrade
 from portal.search import parse_search
 from portal.search.pg import PostgresSearch
 
-SERVER = (
-    os.environ.get("PORTAL_TEST_DATABASE_URL")
-    or "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
+SERVER = PG_SERVER
 WORKERS, WRITES = 4, 100  # committed writes per worker here; bench/drift.py: 250 (issue 20)
 SHARED = 16  # inspections every worker corrects; each worker may withdraw two of them
 AUTHOR = "DEP-GX-EEB"
 INSPECTIONS = records.KINDS["inspections"].table
 
 
-def _admin(url: str = SERVER) -> psycopg.Connection[Any]:
-    server = make_url(url)
-    try:
-        return psycopg.connect(
-            host=server.host,
-            port=server.port or 5432,
-            user=server.username,
-            password=server.password,
-            dbname=server.database,
-            autocommit=True,
-            connect_timeout=3,
-        )
-    except psycopg.OperationalError as exc:
-        need("postgresql", f"no PostgreSQL server at {server.host}:{server.port}: {exc}")
-        raise
-
-
 def make_database(server: str = SERVER) -> str:
     """A fresh, migrated PostgreSQL database on `server` with a bureau, an enterprise and the
     shared inspections; its URL."""
     name = f"cw_drift_{uuid.uuid4().hex[:10]}"
-    with _admin(server) as admin:
+    with pg_admin(server) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
-    url = make_url(server).set(database=name).render_as_string(hide_password=False)
+    url = pg_database_url(name, server)
     upgrade(url)
     with Session(get_engine(url)) as session:
         enterprise = basics(session)["enterprise"]
@@ -91,9 +68,7 @@ def make_database(server: str = SERVER) -> str:
 
 def drop_database(url: str, server: str = SERVER) -> None:
     """Drop a database make_database made on `server`."""
-    dispose_engine(url)
-    with _admin(server) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+    pg_drop(url)
 
 
 @pytest.fixture
