@@ -116,12 +116,14 @@ def page(
     stored labels and texts, date, and `matched`, the kinds of field (title, names, text) that
     hold the query's words (`labels`: a tsquery for each, search/pg/tsquery.py: by_label).
 
-    The score and the field checks read each row's whole tsvector, so the page is chosen first
-    and only its rows are looked at again (by date, only they are scored at all)."""
+    The score reads the row's own `rank_tsv` (titles, names, the first words of the texts),
+    never the whole tsvector out of TOAST; the field checks read that whole tsvector, so the
+    page is chosen first and only its rows are looked at again (by date, only they are scored
+    at all)."""
     score: Any = literal(0.0)
     if tsq is not None:
         weights = cast(bindparam("weights", RANK_WEIGHTS), ARRAY(REAL))
-        score = func.ts_rank_cd(weights, doc.c.tsv, _tsquery(tsq)) * doc.c.boost
+        score = func.ts_rank_cd(weights, doc.c.rank_tsv, _tsquery(tsq)) * doc.c.boost
     key = doc.c.date if by_date else score
     ascending = by_date and sort == "oldest"
     top = (

@@ -35,14 +35,15 @@ from portal.search.schema import SCHEMA_VERSION
 # Bump LAYOUT when what a row holds changes (weights, positions, columns): `portal check` then
 # reports rows written before as stale and `portal reindex` rewrites them. SCHEMA_VERSION moves
 # with what goes into a document, which both engines share.
-LAYOUT = 2
+LAYOUT = 3
 ANALYSIS = SCHEMA_VERSION * 100 + LAYOUT
 
 metadata = MetaData()
 
 # Migration 0008 also sets `toast_tuple_target = 256` on search_document: its rows stay small
 # (the tsvector and texts live in TOAST), so that counting the matches of a common word reads
-# few pages.
+# few pages. Migration 0010 keeps in the row (`SET STORAGE MAIN`) what every match is read
+# for: the facet arrays and `rank_tsv`, the smaller vector a search ranks by (vectors.py).
 
 search_document = Table(
     "search_document",
@@ -53,6 +54,7 @@ search_document = Table(
     Column("live", Boolean, nullable=False),
     Column("analysis", Integer, nullable=False),
     Column("tsv", TSVECTOR, nullable=False),
+    Column("rank_tsv", TSVECTOR, nullable=False),
     Column("boost", Float, nullable=False),
     Column("enterprise", ARRAY(Text), nullable=False),
     Column("department", ARRAY(Text), nullable=False),

@@ -32,6 +32,11 @@ MAX_POSITION = 16_383
 MAX_POSITIONS = 256
 MAX_LEXEME_BYTES = 2046
 MAX_VECTOR_BYTES = 1_000_000
+# The ranking vector (`rank_tsv`, kept in the row: decision 0017) holds every position of the
+# titles and names and the first LEAD words of each text: a record is ranked by what it leads
+# with, and ranking a common word reads no TOAST.
+LEAD = 16
+RANKED_IN_FULL = frozenset({"A", "B"})
 
 
 def quote(lexeme: str) -> str:
@@ -48,7 +53,14 @@ def usable(lexeme: str) -> bool:
 def vector(doc: Mapping[str, Any], spelling: set[str] | None = None) -> str:
     """The tsvector literal of a document's text fields; English words of `text_en` are added
     to `spelling` (what "did you mean" chooses from, as Whoosh's spelling field)."""
+    return vectors(doc, spelling)[0]
+
+
+def vectors(doc: Mapping[str, Any], spelling: set[str] | None = None) -> tuple[str, str]:
+    """The document's full tsvector literal (what matches) and its ranking one (the titles,
+    the names and the first LEAD words of each text, at the same positions)."""
     positions: dict[str, list[str]] = {}
+    ranked: dict[str, list[str]] = {}
     base = 1
     for field, (weight, analyse) in FIELDS.items():
         value = doc.get(field) or ""
@@ -63,8 +75,15 @@ def vector(doc: Mapping[str, Any], spelling: set[str] | None = None) -> str:
             for pos in found:
                 last = max(last, pos)
                 if len(marks) < MAX_POSITIONS:
-                    marks.append(f"{min(base + pos, MAX_POSITION)}{weight}")
+                    mark = f"{min(base + pos, MAX_POSITION)}{weight}"
+                    marks.append(mark)
+                    if weight in RANKED_IN_FULL or pos < LEAD:
+                        ranked.setdefault(term, []).append(mark)
         base += last + 2  # one position left empty: `<->` cannot join two fields
+    return _literal(positions), _literal(ranked)
+
+
+def _literal(positions: Mapping[str, list[str]]) -> str:
     out: list[str] = []
     size = 0
     for term, marks in positions.items():
@@ -87,13 +106,15 @@ def row(doc: Mapping[str, Any], spelling: set[str] | None = None) -> dict[str, A
     if moment is not None and moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)  # the document keeps naive UTC, as Whoosh does
     day = doc.get("day")
+    tsv, rank_tsv = vectors(doc, spelling)
     return {
         "record_id": doc["id"],
         "kind": doc["kind"],
         "revision": doc["revision"],
         "live": True,
         "analysis": ANALYSIS,
-        "tsv": vector(doc, spelling),
+        "tsv": tsv,
+        "rank_tsv": rank_tsv,
         "boost": float(doc.get("_boost", 1.0)),
         "enterprise": _values(doc, "enterprise"),
         "department": _values(doc, "department"),
@@ -124,6 +145,7 @@ def tombstone(record_id: str, kind: str, revision: int) -> dict[str, Any]:
         "live": False,
         "analysis": ANALYSIS,
         "tsv": "",
+        "rank_tsv": "",
         "boost": 1.0,
         "enterprise": [],
         "department": [],
