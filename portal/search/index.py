@@ -34,7 +34,7 @@ from whoosh.writing import IndexWriter
 
 from portal.models import Department, Enterprise, Revision
 from portal.records.kinds import KINDS
-from portal.search import build, whoosh_inside
+from portal.search import build, recut, whoosh_inside
 from portal.search.analysis import USER_WORDS, load_user_words, save_user_words
 from portal.search.documents import (
     documents_one_by_one,
@@ -169,14 +169,28 @@ def catch_up(path: Path, engine: Engine, *, limit: int | None = None) -> int:
         done = int(stored["last_revision"]) if stored else 0
         count = 0
         with Session(engine) as session:
+            batches: list[tuple[list[str], int]] = []
             for ids, reached in _changed_since(session, done, target):
-                docs, gone, _ = documents_or_skip(session, ids)
-                if save_user_words(path / USER_WORDS, names_to_teach(docs)):
-                    load_user_words(path / USER_WORDS)
-                _write(writer, docs, gone)
-                done, count = reached, count + len(ids)
+                batches.append((ids, reached))
+                count += len(ids)
                 if limit is not None and count >= limit:
                     break
+            # Every name is taught before any record is indexed; then the documents already
+            # in the index that hold a new name as it was cut before are indexed again.
+            made = documents_or_skip(session, batches[0][0]) if batches else ([], [], {})
+            names = names_to_teach(made[0])
+            for ids, _ in batches[1:]:
+                names |= names_to_teach(documents_or_skip(session, ids)[0])
+            old = recut.old_forms(names, recut.user_words(path / USER_WORDS))
+            if save_user_words(path / USER_WORDS, names):
+                load_user_words(path / USER_WORDS)
+            written: set[str] = set()
+            for number, (ids, reached) in enumerate(batches):
+                docs, gone, _ = made if number == 0 else documents_or_skip(session, ids)
+                _write(writer, docs, gone)
+                done = reached
+                written.update(ids)
+            recut.whoosh_recut(writer, old, written, lambda i: documents_or_skip(session, i)[0])
         if count == 0:
             writer.cancel()  # another process did the work while this one waited
             return 0

@@ -30,8 +30,10 @@ from portal.search.documents import (
 )
 from portal.search.index import TRIED_ALONE, CheckReport
 from portal.search.pg import vectors
+from portal.search.pg.recut import recut
 from portal.search.pg.tables import ANALYSIS, NAME, SPELLING, has_tables, search_document
 from portal.search.pg.vocabulary import Vocabulary, vocabulary_of, wanted_names
+from portal.search.recut import old_forms
 from portal.search.schema import SEARCHED_KINDS
 
 log = logging.getLogger(__name__)
@@ -103,18 +105,35 @@ def _documents(session: Session, ids: Sequence[str]) -> tuple[list[dict[str, Any
 
 
 def write_documents(session: Session, ids: Iterable[str]) -> None:
-    """Analyse the records written in this session's transaction and save their rows in it."""
+    """Analyse the records written in this session's transaction and save their rows in it.
+
+    Every name the records define is taught before any of them is analysed (a first pass over
+    the batches when there are several), and rows already written that hold a new name as it
+    was cut before are analysed again (search/recut.py)."""
     conn = session.connection()
     vocabulary = vocabulary_of(str(conn.engine.url))
     vocabulary.refresh(conn)
     wanted = sorted(set(ids))
-    for start in range(0, len(wanted), BATCH):
-        docs, gone = _documents(session, wanted[start : start + BATCH])
-        vocabulary.add(conn, names_to_teach(docs), ())  # taught before anything is analysed
+    batches = [wanted[start : start + BATCH] for start in range(0, len(wanted), BATCH)]
+    first = _documents(session, batches[0]) if batches else ([], [])
+    names = names_to_teach(first[0])
+    for batch in batches[1:]:
+        names |= names_to_teach(_documents(session, batch)[0])
+    old = old_forms(wanted_names(names) - vocabulary.known[NAME], vocabulary.known[NAME])
+    vocabulary.add(conn, names, ())  # taught before anything is analysed
+    for number, batch in enumerate(batches):
+        docs, gone = first if number == 0 else _documents(session, batch)
         spelling: set[str] = set()
         rows = [vectors.row(doc, spelling) for doc in docs]
         vocabulary.add(conn, (), spelling)
         _upsert(conn, rows + _gone_rows(conn, gone))
+    recut(
+        conn,
+        old,
+        wanted,
+        lambda ids: _documents(session, ids)[0],
+        lambda rows: _upsert(conn, rows),
+    )
 
 
 @event.listens_for(OrmSession, "before_commit")
@@ -164,11 +183,18 @@ def rewrite_batch(url: str, ids: Sequence[str]) -> int:
     with Session(engine) as session:
         vocabulary.refresh(session.connection())
         docs, gone, _ = documents_or_skip(session, ids)
+        names = names_to_teach(docs)
+        old = old_forms(wanted_names(names) - vocabulary.known[NAME], vocabulary.known[NAME])
+        _lock_patiently(session)
+        _save_words(session, vocabulary, names, set())  # taught before the batch is analysed
         spelling: set[str] = set()
         rows = [vectors.row(doc, spelling) for doc in docs]
-        _lock_patiently(session)
-        _save_words(session, vocabulary, names_to_teach(docs), spelling)
-        _upsert(session.connection(), rows + _gone_rows(session.connection(), gone))
+        _save_words(session, vocabulary, set(), spelling)
+        conn = session.connection()
+        _upsert(conn, rows + _gone_rows(conn, gone))
+        # A name `all_names` does not hold (a province, an enterprise's city) is new here: the
+        # batches before this one were cut without it.
+        recut(conn, old, ids, lambda i: _documents(session, i)[0], lambda r: _upsert(conn, r))
         session.commit()
     return len(docs)
 
