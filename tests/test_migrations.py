@@ -1,5 +1,7 @@
 """The migrations build exactly the schema the models describe (no create_all anywhere)."""
 
+import warnings
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
@@ -21,5 +23,13 @@ def test_migrated_database_matches_the_models(database_url: str) -> None:
         context = MigrationContext.configure(
             conn, opts={"compare_type": True, "include_name": _models_only}
         )
-        diff = compare_metadata(context, SQLModel.metadata)
+        with warnings.catch_warnings():
+            # SQLite's expression indexes (migration 0011) cannot be reflected; the plans that
+            # need them are read in tests/records/test_incident_date_indexes.py instead.
+            # Alembic skips comparing them there, and says so.
+            warnings.filterwarnings(
+                "ignore", "Skipped unsupported reflection of expression-based index"
+            )
+            warnings.filterwarnings("ignore", "autogenerate skipping .* expression-based index")
+            diff = compare_metadata(context, SQLModel.metadata)
     assert diff == []

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from sqlalchemy import Index
+from sqlalchemy import Index, func
 
 from portal.models.department import Department
 from portal.models.disclosure import Disclosure, DisclosureFigure
@@ -37,12 +37,20 @@ _LISTING_INDEXES: tuple[tuple[Any, str, str], ...] = (
     (Disclosure, "category", "published_at"),
     (Enterprise, "province", "published_at"),
     (Enterprise, "sector", "published_at"),
-    (Incident, "province", "began_at"),
-    (Incident, "status", "began_at"),
 )
 for _table, _filter, _date in _LISTING_INDEXES:
     _c = _table.__table__.c
     Index(f"ix_{_table.__tablename__}_{_filter}_{_date}_id", _c[_filter], _c[_date], _c.id)
+
+# An incident is dated by its start, else when it was found, else published (records/kinds.py:
+# Kind.date_key): listings sort and filter on that expression, so their indexes hold it (migration
+# 0011). Without them a page of incidents sorted every match (1,000 at 100,000 records: 12 to 35
+# ms a page, against under 1 ms).
+_i = Incident.__table__.c  # type: ignore[attr-defined]
+INCIDENT_DATE = func.coalesce(_i.began_at, _i.found_at, _i.published_at)
+Index("ix_incident_dated_id", INCIDENT_DATE, _i.id)
+Index("ix_incident_province_dated_id", _i.province, INCIDENT_DATE, _i.id)
+Index("ix_incident_status_dated_id", _i.status, INCIDENT_DATE, _i.id)
 
 __all__ = [
     "AuditEntry",

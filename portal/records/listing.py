@@ -273,9 +273,22 @@ def count(session: Session, query: RecordQuery) -> int:
 def run(session: Session, query: RecordQuery, *, with_total: bool = True) -> Page:
     """Run a listing query: one page of table rows in order, the total and the next cursor."""
     kind = kind_named(query.kind)
+    total = count(session, query) if with_total else -1
+    rows = list(session.scalars(page_statement(session, query)))
+    next_cursor = None
+    if len(rows) > query.limit:
+        rows = rows[: query.limit]
+        last = rows[-1]
+        next_cursor = Cursor(_sort_value(kind.date_of(last)), last.id)
+    return Page(query, rows, int(total), next_cursor)
+
+
+def page_statement(session: Session, query: RecordQuery) -> Any:
+    """The statement of one page of a listing, in order, one row over the page (so a next page
+    is known to exist): what the date indexes must answer without sorting every match."""
+    kind = kind_named(query.kind)
     table = kind.table
     stmt = filtered(session, query)
-    total = count(session, query) if with_total else -1
     date_col = kind.date_key(table)
     newest = query.sort == Sort.newest
     if query.cursor:
@@ -288,10 +301,4 @@ def run(session: Session, query: RecordQuery, *, with_total: bool = True) -> Pag
         else:
             stmt = stmt.where(date_col >= value, or_(date_col > value, table.id > query.cursor.id))
     order = (date_col.desc(), table.id.desc()) if newest else (date_col.asc(), table.id.asc())
-    rows = list(session.scalars(stmt.order_by(*order).limit(query.limit + 1)))
-    next_cursor = None
-    if len(rows) > query.limit:
-        rows = rows[: query.limit]
-        last = rows[-1]
-        next_cursor = Cursor(_sort_value(kind.date_of(last)), last.id)
-    return Page(query, rows, int(total), next_cursor)
+    return stmt.order_by(*order).limit(query.limit + 1)
