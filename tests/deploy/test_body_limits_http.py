@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from serving import free_port
 from sqlmodel import Session
 
 from factories import basics, incident
@@ -39,12 +40,6 @@ SLACK = 16 * MiB
 MEMORY_SLACK = 40 * MiB  # growth of the worker's peak memory across all four requests
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def served(database_url: str, tmp_path: Path) -> Iterator[tuple[int, str, int]]:
     """A gunicorn of the portal (one worker): its port, a write token and the worker's pid."""
@@ -53,7 +48,7 @@ def served(database_url: str, tmp_path: Path) -> Iterator[tuple[int, str, int]]:
     with session_scope(get_engine(database_url)) as session:
         token = create_token(session, "DEP-MEE")[0]
     dispose_engine(database_url)
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "PORT": str(port),

@@ -15,21 +15,17 @@ import os
 import re
 import shutil
 import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
+from serving import ROOT, gunicorn
 
 from conftest import Portal
 from curl import BASE
 from factories import publishing_token
 
-ROOT = Path(__file__).resolve().parents[2]
-GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 CURL = shutil.which("curl")
 STATUS = "\n@@status="
 
@@ -43,22 +39,6 @@ def curl_lines(guide: Path) -> list[str]:
 GUIDES = sorted(p for p in (ROOT / "docs").glob("*.md") if curl_lines(p))
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _answers(base: str) -> bool:
-    try:
-        with urllib.request.urlopen(base + "/api/v1", timeout=5) as reply:
-            return bool(reply.status == 200)
-    except OSError:
-        return False
-
-
 @pytest.fixture
 def served(
     sample_app: Flask, sample_url: str, sample_index: Path, sample_portal: Portal, tmp_path: Path
@@ -66,31 +46,13 @@ def served(
     """The sample portal, with snapshots, under gunicorn; its address."""
     snapshots = tmp_path / "snapshots"
     assert sample_portal("snapshot", "--out", str(snapshots)).exit_code == 0
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")}
-    env.update(
+    with gunicorn(
+        tmp_path / "gunicorn.log",
         PORTAL_DATABASE_URL=sample_url,
         PORTAL_INDEX_DIR=str(sample_index),
         PORTAL_SNAPSHOT_DIR=str(snapshots),
-        PORT=str(port),
-        PORTAL_WORKERS="1",
-    )
-    log = (tmp_path / "gunicorn.log").open("wb")
-    master = subprocess.Popen(
-        [GUNICORN, "-c", "gunicorn.conf.py"], cwd=ROOT, env=env, stdout=log, stderr=log
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while not _answers(base):
-            assert master.poll() is None, (tmp_path / "gunicorn.log").read_text()
-            assert time.monotonic() < deadline, "gunicorn did not answer within 90 s"
-            time.sleep(0.05)  # polling a port that is not open yet
-        yield base
-    finally:
-        master.terminate()
-        master.wait(timeout=30)
-        log.close()
+    ) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 def run(line: str, base: str, cwd: Path, tokens: dict[str, str]) -> tuple[int, str]:

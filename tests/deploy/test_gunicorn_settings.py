@@ -7,21 +7,16 @@ from __future__ import annotations
 
 import http.client
 import os
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from serving import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 KEY_COMMAND = 'python -c "import secrets; print(secrets.token_hex(32))"'
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _answers(port: int) -> bool:
@@ -38,7 +33,7 @@ def _answers(port: int) -> bool:
 def _gunicorn(url: str, index_dir: Path, *argv: str, **variables: str) -> subprocess.Popen[str]:
     """gunicorn -c gunicorn.conf.py on the test's database, with only these PORTAL_ variables."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")}
-    env.update(PORTAL_DATABASE_URL=url, PORTAL_INDEX_DIR=str(index_dir), PORT=str(_free_port()))
+    env.update(PORTAL_DATABASE_URL=url, PORTAL_INDEX_DIR=str(index_dir), PORT=str(free_port()))
     env.update(variables)
     return subprocess.Popen(
         [GUNICORN, "-c", "gunicorn.conf.py", *argv],
@@ -88,7 +83,7 @@ def test_a_wrong_value_stops_gunicorn_with_the_sentence(database_url: str, index
 
 
 def test_two_workers_with_a_secret_key_serve(database_url: str, index_dir: Path) -> None:
-    port = _free_port()
+    port = free_port()
     master = _gunicorn(
         database_url,
         index_dir,

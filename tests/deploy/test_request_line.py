@@ -10,24 +10,11 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from serving import gunicorn
 
 
 def _get(port: int, target: str) -> tuple[int, str, str]:
@@ -40,39 +27,15 @@ def _get(port: int, target: str) -> tuple[int, str, str]:
         conn.close()
 
 
-def _answers(port: int) -> bool:
-    try:
-        return _get(port, "/api/v1/openapi.json")[0] == 200
-    except OSError:
-        return False
-
-
 @pytest.fixture
 def served(sample_url: str, sample_index: Path, tmp_path: Path) -> Iterator[int]:
     """The sample portal under gunicorn with the project's gunicorn.conf.py; its port."""
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")}
-    env.update(
+    with gunicorn(
+        tmp_path / "gunicorn.log",
         PORTAL_DATABASE_URL=sample_url,
         PORTAL_INDEX_DIR=str(sample_index),
-        PORT=str(port),
-        PORTAL_WORKERS="1",
-    )
-    log = (tmp_path / "gunicorn.log").open("wb")
-    master = subprocess.Popen(
-        [GUNICORN, "-c", "gunicorn.conf.py"], cwd=ROOT, env=env, stdout=log, stderr=log
-    )
-    try:
-        deadline = time.monotonic() + 90
-        while not _answers(port):
-            assert master.poll() is None, (tmp_path / "gunicorn.log").read_text()
-            assert time.monotonic() < deadline, "gunicorn did not answer within 90 s"
-            time.sleep(0.05)  # polling a port that is not open yet
+    ) as port:
         yield port
-    finally:
-        master.terminate()
-        master.wait(timeout=30)
-        log.close()
 
 
 def test_an_address_too_long_for_gunicorn_is_a_problem(served: int) -> None:

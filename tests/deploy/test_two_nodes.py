@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from serving import free_port
 
 from conftest import PG_SERVER, need, pg_database
 from factories import basics, incident, publish
@@ -64,19 +64,13 @@ def redis_url() -> str:
     return REDIS
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class Node:
     """One gunicorn of the portal, started with gunicorn.conf.py."""
 
     def __init__(self, name: str, url: str, index: Path, app: str, redis_url: str = "") -> None:
         if not GUNICORN.exists():
             pytest.fail(f"gunicorn is a dependency of the portal but {GUNICORN} is missing")
-        self.name, self.port = name, _free_port()
+        self.name, self.port = name, free_port()
         env = {
             **os.environ,
             "PORT": str(self.port),

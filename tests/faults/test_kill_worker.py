@@ -15,7 +15,6 @@ import http.client
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -25,6 +24,7 @@ from typing import Any
 
 import pytest
 from fault_support import portal_env, wait_for
+from serving import free_port
 from sqlalchemy import text
 
 from conftest import Portal, table_counts
@@ -35,12 +35,6 @@ ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 WRITES = 30
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _workers(master: int) -> list[int]:
@@ -125,7 +119,7 @@ class Publisher(threading.Thread):
 def test_killing_workers_during_writes_loses_and_doubles_nothing(
     sample_url: str, sample_index: Path, tmp_path: Path
 ) -> None:
-    port = _free_port()
+    port = free_port()
     env = portal_env(sample_url, sample_index, PORT=str(port), PORTAL_WORKERS="1")
     log = (tmp_path / "gunicorn.log").open("wb")
     master = subprocess.Popen(
