@@ -28,7 +28,7 @@ from portal.records.kinds import Kind
 from portal.records.query import FILTER_PARAMS, LISTING_ONLY, MAX_TEXT, QueryError, parse_value
 from portal.search.analysis import ChineseTokenizer, chinese_analyzer, english_analyzer
 from portal.search.evaluate import Unsupported, View, view_of
-from portal.search.schema import SEARCHED_KINDS, STATE_ID
+from portal.search.schema import IDENTIFIER, SEARCHED_KINDS, STATE_ID, identifier_key
 from portal.search.text import equivalents, split_user_text
 
 ZH_FIELDS = ("title_zh", "names", "text_zh")
@@ -169,13 +169,24 @@ def _alternatives(terms: set[str], surface: set[str]) -> Query:
 
 
 def word_query(word: str, *, any_part: bool = False) -> Query | None:
-    """A word as typed: every position it segments into must match (a synonym will do)."""
+    """A word as typed: every position it segments into must match (a synonym will do).
+
+    A word shaped like an identifier also matches the record holding it, as one exact term
+    (schema.identifier_key), which no other record has: rare, in the names, it ranks first."""
     parts = [_alternatives(t, s) for t, s in _positions(word)]
     if not parts:
         return None
-    if len(parts) == 1:
-        return parts[0]
-    return Or(parts) if any_part else And(parts)
+    words = parts[0] if len(parts) == 1 else Or(parts) if any_part else And(parts)
+    exact = identifier_query(word)
+    return Or([exact, words]) if exact is not None else words
+
+
+def identifier_query(word: str) -> Query | None:
+    """The exact term of a word shaped like a record id, credit code or permit number."""
+    if not IDENTIFIER.fullmatch(word):
+        return None
+    tokens = [t.text for t in _ZH(identifier_key(word))]
+    return Term("names", tokens[0]) if len(tokens) == 1 else None
 
 
 def phrase_query(phrase: str) -> Query | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -42,7 +43,13 @@ KIND_BOOST = {"enterprises": 3.0, "departments": 3.0, "incidents": 1.5}
 
 # Bump when the schema or what goes into a document changes: an index written under another
 # version is treated as unreadable, so the portal rebuilds it on start (see index.open_index).
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4  # 4: identifiers as single terms in `names` (issue 21)
+
+# A record id, a unified social credit code or a permit number as typed: letters and digits,
+# maybe hyphens, with at least one digit or hyphen (so that no plain word is taken for one).
+IDENTIFIER = re.compile(r"(?=[A-Za-z0-9-]*[0-9-])[A-Za-z0-9][A-Za-z0-9-]{4,}[A-Za-z0-9]")
+# What each kind keeps besides its id that a user may type to find it.
+IDENTIFIER_FIELDS: dict[str, tuple[str, ...]] = {"enterprises": ("credit_code", "permit_number")}
 
 
 class Moment(DATETIME):
@@ -88,6 +95,13 @@ def make_schema() -> Schema:
         day=NUMERIC(int, bits=32),
         year=ID,
     )
+
+
+def identifier_key(value: str) -> str:
+    """An identifier as one index term: its letters and digits, lower case. The analysis cuts
+    `INC-2012-0001` at its hyphens into words any record may hold; `inc20120001` stays whole,
+    so the term matches only the record that holds the identifier (issue 21)."""
+    return "".join(c for c in value.lower() if c.isascii() and c.isalnum())
 
 
 def _date(value: date | datetime) -> datetime:
@@ -159,6 +173,11 @@ def document(
     name_text = [n for i in mentioned for n in names.get(i, ("", None)) if n]
     if kind in ("enterprises", "departments"):
         name_text += [n for n in (record["name_zh"], record["name_en"]) if n]
+    # Identifiers (the record's id, an enterprise's credit code and permit number) as single
+    # terms, which a search for one of them matches exactly (query.py: word_query).
+    for value in [record_id, *(get(f) for f in IDENTIFIER_FIELDS.get(kind, ()))]:
+        if value and (key := identifier_key(str(value))):
+            name_text.append(key)
     province = vocab.provinces().get(province_code)
     if province:
         name_text += [province.short_zh, province.name_en]
