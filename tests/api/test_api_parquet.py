@@ -71,6 +71,7 @@ def test_an_empty_listing_is_a_valid_file_with_its_columns(sample_client: FlaskC
 
 def test_pandas_reads_it(sample_client: FlaskClient) -> None:
     import pandas
+
     data = sample_client.get("/api/v1/enterprises.parquet").data
     frame = pandas.read_parquet(io.BytesIO(data))
     assert len(frame) == sample_client.get("/api/v1/enterprises?limit=1").get_json()["total"]
