@@ -21,7 +21,7 @@ import logging
 import shutil
 import time
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -299,20 +299,31 @@ def check(path: Path, engine: Engine) -> CheckReport:
                 indexed[fields["id"]] = int(fields.get("revision", 0))
     report.indexed = len(indexed)
     report.behind = max(0, last_revision_in_db(engine) - last_revision_in_index(ix))
-    live: set[str] = set()
     with Session(engine) as session:
-        for kind_name in SEARCHED_KINDS:
-            table = KINDS[kind_name].table
-            for rid, revision in session.execute(
-                select(table.id, table.revision).where(table.withdrawn_at.is_(None))
-            ):
-                live.add(rid)
-                if rid not in indexed:
-                    report.missing.append(rid)
-                elif indexed[rid] != revision:
-                    report.stale.append(rid)
-    report.records = len(live)
-    report.extra = sorted(set(indexed) - live)
-    with Session(engine) as session:
+        compare_with_records(session, report, indexed)
         report.unindexable = documents_one_by_one(session, report.missing[:TRIED_ALONE])[2]
     return report
+
+
+def compare_with_records(
+    session: Session,
+    report: CheckReport,
+    indexed: Mapping[str, object],
+    expected: Callable[[int], object] = lambda revision: revision,
+) -> None:
+    """Fill the report's missing, stale and extra records and its count of live records, for
+    either engine: `indexed` maps each indexed id to what it was indexed at, `expected` says
+    what that should be for a record's revision."""
+    live: set[str] = set()
+    for kind_name in SEARCHED_KINDS:
+        table = KINDS[kind_name].table
+        for rid, revision in session.execute(
+            select(table.id, table.revision).where(table.withdrawn_at.is_(None))
+        ):
+            live.add(rid)
+            if rid not in indexed:
+                report.missing.append(rid)
+            elif indexed[rid] != expected(revision):
+                report.stale.append(rid)
+    report.records = len(live)
+    report.extra = sorted(set(indexed) - live)

@@ -28,7 +28,7 @@ from portal.search.documents import (
     documents_or_skip,
     names_to_teach,
 )
-from portal.search.index import TRIED_ALONE, CheckReport
+from portal.search.index import TRIED_ALONE, CheckReport, compare_with_records
 from portal.search.pg import vectors
 from portal.search.pg.recut import recut
 from portal.search.pg.tables import ANALYSIS, NAME, SPELLING, has_tables, search_document
@@ -283,19 +283,7 @@ def check(engine: Engine) -> CheckReport:
                 ).where(search_document.c.live)
             )
         }
-        live: set[str] = set()
-        for kind_name in SEARCHED_KINDS:
-            table = KINDS[kind_name].table
-            for rid, revision in session.execute(
-                select(table.id, table.revision).where(table.withdrawn_at.is_(None))
-            ):
-                live.add(rid)
-                if rid not in indexed:
-                    report.missing.append(rid)
-                elif indexed[rid] != (revision, ANALYSIS):
-                    report.stale.append(rid)
-        report.records = len(live)
+        compare_with_records(session, report, indexed, lambda revision: (revision, ANALYSIS))
         report.indexed = len(indexed)
-        report.extra = sorted(set(indexed) - live)
         report.unindexable = documents_or_skip(session, report.missing[:TRIED_ALONE])[2]
     return report
