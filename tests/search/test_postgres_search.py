@@ -7,14 +7,11 @@ rest of the suite runs on SQLite, as the commit-order tests do."""
 
 from __future__ import annotations
 
-import os
 import threading
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -26,7 +23,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-from conftest import Portal, _app, fuzz_settings, need
+from conftest import Portal, _app, fuzz_settings, pg_database
 from factories import inspection, publishing_token
 from portal import records
 from portal.cli import main as portal_cli
@@ -36,62 +33,23 @@ from portal.search.pg import PostgresSearch, vectors, writing
 from portal.search.pg.tables import NAME, TABLES, metadata, search_document, search_word
 from portal.search.pg.vocabulary import Vocabulary
 
-SERVER = (
-    os.environ.get("PORTAL_TEST_DATABASE_URL")
-    or "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
-
-
-def _admin() -> psycopg.Connection[Any]:
-    server = make_url(SERVER)
-    try:
-        return psycopg.connect(
-            host=server.host,
-            port=server.port or 5432,
-            user=server.username,
-            password=server.password,
-            dbname=server.database,
-            autocommit=True,
-            connect_timeout=3,
-        )
-    except psycopg.OperationalError as exc:
-        need("postgresql", f"no PostgreSQL server at {server.host}:{server.port}: {exc}")
-        raise
-
-
-def _url(name: str) -> str:
-    return make_url(SERVER).set(database=name).render_as_string(hide_password=False)
-
-
-def _drop(name: str) -> None:
-    dispose_engine(_url(name))
-    with _admin() as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
 
 @pytest.fixture(scope="module")
 def pg_template() -> Iterator[str]:
-    """A PostgreSQL database holding the sample records, made once for this module."""
-    name = f"cwt_pgsearch_{uuid.uuid4().hex[:10]}"
-    with _admin() as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = _url(name)
-    upgrade(url)
-    loaded = CliRunner().invoke(portal_cli, ["load-sample"], env={"PORTAL_DATABASE_URL": url})
-    assert loaded.exit_code == 0, loaded.output
-    dispose_engine(url)
-    yield name
-    _drop(name)
+    """A PostgreSQL database holding the sample records, made once for this module; its name."""
+    with pg_database("cwt_pgsearch") as url:
+        upgrade(url)
+        loaded = CliRunner().invoke(portal_cli, ["load-sample"], env={"PORTAL_DATABASE_URL": url})
+        assert loaded.exit_code == 0, loaded.output
+        dispose_engine(url)
+        yield str(make_url(url).database)
 
 
 @pytest.fixture
 def pg_url(pg_template: str) -> Iterator[str]:
     """This test's own copy of the sample database."""
-    name = f"cw_pgsearch_{uuid.uuid4().hex[:10]}"
-    with _admin() as admin:
-        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}"')
-    yield _url(name)
-    _drop(name)
+    with pg_database("cw_pgsearch", template=pg_template) as url:
+        yield url
 
 
 def _found(app: Flask, words: str, **args: str) -> tuple[list[str], dict[str, Any]]:
