@@ -25,6 +25,7 @@ from flask import Blueprint, Response, abort, current_app, request, url_for
 
 from portal import records, search
 from portal.cache import remembered
+from portal.catalogue import words
 from portal.conditional import base_url, not_modified, stamp, validator
 from portal.db import request_session
 from portal.models.common import RecordPublic, requested_id
@@ -51,24 +52,23 @@ OWN = ("lang", "limit")  # parameters the feed handles itself; the rest are the 
 # Characters XML 1.0 cannot carry at all (records refuse most of them on the way in already).
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
-KIND_NAMES = {
-    "enterprises": ("企业", "Enterprises"),
-    "incidents": ("污染事件", "Incidents"),
-    "inspections": ("检查", "Inspections"),
-    "disclosures": ("信息披露", "Disclosures"),
-    "departments": ("部门", "Departments"),
-    "responses": ("企业回应", "Responses"),
-}
-SITE = ("清水", "Clearwater")
+
+def kind_name(kind: str, lang: str) -> str:
+    """The name of a kind of record, as a feed's title and category label say it."""
+    say = words(lang)
+    return {
+        "enterprises": say.gettext("Enterprises"),
+        "incidents": say.gettext("Incidents"),
+        "inspections": say.gettext("Inspections"),
+        "disclosures": say.gettext("Disclosures"),
+        "departments": say.gettext("Departments"),
+        "responses": say.gettext("Responses"),
+    }[kind]
 
 
 def xml_text(value: str) -> str:
     """Text that XML can carry: characters XML 1.0 forbids are dropped (escaping is lxml's)."""
     return _NOT_XML.sub("", value)
-
-
-def _t(pair: tuple[str, str], lang: str) -> str:
-    return pair[1] if lang == "en" else pair[0]
 
 
 # -- what a feed is ---------------------------------------------------------------------------
@@ -77,7 +77,7 @@ class Feed:
     """A feed before rendering: what it follows and the record queries behind it."""
 
     key: str  # stable part of the feed's id: "incidents", "enterprises/ENT-0001", ...
-    title: tuple[str, str]
+    title: str  # in the feed's language
     html_url: str  # the page showing the same records
     queries: list[RecordQuery] = field(default_factory=list)
     pinned: list[RecordPublic] = field(default_factory=list)  # the followed record itself
@@ -203,7 +203,16 @@ def _text(item: Any, stem: str, lang: str) -> str | None:
 
 
 def entry_title(item: Any, names: Mapping[str, tuple[str, str | None]], lang: str) -> str:
-    """A record's headline in a feed."""
+    """A record's headline in a feed, marked when the record was withdrawn."""
+    title = headline(item, names, lang)
+    if item.withdrawn_at is not None:
+        return words(lang).gettext("[Withdrawn] %(title)s", title=title)
+    return title
+
+
+def headline(item: Any, names: Mapping[str, tuple[str, str | None]], lang: str) -> str:
+    """A record's headline, withdrawn or not."""
+    say = words(lang)
     kind = item.kind
     if kind in ("incidents", "disclosures"):
         title = (_text(item, "title", lang) or item.title_zh) if lang == "en" else item.title_zh
@@ -212,16 +221,18 @@ def entry_title(item: Any, names: Mapping[str, tuple[str, str | None]], lang: st
     elif kind == "inspections":
         who = _name(names, item.enterprise_id, lang)
         what, outcome = label(item.inspection_type, lang), label(item.outcome, lang)
-        title = f"{who}: {what}, {outcome}" if lang == "en" else f"{who}：{what}，{outcome}"
+        title = say.pgettext(
+            "feed entry of an inspection",
+            "%(who)s: %(what)s, %(outcome)s",
+            who=who,
+            what=what,
+            outcome=outcome,
+        )
     else:
         who = _name(names, item.enterprise_id, lang)
-        title = (
-            f"Response from {who} to {item.subject_id}"
-            if lang == "en"
-            else f"{who}对 {item.subject_id} 的回应"
+        title = say.gettext(
+            "Response from %(who)s to %(subject)s", who=who, subject=item.subject_id
         )
-    if item.withdrawn_at is not None:
-        title = ("[Withdrawn] " if lang == "en" else "【已撤回】") + title
     return title
 
 
@@ -263,10 +274,11 @@ def withdrawal_note(
     """When a record was withdrawn, by whom and why (HTML)."""
     who = _name(names, item.withdrawn_by, lang)
     reason = item.withdrawal_reason or (revision.reason if revision else None) or "—"
-    text = (
-        f"Withdrawn on {_day(item.withdrawn_at)} by {who}. Reason: {reason}"
-        if lang == "en"
-        else f"本记录已于 {_day(item.withdrawn_at)} 由{who}撤回。理由：{reason}"
+    text = words(lang).gettext(
+        "Withdrawn on %(day)s by %(who)s. Reason: %(reason)s",
+        day=_day(item.withdrawn_at),
+        who=who,
+        reason=reason,
     )
     return f'<p class="withdrawn"><strong>{html.escape(text)}</strong></p>'
 
@@ -286,12 +298,13 @@ def correction_note(
             changed.append(name)
     who = _name(names, revision.author_id, lang)
     fields = "; ".join(changed) or "—"
-    text = (
-        f"Corrected (revision {revision.number}, {_day(revision.at)}, by {who}): {fields}. "
-        f"Reason: {revision.reason or '—'}"
-        if lang == "en"
-        else f"更正（第 {revision.number} 版，{_day(revision.at)}，{who}）：{fields}。"
-        f"理由：{revision.reason or '—'}"
+    text = words(lang).gettext(
+        "Corrected (revision %(number)d, %(day)s, by %(who)s): %(fields)s. Reason: %(reason)s",
+        number=revision.number,
+        day=_day(revision.at),
+        who=who,
+        fields=fields,
+        reason=revision.reason or "—",
     )
     return f'<p class="correction">{html.escape(text)}</p>'
 
@@ -313,13 +326,14 @@ def change_note(
 def record_text(item: Any, lang: str) -> str:
     """A record's text as HTML in the language asked for, with the English beside the Chinese
     where the record has it; illustrative sample records say so."""
+    say = words(lang)
     parts = []
     if item.sample:
         parts.append(
             paragraph(
-                "An illustrative example that shows how the portal works, not a real record."
-                if lang == "en"
-                else "这是说明用途的示例记录，并非真实记录。"
+                say.gettext(
+                    "An illustrative example that shows how the portal works, not a real record."
+                )
             )
         )
     stem = _BODY[item.kind]
@@ -336,10 +350,8 @@ def record_text(item: Any, lang: str) -> str:
         if en:
             parts.append(paragraph(en, "en"))
     if item.kind == "inspections" and item.penalty_yuan:
-        fine = (
-            f"Fine: ¥{item.penalty_yuan:,}" if lang == "en" else f"罚款：{item.penalty_yuan:,} 元"
-        )
-        parts.append(paragraph(fine))
+        amount = f"{item.penalty_yuan:,}"
+        parts.append(paragraph(say.gettext("Fine: ¥%(amount)s", amount=amount)))
     return "".join(parts)
 
 
@@ -388,7 +400,7 @@ def record_entry(
     base: str,
 ) -> Entry:
     """A record's entry: the same id in every feed, `updated` its last change."""
-    categories = [(item.kind, f"{base}/feeds", _t(KIND_NAMES[item.kind], lang))]
+    categories = [(item.kind, f"{base}/feeds", kind_name(item.kind, lang))]
     for code in getattr(item, "pollutants", None) or []:
         p = pollutants().get(code)
         name = (p.name_en if lang == "en" else p.name_zh) if p else code
@@ -433,7 +445,7 @@ def document(
     fg.language("en" if lang == "en" else "zh-CN")
     fg.generator("Clearwater")
     fg.rights("CC BY 4.0")
-    fg.author({"name": _t(SITE, lang), "uri": base})
+    fg.author({"name": words(lang).gettext("Clearwater"), "uri": base})
     fg.updated(max((e.updated for e in entries), default=None) or datetime.now(UTC))
     for entry in entries:
         fe = fg.add_entry(order="append")
@@ -466,15 +478,14 @@ def render(
     """The feed of a record query: one entry per record, most recently changed first."""
     query = urlencode(sorted(feed.filters.items()))
     described = _describe(feed.filters, lang)
+    say = words(lang)
     return document(
         [record_entry(item, revisions.get(item.id), names, lang, base) for item in items],
         feed_id=f"tag:{tag_authority()},{TAG_DATE}:feeds/{feed.key}"
         + (f"?{query}" if query else ""),
-        title=f"{_t(SITE, lang)} · {_t(feed.title, lang)}"
+        title=f"{say.gettext('Clearwater')} · {feed.title}"
         + (f" · {described}" if described else ""),
-        subtitle="Records published, corrected or withdrawn, newest change first."
-        if lang == "en"
-        else "发布、更正或撤回的记录，按最近变动排列。",
+        subtitle=say.gettext("Records published, corrected or withdrawn, newest change first."),
         pages=(self_url, feed.html_url),
         fmt=fmt,
         lang=lang,
@@ -582,7 +593,7 @@ def all_records(fmt: str) -> Any:
     args, lang, limit = _parse()
     feed = Feed(
         "all",
-        ("全部记录", "All records"),
+        words(lang).gettext("All records"),
         _page("web.home", {}, lang),
         queries=_queries(ALL_KINDS, args),
         filters=args,
@@ -606,7 +617,7 @@ def kind_feed(kind: str, fmt: str) -> Any:
             if subject
             else _page("web.data", {}, lang)
         )
-    feed = Feed(kind, KIND_NAMES[kind], page, queries=queries, filters=args)
+    feed = Feed(kind, kind_name(kind, lang), page, queries=queries, filters=args)
     return serve(feed, fmt, lang, limit)
 
 
@@ -637,7 +648,7 @@ def search_feed(fmt: str) -> Any:
     found = [by_id[h.id] for h in result.hits if h.id in by_id]
     feed = Feed(
         "search",
-        ("检索", "Search"),
+        words(lang).gettext("Search"),
         _page("web.search_page", args, lang),
         filters=args,
     )
@@ -663,7 +674,7 @@ def enterprise_feed(record_id: str, fmt: str) -> Any:
     kinds = ("incidents", "inspections", "disclosures", "responses")
     feed = Feed(
         f"enterprises/{item.id}",
-        (str(item.name_zh), str(getattr(item, "name_en", None) or item.name_zh)),
+        _name({item.id: (item.name_zh, getattr(item, "name_en", None))}, item.id, lang),
         _page("web.record", {}, lang, kind="enterprises", record_id=item.id),
         queries=_queries(kinds, args, enterprise=item.id),
         pinned=[item] if not args else [],
@@ -680,7 +691,7 @@ def department_feed(record_id: str, fmt: str) -> Any:
     kinds = ("departments", "enterprises", "incidents", "inspections")
     feed = Feed(
         f"departments/{item.id}",
-        (str(item.name_zh), str(getattr(item, "name_en", None) or item.name_zh)),
+        _name({item.id: (item.name_zh, getattr(item, "name_en", None))}, item.id, lang),
         _page("web.record", {}, lang, kind="departments", record_id=item.id),
         queries=_queries(kinds, args, department=item.id),
         filters=args,

@@ -21,9 +21,10 @@ from feedgen.feed import FeedGenerator
 from flask import Response, abort, current_app, request
 
 from portal.cache import all_obligations, remembered
+from portal.catalogue import words
 from portal.conditional import base_url, not_modified, stamp, validator
 from portal.db import request_session
-from portal.feeds import FMT, FORMATS, MAX_AGE, SITE, TAG_DATE, bp, feed_args, tag_authority
+from portal.feeds import FMT, FORMATS, MAX_AGE, TAG_DATE, bp, feed_args, tag_authority
 from portal.feeds import xml_text as _xml
 from portal.models.labels import label
 from portal.models.vocab import provinces
@@ -31,12 +32,6 @@ from portal.records import QueryError
 from portal.records import obligations as ob
 from portal.records.listing import data_version
 from portal.records.query import CHINA
-
-TITLE = ("逾期未披露的企业环境信息", "Overdue environmental disclosures")
-
-
-def _pick(lang: str, zh: str, en: str) -> str:
-    return en if lang == "en" else zh
 
 
 def _name(o: ob.Obligation, lang: str) -> str:
@@ -46,7 +41,8 @@ def _name(o: ob.Obligation, lang: str) -> str:
 def _money(value: int | None, lang: str) -> str:
     if not value:
         return ""
-    return f"¥{value:,}" if lang == "en" else f"{value:,} 元"
+    amount = f"{value:,}"
+    return words(lang).gettext("¥%(amount)s", amount=amount)
 
 
 def describe_filters(filters: Mapping[str, str], lang: str) -> str:
@@ -67,27 +63,18 @@ def describe_filters(filters: Mapping[str, str], lang: str) -> str:
 
 def entry_title(o: ob.Obligation, lang: str) -> str:
     """The headline: who, what, and that it was missed."""
-    who = _name(o, lang)
+    say, who = words(lang), _name(o, lang)
     if o.type == ob.ObligationType.annual:
-        what = _pick(
-            lang,
-            f"{o.year} 年度环境信息依法披露报告",
-            f"annual disclosure report for {o.year}",
-        )
+        what = say.gettext("annual disclosure report for %(year)d", year=o.year)
     else:
         decision = o.decision.inspection_id if o.decision else ""
-        what = _pick(
-            lang,
-            f"关于行政处罚决定（{decision}）的临时报告",
-            f"temporary report on penalty decision {decision}",
-        )
+        what = say.gettext("temporary report on penalty decision %(decision)s", decision=decision)
     if o.status == ob.Status.filed_late:
-        return _pick(
-            lang,
-            f"{who}：{what}逾期 {o.days_late} 天后披露",
-            f"{who}: {what} filed {o.days_late} day(s) late",
+        # "day(s)": the feed's English has always said it so (entries are compared as text).
+        return say.gettext(
+            "%(who)s: %(what)s filed %(days)d day(s) late", who=who, what=what, days=o.days_late
         )
-    return _pick(lang, f"{who}：{what}逾期未披露", f"{who}: {what} overdue")
+    return say.gettext("%(who)s: %(what)s overdue", who=who, what=what)
 
 
 def _reason_text(reason: ob.Reason, lang: str) -> str:
@@ -102,80 +89,77 @@ def _reason_text(reason: ob.Reason, lang: str) -> str:
             + ")"
             for d in reason.decisions
         )
-        return f"{what}: {punished}" if lang == "en" else f"{what}：{punished}"
+        return words(lang).pgettext(
+            "why an obligation was owed", "%(what)s: %(decisions)s", what=what, decisions=punished
+        )
     who = (
         (reason.department_name_en or reason.department_name_zh)
         if lang == "en"
         else reason.department_name_zh
     ) or (reason.department_id or "")
     source = reason.source.title if reason.source else ""
-    return f"{what} ({who}; {source})" if lang == "en" else f"{what}（{who}；{source}）"
+    return words(lang).pgettext(
+        "why an obligation was owed",
+        "%(what)s (%(department)s; %(source)s)",
+        what=what,
+        department=who,
+        source=source,
+    )
 
 
 def entry_summary(o: ob.Obligation, today: date, lang: str, base: str) -> str:
     """The entry's summary as HTML: what was due, when, what happened, and why it was owed."""
-    who = _name(o, lang)
+    say, who = words(lang), _name(o, lang)
     parts = []
     if o.type == ob.ObligationType.annual:
-        due = _pick(
-            lang,
-            f"{who}应于 {o.due.isoformat()} 前披露 {o.year} 年度环境信息依法披露报告。",
-            f"{who} had to publish its annual disclosure report for {o.year} by "
-            f"{o.due.isoformat()}.",
+        due = say.gettext(
+            "%(who)s had to publish its annual disclosure report for %(year)d by %(due)s.",
+            who=who,
+            year=o.year,
+            due=o.due.isoformat(),
         )
     else:
         d = o.decision
         assert d is not None
         fine = _money(d.penalty_yuan, lang)
-        due = _pick(
-            lang,
-            f"{who}于 {d.decided_on.isoformat()} 受到行政处罚（检查记录 {d.inspection_id}"
-            + (f"，罚款 {fine}" if fine else "")
-            + f"），应在 5 个工作日内、即 {o.due.isoformat()} 前发布临时环境信息依法披露报告。",
-            f"{who} was penalised on {d.decided_on.isoformat()} (inspection record "
-            f"{d.inspection_id}" + (f", fined {fine}" if fine else "") + "), and had to publish a "
-            f"temporary disclosure report within 5 working days, by {o.due.isoformat()}.",
+        due = say.gettext(
+            "%(who)s was penalised on %(day)s (inspection record %(inspection)s%(fined)s), and had "
+            "to publish a temporary disclosure report within 5 working days, by %(due)s.",
+            who=who,
+            day=d.decided_on.isoformat(),
+            inspection=d.inspection_id,
+            fined=say.gettext(", fined %(amount)s", amount=fine) if fine else "",
+            due=o.due.isoformat(),
         )
     parts.append(due)
     if o.status == ob.Status.filed_late and o.filed_on and o.disclosure_id:
         parts.append(
-            _pick(
-                lang,
-                f"该报告于 {o.filed_on.isoformat()} 发布，逾期 {o.days_late} 天"
-                f"（{o.disclosure_id}）。",
-                f"It was published on {o.filed_on.isoformat()}, {o.days_late} day(s) late "
-                f"({o.disclosure_id}).",
+            say.gettext(
+                "It was published on %(day)s, %(days)d day(s) late (%(disclosure)s).",
+                day=o.filed_on.isoformat(),
+                days=o.days_late,
+                disclosure=o.disclosure_id,
             )
         )
     else:
         parts.append(
-            _pick(
-                lang,
-                f"截至 {today.isoformat()}，清水未收到该报告。",
-                f"As of {today.isoformat()}, no such report is on Clearwater.",
-            )
+            say.gettext("As of %(day)s, no such report is on Clearwater.", day=today.isoformat())
         )
     reasons = "; ".join(_reason_text(r, lang) for r in o.reasons)
-    parts.append(_pick(lang, f"披露义务的依据：{reasons}。", f"Why it was obliged: {reasons}."))
+    parts.append(say.gettext("Why it was obliged: %(reasons)s.", reasons=reasons))
     if o.sample:
         parts.append(
-            _pick(
-                lang,
-                "这是根据说明用途的示例记录推算的，并非真实企业的情况。",
-                "Derived from illustrative example records, not a real enterprise's.",
-            )
+            say.gettext("Derived from illustrative example records, not a real enterprise's.")
         )
     parts.append(
-        _pick(
-            lang,
-            "本条由清水根据公开的记录推算；企业也可能因部门未在此公布的原因负有披露义务。",
+        say.gettext(
             "Derived by Clearwater from the published records; an enterprise may also be "
-            "obliged for reasons no department has published here.",
+            "obliged for reasons no department has published here."
         )
     )
     body = "".join(f"<p>{html.escape(p)}</p>" for p in parts)
     rules = f"{base}/obligations?lang={lang}"
-    more = _pick(lang, "披露义务的规则和全部记录", "The rules and every obligation")
+    more = say.gettext("The rules and every obligation")
     return body + f'<p><a href="{html.escape(rules)}">{html.escape(more)}</a></p>'
 
 
@@ -204,17 +188,17 @@ def render(
     query = urlencode(sorted(filters.items()))
     fg.id(f"tag:{tag_authority()},{TAG_DATE}:feeds/obligations" + (f"?{query}" if query else ""))
     described = describe_filters(filters, lang)
-    title = f"{_pick(lang, *SITE)} · {_pick(lang, *TITLE)}" + (
+    say = words(lang)
+    site = say.gettext("Clearwater")
+    title = f"{site} · {say.gettext('Overdue environmental disclosures')}" + (
         f" · {described}" if described else ""
     )
     fg.title(plain(title))
     fg.subtitle(
         _xml(
-            _pick(
-                lang,
-                "到期未披露年度报告或临时报告的企业，最近逾期的在前。",
+            say.gettext(
                 "Enterprises that did not publish an annual or temporary disclosure report by "
-                "its due day, the most recently overdue first.",
+                "its due day, the most recently overdue first."
             )
         )
     )
@@ -223,7 +207,7 @@ def render(
     fg.language("en" if lang == "en" else "zh-CN")
     fg.generator("Clearwater")
     fg.rights("CC BY 4.0")
-    fg.author({"name": _pick(lang, *SITE), "uri": base})
+    fg.author({"name": site, "uri": base})
     newest = max((_became_overdue_at(o) for o in items), default=None)
     fg.updated(newest or datetime.now(UTC))
     for o in items:
@@ -235,7 +219,7 @@ def render(
         when = _became_overdue_at(o)
         fe.published(when)
         fe.updated(when)
-        fe.author({"name": _pick(lang, *SITE), "uri": base})
+        fe.author({"name": site, "uri": base})
         fe.category(
             term=o.type.value,
             scheme=f"{base}/obligations",

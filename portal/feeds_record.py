@@ -26,13 +26,13 @@ from sqlmodel import Session
 
 from portal import records
 from portal.cache import remembered
+from portal.catalogue import words
 from portal.conditional import base_url, not_modified, stamp, validator
 from portal.db import request_session
 from portal.feeds import (
     FMT,
     FORMATS,
     MAX_AGE,
-    SITE,
     TAG_DATE,
     Entry,
     bp,
@@ -41,6 +41,7 @@ from portal.feeds import (
     entry_id,
     entry_title,
     feed_args,
+    headline,
     paragraph,
     record_entry,
     record_text,
@@ -55,26 +56,21 @@ from portal.records.listing import data_version
 Names = Mapping[str, tuple[str, str | None]]
 
 
-def _t(lang: str, zh: str, en: str) -> str:
-    return en if lang == "en" else zh
-
-
 def _who(names: Names, record_id: str, lang: str) -> str:
     zh, en = names.get(record_id, (record_id, None))
     return (en or zh) if lang == "en" else zh
 
 
-EVENTS = {
-    "publish": ("发布", "Published"),
-    "correct": ("更正", "Corrected"),
-    "withdraw": ("撤回", "Withdrawn"),
-    "update": ("进展更新", "Update"),
-}
-
-
 def _event(term: str, lang: str, base: str) -> tuple[str, str, str]:
     """The category saying what kind of event an entry is (scheme /feeds/records)."""
-    return term, f"{base}/feeds/records", _t(lang, *EVENTS[term])
+    say = words(lang)
+    shown = {
+        "publish": say.pgettext("feed event", "Published"),
+        "correct": say.pgettext("feed event", "Corrected"),
+        "withdraw": say.pgettext("feed event", "Withdrawn"),
+        "update": say.pgettext("feed event", "Update"),
+    }[term]
+    return term, f"{base}/feeds/records", shown
 
 
 def _who_url(record_id: str, base: str) -> str:
@@ -88,18 +84,17 @@ def revision_entry(
     item: RecordPublic, revision: RevisionPublic, names: Names, lang: str, base: str
 ) -> Entry:
     """The publication, a correction or the withdrawal, as the revision log holds it."""
-    headline = (
-        entry_title(item, names, lang).removeprefix("[Withdrawn] ").removeprefix("【已撤回】")
-    )
+    say, shown = words(lang), headline(item, names, lang)
     if revision.action == Action.withdraw:
-        title = _t(lang, "【已撤回】", "[Withdrawn] ") + headline
+        title = say.gettext("[Withdrawn] %(title)s", title=shown)
         summary = withdrawal_note(item, revision, names, lang)
     elif revision.action == Action.correct:
-        number = revision.number
-        title = _t(lang, f"更正（第 {number} 版）：", f"Corrected (revision {number}): ") + headline
+        title = say.gettext(
+            "Corrected (revision %(number)d): %(title)s", number=revision.number, title=shown
+        )
         summary = correction_note(revision, names, lang)
     else:
-        title = _t(lang, "发布：", "Published: ") + headline
+        title = say.gettext("Published: %(title)s", title=shown)
         summary = record_text(item, lang)
     return Entry(
         id=entry_id(f"{item.id}/revisions/{revision.number}"),
@@ -129,7 +124,7 @@ def update_entries(item: RecordPublic, names: Names, lang: str, base: str) -> li
         out.append(
             Entry(
                 id=entry_id(f"{item.id}/updates/{update.department_id}/{at:%Y%m%dT%H%M%SZ}"),
-                title=_t(lang, f"{who}：进展更新", f"Update from {who}"),
+                title=words(lang).gettext("Update from %(who)s", who=who),
                 link=f"{base}/{item.kind}/{item.id}",
                 published=update.at,
                 updated=update.at,
@@ -213,17 +208,16 @@ def record_feed(record_id: str, fmt: str) -> Any:
         tag = validator(tag, *((e.id, e.updated.isoformat()) for e in entries))
         last = max((e.updated for e in entries), default=None)
         names = records.names(session, [getattr(item, "enterprise_id", None) or item.id])
-        headline = entry_title(item, names, lang)
+        say = words(lang)
+        title = f"{say.gettext('Clearwater')} · {entry_title(item, names, lang)}"
         page = f"{base}/{kind}/{item.id}" + ("?lang=en" if lang == "en" else "")
         body = document(
             entries,
             feed_id=f"tag:{tag_authority()},{TAG_DATE}:feeds/records/{item.id}",
-            title=f"{_t(lang, *SITE)} · {headline}",
-            subtitle=_t(
-                lang,
-                "这条记录的发布、更正、撤回、进展更新与企业回应，按时间倒序。",
+            title=title,
+            subtitle=say.gettext(
                 "This record's publication, corrections, withdrawal, updates and replies, "
-                "newest first.",
+                "newest first."
             ),
             pages=(base + request.full_path.rstrip("?"), page),
             fmt=fmt,

@@ -37,6 +37,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from portal.catalogue import words
 from portal.models.common import ID_RE, INVISIBLE, Source
 from portal.models.department import Department
 from portal.models.disclosure import Disclosure
@@ -540,14 +541,18 @@ class ObligationQuery:
         return {n: str(getattr(self, n)) for n in FILTERS if getattr(self, n) is not None}
 
 
-def before_rules_sentence(year: int) -> str:
-    """What the portal says when asked about a year before the rules."""
-    return (
-        f"There are no disclosure obligations for {year}: the rules (Measures for the "
+def before_rules_sentence(year: int, lang: str = "en") -> str:
+    """What the portal says when asked about a year before the rules (the API in English, the
+    obligations page in its language)."""
+    return words(lang).gettext(
+        "There are no disclosure obligations for %(year)d: the rules (Measures for the "
         "Administration of Legal Disclosure of Enterprise Environmental Information, MEE Order "
-        f"No. 24) are in force from {RULES_IN_FORCE.isoformat()}, and the first year they ask a "
-        f"report for is {FIRST_YEAR} (due by 15 March {FIRST_YEAR + 1}). Ask for a year from "
-        f"{FIRST_YEAR} on."
+        "No. 24) are in force from %(in_force)s, and the first year they ask a report for is "
+        "%(first)d (due by 15 March %(due)d). Ask for a year from %(first)d on.",
+        year=year,
+        in_force=RULES_IN_FORCE.isoformat(),
+        first=FIRST_YEAR,
+        due=FIRST_YEAR + 1,
     )
 
 

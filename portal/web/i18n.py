@@ -48,9 +48,3 @@ def pick(record: Any, stem: str, lang: str) -> tuple[str | None, bool]:
         return mine, False
     theirs = getattr(record, f"{stem}_{other}", None)
     return theirs, bool(theirs)
-
-
-def t(zh: str, en: str, lang: str) -> str:
-    """Interface text given in both languages at the call (kept for templates that have not
-    moved to the catalogue, such as the assistant's page)."""
-    return en if lang == "en" else zh

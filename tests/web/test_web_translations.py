@@ -1,32 +1,35 @@
-"""The zh_Hans catalogue covers every interface string of portal/web, and the committed .mo is
-compiled from the committed .po (a fresh install serves Chinese with no build step)."""
+"""The zh_Hans catalogue covers every interface string the portal asks for (pages, feeds and the
+assistant: where babel.cfg says), and the committed .mo is compiled from the committed .po (a fresh
+install serves Chinese with no build step)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from babel.messages.extract import extract_from_dir
+import pytest
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
+from portal.catalogue import words
+
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "portal" / "web" / "translations" / "zh_Hans" / "LC_MESSAGES"
-METHODS = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
-KEYWORDS = {
-    "_": None,
-    "gettext": None,
-    "ngettext": (1, 2),
-    "lazy_gettext": None,
-    "pgettext": ((1, "c"), 2),  # a word that says two things: pgettext('button', 'Ask')
-}
+# tools/translations.py's keywords: Babel's own (gettext, ngettext, pgettext, ...) and
+# lazy_gettext; pgettext('button', 'Ask') gives a word that says two things its context.
+KEYWORDS = {**DEFAULT_KEYWORDS, "lazy_gettext": None}
 
 
 def extracted() -> set[Any]:
-    """Every (context, msgid or singular-plural pair) the web package asks for."""
+    """Every (context, msgid or singular-plural pair) the portal asks for, found as
+    tools/translations.py finds them (babel.cfg)."""
+    with (ROOT / "babel.cfg").open(encoding="utf-8") as handle:
+        methods, options = parse_mapping_cfg(handle)
     found = set()
     for _file, _line, message, _comments, context in extract_from_dir(
-        ROOT / "portal" / "web", METHODS, keywords=KEYWORDS
+        ROOT, methods, options, keywords=KEYWORDS
     ):
         found.add((context, message if isinstance(message, str) else tuple(message)))
     return found
@@ -90,3 +93,27 @@ def test_compiled_catalogue_is_current() -> None:
         compiled = {_key(m.id): _key(m.string) for m in read_mo(handle) if m.id}
     source = {_key(m.id): _key(m.string) for m in po() if m.id}
     assert compiled == source, "messages.mo is stale: run tools/translations.py"
+
+
+def test_code_that_names_its_language_reads_the_same_catalogue(app: Any) -> None:
+    # A feed or the assistant says in zh what a page in zh says, with no request behind it.
+    from flask_babel import gettext, ngettext, pgettext
+
+    zh, en = words("zh"), words("en")
+    assert zh.gettext("Search") == "检索" and en.gettext("Search") == "Search"
+    assert zh.pgettext("button", "Ask") == "提问" and zh.gettext("Ask") == "问答"
+    assert zh.ngettext("%(num)d record", "%(num)d records", 1234) == "共 1234 条记录"
+    assert en.ngettext("%(num)d record", "%(num)d records", 1) == "1 record"
+    assert en.ngettext("%(num)d record", "%(num)d records", 2) == "2 records"
+    assert zh.gettext("Update from %(who)s", who="龙江") == "龙江：进展更新"
+    with app.test_request_context("/?lang=zh"):
+        assert gettext("Search") == zh.gettext("Search")
+        assert pgettext("button", "Ask") == zh.pgettext("button", "Ask")
+        assert ngettext("%(num)d record", "%(num)d records", 3) == zh.ngettext(
+            "%(num)d record", "%(num)d records", 3
+        )
+
+
+def test_an_unknown_language_is_refused_by_name() -> None:
+    with pytest.raises(ValueError, match="unknown language 'fr'; the portal speaks zh, en"):
+        words("fr")
