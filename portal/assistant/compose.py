@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from langchain_core.documents import Document
 
+from portal import catalogue
 from portal.assistant import lexicon, messages
 from portal.assistant.documents import document_sentences
 from portal.assistant.fitting import asked_about, has_figure, is_location
@@ -234,15 +235,19 @@ def compose(question: Question, documents: list[Document]) -> Draft:
         order.sort(key=lambda rid: days[rid], reverse=True)
     lines: list[str] = []
     sources: list[Source] = []
-    zh = question.lang == "zh"
+    say = catalogue.words(question.lang)
     for rid in order:
         record = groups[rid][0].record
         quoted = []
         for s, words, doc in quotes[rid]:
             sources.append(Source(doc, words))
             label = s.record.labels.get(s.sentence.field, ("", ""))[0]
-            said = f"{label}：{words}" if label and zh else f"{label}: {words}" if label else words
-            quoted.append(f"{said}[{len(sources)}]" if zh else f"{said} [{len(sources)}]")
+            said = (
+                say.pgettext("a quote", "%(label)s: %(quote)s", label=label, quote=words)
+                if label
+                else words
+            )
+            quoted.append(say.pgettext("a quote", "%(quote)s [%(n)d]", quote=said, n=len(sources)))
         line = _line(record, groups[rid][0].sentence.lang, quoted, question.lang)
         lines.append(as_of(days[rid], question.lang) + line if days[rid] else line)
     return Draft("\n".join(lines), sources, now_or_later=later)
@@ -261,21 +266,27 @@ def _line(record: RecordView, lang: str, quoted: list[str], asked: str) -> str:
     title = record.title(asked)
     when = f"{record.day.isoformat()}" if record.kind == "incidents" and record.day else ""
     only = lang != asked and not record.has_language(asked)
-    note = messages.ONLY_IN.get((asked, lang), "") if only else ""
-    if asked == "zh":
-        head = f"{title}（{when}）" if when else title
-        return f"{head}：{_joined(quoted, '', '；')}{note}"
-    head = f"{title} ({when})" if when else title
-    return f"{head}: {_joined(quoted, ' ', '; ')}" + (f" {note}" if note else "")
+    say = catalogue.words(asked)
+    head = (
+        say.pgettext("a record in an answer", "%(title)s (%(day)s)", title=title, day=when)
+        if when
+        else title
+    )
+    line = say.pgettext(
+        "a record in an answer", "%(title)s: %(quotes)s", title=head, quotes=_joined(quoted, asked)
+    )
+    return messages.sentences(line, messages.only_in(lang, asked), asked) if only else line
 
 
-def _joined(quoted: list[str], space: str, stop: str) -> str:
+def _joined(quoted: list[str], lang: str) -> str:
     """Quotes one after another; a quote that does not end a sentence (a responsible party's
     role) is set off from the next by a semicolon."""
-    out = ""
-    for i, quote in enumerate(quoted):
-        if i:
-            ended = re.search(r"[。！？.!?][)）\"”']?\s*\[\d+\]$", out)
-            out += space if ended else stop
-        out += quote
+    out = quoted[0] if quoted else ""
+    for quote in quoted[1:]:
+        ended = re.search(r"[。！？.!?][)）\"”']?\s*\[\d+\]$", out)
+        out = (
+            messages.sentences(out, quote, lang)
+            if ended
+            else out + messages.separator(lang) + quote
+        )
     return out

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from portal import records
+from portal import catalogue, records
 from portal.assistant import lexicon
 from portal.assistant.question import Anchor, Question, date_args
 from portal.assistant.text import en_words, stem, words_of, zh_words
@@ -78,22 +78,23 @@ NEUTRAL_MORE = frozenset(
         """
     )
 )
-FILTER_WORDS = {
-    "province": ("省份", "province"),
-    "city": ("城市", "city"),
-    "county": ("区县", "county"),
-    "park": ("园区", "industrial park"),
-    "river": ("河流", "river"),
-    "pollutant": ("污染物", "pollutant"),
-    "enterprise": ("企业", "enterprise"),
-    "department": ("部门", "department"),
-    "sector": ("行业", "sector"),
-}
 
 
 def _shown(name: str, value: str, lang: str) -> str:
-    zh, en = FILTER_WORDS[name]
-    return f"{zh}：{value}" if lang == "zh" else f"{en}: {value}"
+    """A filter of a count as the answer says it: "province: Guangxi", 省份：广西."""
+    say = catalogue.words(lang)
+    shown = {
+        "province": say.pgettext("condition of a count", "province: %(value)s", value=value),
+        "city": say.pgettext("condition of a count", "city: %(value)s", value=value),
+        "county": say.pgettext("condition of a count", "county: %(value)s", value=value),
+        "park": say.pgettext("condition of a count", "industrial park: %(value)s", value=value),
+        "river": say.pgettext("condition of a count", "river: %(value)s", value=value),
+        "pollutant": say.pgettext("condition of a count", "pollutant: %(value)s", value=value),
+        "enterprise": say.pgettext("condition of a count", "enterprise: %(value)s", value=value),
+        "department": say.pgettext("condition of a count", "department: %(value)s", value=value),
+        "sector": say.pgettext("condition of a count", "sector: %(value)s", value=value),
+    }
+    return shown[name]
 
 
 def _filter_of(anchor: Anchor, lang: str) -> tuple[str, str, str] | None:
@@ -117,12 +118,17 @@ def _filter_of(anchor: Anchor, lang: str) -> tuple[str, str, str] | None:
 def _years(plan: Plan, anchor: Anchor, lang: str) -> None:
     plan.args.update(date_args(anchor))
     a, b = plan.args.get("from"), plan.args.get("to")
+    say = catalogue.words(lang)
     if a and b:
-        plan.described.append(f"日期：{a} 至 {b}" if lang == "zh" else f"dated {a} to {b}")
+        plan.described.append(
+            say.pgettext("condition of a count", "dated %(from)s to %(to)s", **{"from": a, "to": b})
+        )
     elif a:
-        plan.described.append(f"日期：{a} 起" if lang == "zh" else f"dated from {a}")
+        plan.described.append(
+            say.pgettext("condition of a count", "dated from %(from)s", **{"from": a})
+        )
     elif b:
-        plan.described.append(f"日期：{b} 前" if lang == "zh" else f"dated up to {b}")
+        plan.described.append(say.pgettext("condition of a count", "dated up to %(to)s", to=b))
 
 
 def _consumed() -> tuple[frozenset[str], frozenset[str]]:
@@ -168,13 +174,16 @@ def plan(question: Question, kind: str, allow: frozenset[str] = frozenset()) -> 
             continue
         out.args[found[0]] = found[1]
         out.described.append(_shown(found[0], found[2], lang))
+    say = catalogue.words(lang)
     if question.outcomes:
-        joined = (" 或 " if lang == "zh" else " or ").join(
+        joined = say.pgettext("outcomes of inspections", " or ").join(
             label(o, lang) for o in question.outcomes
         )
         if kind == "inspections":
             out.outcomes = question.outcomes
-            out.described.append(f"检查结论：{joined}" if lang == "zh" else f"outcome: {joined}")
+            out.described.append(
+                say.pgettext("condition of a count", "outcome: %(value)s", value=joined)
+            )
         else:
             out.missing.append(joined)
     if question.status:
@@ -182,7 +191,9 @@ def plan(question: Question, kind: str, allow: frozenset[str] = frozenset()) -> 
         if "status" in allowed and question.status in statuses:
             out.args["status"] = question.status
             value = label(question.status, lang)
-            out.described.append(f"状态：{value}" if lang == "zh" else f"status: {value}")
+            out.described.append(
+                say.pgettext("condition of a count", "status: %(value)s", value=value)
+            )
         else:
             out.missing.append(label(question.status, lang))
     _sector(question, out, allowed)

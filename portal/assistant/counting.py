@@ -67,12 +67,15 @@ def count(session: Session, question: Question, *, base: str, standalone: str) -
     parts += [messages.listing_sentence(r.listing, lang) for r in results]
     citations = examples(session, queries, base, lang)
     if citations:
-        listed = ("；" if lang == "zh" else "; ").join(f"{c.title} [{c.n}]" for c in citations)
-        parts.append(f"{messages.examples_sentence(lang)}{'' if lang == 'zh' else ' '}{listed}")
+        listed = messages.separator(lang).join(f"{c.title} [{c.n}]" for c in citations)
+        parts.append(messages.examples_sentence(listed, lang))
+    answer = parts[0]
+    for part in parts[1:]:
+        answer = messages.sentences(answer, part, lang)
     return Answer(
         question=question.text,
         standalone=standalone,
-        answer=("" if lang == "zh" else " ").join(parts),
+        answer=answer,
         citations=citations,
         grounded=True,
         mode="count",

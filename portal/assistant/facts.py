@@ -19,6 +19,7 @@ from typing import Any
 from sqlmodel import Session
 
 from portal import records
+from portal.catalogue import words
 from portal.models import vocab
 from portal.models.labels import label
 from portal.models.times import shown_in
@@ -77,159 +78,199 @@ def _province(code: str | None, lang: str) -> str:
 
 def _measured(m: Any, lang: str, prefix: str) -> str:
     """A reading or figure with its limit and exceedance factor (computed, never typed in)."""
+    say = words(lang)
     site = _own(m, "site", lang)
     value, unit = number(m.value), m.unit
     what = _pollutant(m.pollutant, lang)
     standard = " ".join(p for p in (m.standard or "", m.standard_class or "") if p)
-    if lang == "en":
-        noun = "concentration" if "/" in unit else "amount"  # mg/L, or t a year
-        said = f"{prefix}the {what} {noun} measured at {site} was {value} {unit}"
-        if m.exceedance_factor is None:
-            return said + (f" (no limit of {standard} on file)." if standard else ".")
-        side = "above" if m.exceeds else "within"
-        return (
-            f"{said}; the {standard} limit is {number(m.limit)} {m.limit_unit}, an exceedance "
-            f"factor of {number(m.exceedance_factor)} ({side} the limit)."
+    measured = {"prefix": prefix, "what": what, "site": site, "value": value, "unit": unit}
+    if "/" in unit:  # mg/L, or t a year
+        said = say.gettext(
+            "%(prefix)sthe %(what)s concentration measured at %(site)s was %(value)s %(unit)s",
+            **measured,
         )
-    said = f"{prefix}{site}{what}{'浓度' if '/' in unit else '量'}为{value} {unit}"
+    else:
+        said = say.gettext(
+            "%(prefix)sthe %(what)s amount measured at %(site)s was %(value)s %(unit)s",
+            **measured,
+        )
     if m.exceedance_factor is None:
-        return said + (f"（{standard}无限值记录）。" if standard else "。")
-    side = "超标" if m.exceeds else "未超标"
-    return (
-        f"{said}，{standard}限值为{number(m.limit)} {m.limit_unit}，"
-        f"是限值的{number(m.exceedance_factor)}倍（{side}）。"
+        if standard:
+            return say.gettext(
+                "%(said)s (no limit of %(standard)s on file).", said=said, standard=standard
+            )
+        return say.pgettext("end of a sentence", "%(said)s.", said=said)
+    limit = {
+        "said": said,
+        "standard": standard,
+        "limit": number(m.limit),
+        "unit": m.limit_unit,
+        "factor": number(m.exceedance_factor),
+    }
+    if m.exceeds:
+        return say.gettext(
+            "%(said)s; the %(standard)s limit is %(limit)s %(unit)s, an exceedance factor of "
+            "%(factor)s (above the limit).",
+            **limit,
+        )
+    return say.gettext(
+        "%(said)s; the %(standard)s limit is %(limit)s %(unit)s, an exceedance factor of "
+        "%(factor)s (within the limit).",
+        **limit,
     )
 
 
+def _address(smallest_first: tuple[str, ...], lang: str) -> str:
+    """Where something is: "Jinchuan, Longjiang, Guangxi" in English; Chinese writes the largest
+    place first with nothing between (an order, not a word: the catalogue cannot hold it)."""
+    if lang == "en":
+        return ", ".join(p for p in smallest_first if p)
+    return "".join(reversed(smallest_first))
+
+
 def _enterprise(r: Any, names: Names, lang: str) -> Iterator[tuple[str, str]]:
-    n = _own(r, "name", lang)
-    en = lang == "en"
+    say, n = words(lang), _own(r, "name", lang)
     if r.credit_code:
         yield (
             "credit_code",
-            (
-                f"The unified social credit code of {n} is {r.credit_code}."
-                if en
-                else f"{n}的统一社会信用代码为{r.credit_code}。"
+            say.gettext(
+                "The unified social credit code of %(name)s is %(code)s.",
+                name=n,
+                code=r.credit_code,
             ),
         )
     if r.permit_number:
         yield (
             "permit_number",
-            (
-                f"The pollutant discharge permit number of {n} is {r.permit_number}."
-                if en
-                else f"{n}的排污许可证编号为{r.permit_number}。"
+            say.gettext(
+                "The pollutant discharge permit number of %(name)s is %(number)s.",
+                name=n,
+                number=r.permit_number,
             ),
         )
-    province, city, county = _province(r.province, lang), _own(r, "city", lang), ""
-    county = _own(r, "county", lang)
-    if en:
-        where = ", ".join(p for p in (county, city, province) if p)
-        yield "location", f"{n} is located in {where}."
-    else:
-        yield "location", f"{n}位于{province}{city}{county}。"
+    where = _address(
+        (_own(r, "county", lang), _own(r, "city", lang), _province(r.province, lang)), lang
+    )
+    yield "location", say.gettext("%(name)s is located in %(where)s.", name=n, where=where)
     park = _own(r, "park", lang)
     if park:
         yield (
             "park",
-            (f"The industrial park of {n} is {park}." if en else f"{n}所在的工业园区为{park}。"),
+            say.gettext("The industrial park of %(name)s is %(park)s.", name=n, park=park),
         )
     sector, status = label(str(r.sector), lang), label(str(r.status), lang)
-    yield "sector", f"The sector of {n} is {sector}." if en else f"{n}所属行业为{sector}。"
-    yield "status", f"The status of {n} is: {status}." if en else f"{n}的状态为：{status}。"
+    yield "sector", say.gettext("The sector of %(name)s is %(sector)s.", name=n, sector=sector)
+    yield "status", say.gettext("The status of %(name)s is: %(status)s.", name=n, status=status)
 
 
 def _incident(r: Any, names: Names, lang: str) -> Iterator[tuple[str, str]]:
-    t = _own(r, "title", lang)
-    en = lang == "en"
-    river, place = _own(r, "river", lang), _own(r, "place", lang)
-    city, province = _own(r, "city", lang), _province(r.province, lang)
-    if en:
-        where = ", ".join(p for p in (place, city, province) if p)
-        yield "location", f"{t} took place in {where}" + (f", on the {river}." if river else ".")
-    else:
+    say, t = words(lang), _own(r, "title", lang)
+    river = _own(r, "river", lang)
+    where = _address(
+        (_own(r, "place", lang), _own(r, "city", lang), _province(r.province, lang)), lang
+    )
+    if river:
         yield (
             "location",
-            f"{t}发生在{province}{city}{place}" + (f"，涉及河流：{river}。" if river else "。"),
-        )
-    began, found = _day(r.began_at), _day(r.found_at)
-    if began is None:  # not known (issue 21): said so, never a date guessed in its place
-        if en:
-            yield (
-                "began_at",
-                f"The start of {t} is unknown" + (f"; it was found on {found}." if found else "."),
-            )
-        else:
-            yield "began_at", f"{t}的开始时间不详" + (f"，于{found}被发现。" if found else "。")
-    elif en:
-        yield (
-            "began_at",
-            f"{t} began on {began}" + (f" and was found on {found}." if found else "."),
+            say.gettext(
+                "%(title)s took place in %(where)s, on the %(river)s.",
+                title=t,
+                where=where,
+                river=river,
+            ),
         )
     else:
-        yield "began_at", f"{t}始于{began}" + (f"，于{found}被发现。" if found else "。")
+        yield "location", say.gettext("%(title)s took place in %(where)s.", title=t, where=where)
+    began, found = _day(r.began_at), _day(r.found_at)
+    if began is None:  # not known (issue 21): said so, never a date guessed in its place
+        said = (
+            say.gettext(
+                "The start of %(title)s is unknown; it was found on %(found)s.",
+                title=t,
+                found=found,
+            )
+            if found
+            else say.gettext("The start of %(title)s is unknown.", title=t)
+        )
+    elif found:
+        said = say.gettext(
+            "%(title)s began on %(began)s and was found on %(found)s.",
+            title=t,
+            began=began,
+            found=found,
+        )
+    else:
+        said = say.gettext("%(title)s began on %(began)s.", title=t, began=began)
+    yield "began_at", said
     status = label(str(r.status), lang)
-    yield "status", f"The status of {t} is: {status}." if en else f"{t}的状态为：{status}。"
+    yield "status", say.gettext("The status of %(name)s is: %(status)s.", name=t, status=status)
     for i, who in enumerate(r.responsible or []):
         e = _name(names, who.enterprise_id, lang)
         yield (
             f"responsible.{i}",
-            (f"{e} was held responsible for {t}." if en else f"{e}被认定为{t}的责任方。"),
+            say.gettext(
+                "%(enterprise)s was held responsible for %(title)s.", enterprise=e, title=t
+            ),
         )
 
 
 def _inspection(r: Any, names: Names, lang: str) -> Iterator[tuple[str, str]]:
+    say = words(lang)
     e, d = _name(names, r.enterprise_id, lang), _name(names, r.publisher_id, lang)
     day, kind, outcome = (
         r.inspected_on,
         label(str(r.inspection_type), lang),
         label(str(r.outcome), lang),
     )
-    en = lang == "en"
     yield (
         "outcome",
-        (
-            f"{d} inspected {e} on {day} ({kind}); the outcome: {outcome}."
-            if en
-            else f"{d}于{day}对{e}进行{kind}，结论：{outcome}。"
+        say.gettext(
+            "%(department)s inspected %(enterprise)s on %(day)s (%(kind)s); the outcome: "
+            "%(outcome)s.",
+            department=d,
+            enterprise=e,
+            day=day,
+            kind=kind,
+            outcome=outcome,
         ),
     )
     if r.penalty_yuan:
-        amount = number(r.penalty_yuan)
         yield (
             "penalty_yuan",
-            (
-                f"{e} was fined {amount} yuan after the inspection of {day}."
-                if en
-                else f"{e}因{day}的检查被罚款{amount}元。"
+            say.gettext(
+                "%(enterprise)s was fined %(amount)s yuan after the inspection of %(day)s.",
+                enterprise=e,
+                amount=number(r.penalty_yuan),
+                day=day,
             ),
         )
     if r.deadline:
         yield (
             "deadline",
-            (
-                f"The deadline set for {e} after the inspection of {day} is {r.deadline}."
-                if en
-                else f"{day}检查后为{e}规定的整改期限为{r.deadline}。"
+            say.gettext(
+                "The deadline set for %(enterprise)s after the inspection of %(day)s is "
+                "%(deadline)s.",
+                enterprise=e,
+                day=day,
+                deadline=r.deadline,
             ),
         )
 
 
 def _disclosure(r: Any, names: Names, lang: str) -> Iterator[tuple[str, str]]:
+    say = words(lang)
     e, t = _name(names, r.enterprise_id, lang), _own(r, "title", lang)
-    period = (
-        f"{r.period_start} to {r.period_end}"
-        if lang == "en"
-        else f"{r.period_start}至{r.period_end}"
+    period = say.pgettext(
+        "period of a disclosure", "%(start)s to %(end)s", start=r.period_start, end=r.period_end
     )
-    category = label(str(r.category), lang)
     yield (
         "category",
-        (
-            f"{t} is the disclosure of {e} on {category} for {period}."
-            if lang == "en"
-            else f"{t}是{e}关于{category}的信息披露，期间为{period}。"
+        say.gettext(
+            "%(title)s is the disclosure of %(enterprise)s on %(category)s for %(period)s.",
+            title=t,
+            enterprise=e,
+            category=label(str(r.category), lang),
+            period=period,
         ),
     )
 
@@ -259,16 +300,14 @@ def _measurements(record: Any, names: Names, lang: str) -> list[Fact]:
     if record.kind == "incidents":
         for i, m in enumerate((record.readings or [])[:MAX_MEASUREMENTS]):
             day = _day(m.measured_at)
-            when = "" if day is None else (f"On {day}, " if lang == "en" else f"{day}，")
+            when = "" if day is None else words(lang).pgettext("a reading", "On %(day)s, ", day=day)
             out.append(Fact(f"readings.{i}", lang, _measured(m, lang, when), day))
     elif record.kind == "disclosures":
         e = _name(names, record.enterprise_id, lang)
         end = record.period_end
         for i, m in enumerate((record.figures or [])[:MAX_MEASUREMENTS]):
-            head = (
-                f"{e} disclosed for the period ending {end}: "
-                if lang == "en"
-                else f"{e}披露（截至{end}）："
+            head = words(lang).gettext(
+                "%(enterprise)s disclosed for the period ending %(end)s: ", enterprise=e, end=end
             )
             out.append(Fact(f"figures.{i}", lang, _measured(m, lang, head), _day(m.measured_at)))
     return out

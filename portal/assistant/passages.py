@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from portal import catalogue
 from portal.assistant.facets import date_words, facets_of, proper_names
 from portal.assistant.facets import ids_named as ids_named  # imported from here by others
 from portal.assistant.facets import place_words as place_words
@@ -178,7 +179,9 @@ def _label(record: Any, field_name: str, lang: str, names: Any) -> tuple[str, st
         return name, f"{name} {RESPONSIBLE_WORDS}"
     day = _day(item.at)
     name = _name(names, item.department_id, lang)
-    shown = f"{name}（{day}）" if lang == "zh" else f"{name}, {day}"
+    shown = catalogue.words(lang).pgettext(
+        "who updated an incident, and when", "%(name)s, %(day)s", name=name, day=day
+    )
     return shown, " ".join([name, *date_words(day)])
 
 
@@ -209,12 +212,12 @@ def _period(record: Any) -> tuple[date, date] | None:
 
 def inspection_title(record: Any, names: Mapping[str, tuple[str, str | None]], lang: str) -> str:
     """An inspection has no title of its own: the enterprise, the day and the outcome."""
-    zh_name, en_name = names.get(record.enterprise_id, (record.enterprise_id, None))
-    day = record.inspected_on.isoformat()
-    outcome = label(str(record.outcome), lang)
-    if lang == "en":
-        return f"{en_name or zh_name}: inspection of {day} ({outcome})"
-    return f"{zh_name} {day} 检查（{outcome}）"
+    return catalogue.words(lang).gettext(
+        "%(enterprise)s: inspection of %(day)s (%(outcome)s)",
+        enterprise=_name(names, record.enterprise_id, lang),
+        day=record.inspected_on.isoformat(),
+        outcome=label(str(record.outcome), lang),
+    )
 
 
 def view(

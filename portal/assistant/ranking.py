@@ -22,6 +22,7 @@ from portal.assistant.counting import cite
 from portal.assistant.question import Question
 from portal.assistant.superlatives import RANK_WORDS, Ask, intent
 from portal.assistant.superlatives import ranks as ranks
+from portal.catalogue import words
 from portal.records import rankings
 
 
@@ -65,14 +66,21 @@ def _with_ties(ranked: list[Any], top: int, value: Callable[[Any], int]) -> list
 
 def _where(wanted: Plan, lang: str) -> str:
     if not wanted.described:
-        return "全部记录" if lang == "zh" else "all records"
-    return ("；" if lang == "zh" else "; ").join(wanted.described)
+        return words(lang).gettext("all records")
+    return messages.separator(lang).join(wanted.described)
 
 
 def _nothing(wanted: Plan, lang: str) -> str:
-    if lang == "zh":
-        return f"记录中没有符合条件（{_where(wanted, lang)}）的记录。"
-    return f"No record matches {_where(wanted, lang)}."
+    return words(lang).gettext("No record matches %(where)s.", where=_where(wanted, lang))
+
+
+def _shown(name: tuple[str, str | None], lang: str) -> str:
+    zh, en = name
+    return (en or zh) if lang == "en" else zh
+
+
+def _yuan(amount: int) -> str:
+    return f"{amount:,}"
 
 
 def _fines(
@@ -91,51 +99,65 @@ def _fines(
         _fined(f, names.get(f.enterprise_id, (f.enterprise_id, None)), c, total, lang)
         for f, c in zip(top, citations, strict=False)
     ]
-    where = _where(wanted, lang)
-    if lang == "zh":
-        order = "罚款总额" if total else "单笔罚款金额"
-        text = f"按数据库对全部符合条件（{where}）的罚款排序，{order}最高的是：{'；'.join(parts)}。"
+    say, where, ranked = words(lang), _where(wanted, lang), messages.separator(lang).join(parts)
+    if total:
+        text = say.gettext(
+            "Ordered by the database over every fine matching %(where)s, the largest total of "
+            "fines: %(ranked)s.",
+            where=where,
+            ranked=ranked,
+        )
     else:
-        order = "the largest total of fines" if total else "the largest single fine"
-        text = f"Ordered by the database over every fine matching {where}, {order}: "
-        text += "; ".join(parts) + "."
+        text = say.gettext(
+            "Ordered by the database over every fine matching %(where)s, the largest single "
+            "fine: %(ranked)s.",
+            where=where,
+            ranked=ranked,
+        )
     second = rankings.fined(session, query, 1, by=other)
     if second and second[0].enterprise_id != top[0].enterprise_id:
         t = second[0]
-        zh, en = records.names(session, [t.enterprise_id]).get(
-            t.enterprise_id, (t.enterprise_id, None)
+        name = _shown(
+            records.names(session, [t.enterprise_id]).get(t.enterprise_id, (t.enterprise_id, None)),
+            lang,
         )
-        if lang == "zh":
-            text += (
-                f" 单笔罚款最高的是 {zh}（{t.largest:,} 元）。"
-                if total
-                else f" 按罚款总额，{zh} 最多：{t.fines} 笔共 {t.total:,} 元。"
+        if total:
+            text += " " + say.gettext(
+                "The largest single fine went to %(name)s (¥%(amount)s).",
+                name=name,
+                amount=_yuan(t.largest),
             )
         else:
-            text += (
-                f" The largest single fine went to {en or zh} (¥{t.largest:,})."
-                if total
-                else f" By total fines, {en or zh} comes first: ¥{t.total:,} over {t.fines} fines."
+            text += " " + say.gettext(
+                "By total fines, %(name)s comes first: ¥%(amount)s over %(fines)d fines.",
+                name=name,
+                amount=_yuan(t.total),
+                fines=t.fines,
             )
     return text + _listing(wanted, base, lang), citations
 
 
 def _fined(f: Any, name: tuple[str, str | None], c: Citation, total: bool, lang: str) -> str:
     """One enterprise's line of a ranking of fines."""
-    zh, en = name
     day = c.date.isoformat() if c.date else ""
-    if total and lang == "zh":
-        return (
-            f"{zh}，{f.fines} 笔共 {f.total:,} 元（最大一笔 {f.largest:,} 元，{day} 检查）[{c.n}]"
-        )
     if total:
-        return (
-            f"{en or zh}, ¥{f.total:,} over {f.fines} fines (the largest ¥{f.largest:,}, "
-            f"inspection of {day}) [{c.n}]"
+        return words(lang).gettext(
+            "%(name)s, ¥%(total)s over %(fines)d fines (the largest ¥%(largest)s, inspection of "
+            "%(day)s) [%(n)s]",
+            name=_shown(name, lang),
+            total=_yuan(f.total),
+            fines=f.fines,
+            largest=_yuan(f.largest),
+            day=day,
+            n=c.n,
         )
-    if lang == "zh":
-        return f"{zh}，单笔罚款 {f.largest:,} 元（{day} 检查）[{c.n}]"
-    return f"{en or zh}, a fine of ¥{f.largest:,} (inspection of {day}) [{c.n}]"
+    return words(lang).gettext(
+        "%(name)s, a fine of ¥%(largest)s (inspection of %(day)s) [%(n)s]",
+        name=_shown(name, lang),
+        largest=_yuan(f.largest),
+        day=day,
+        n=c.n,
+    )
 
 
 def _dated(
@@ -147,20 +169,22 @@ def _dated(
     if not items:
         return "", []
     citations = cite(session, items, base, lang)
+    say = words(lang)
     parts = [
-        f"{c.title}（{c.date}）[{c.n}]" if lang == "zh" else f"{c.title} ({c.date}) [{c.n}]"
+        say.pgettext(
+            "a record in an answer", "%(title)s (%(day)s) [%(n)s]", title=c.title, day=c.date, n=c.n
+        )
         for c in citations
     ]
-    if lang == "zh":
-        word = "最近" if newest else "最早"
-        text = (
-            f"按日期排序，符合条件（{_where(wanted, lang)}）的{word}一条是："
-            + "；".join(parts)
-            + "。"
+    where, ranked = _where(wanted, lang), messages.separator(lang).join(parts)
+    if newest:
+        text = say.gettext(
+            "By date, the latest matching %(where)s: %(ranked)s.", where=where, ranked=ranked
         )
     else:
-        word = "latest" if newest else "earliest"
-        text = f"By date, the {word} matching {_where(wanted, lang)}: " + "; ".join(parts) + "."
+        text = say.gettext(
+            "By date, the earliest matching %(where)s: %(ranked)s.", where=where, ranked=ranked
+        )
     wanted.args["sort"] = "newest" if newest else "oldest"
     return text + _listing(wanted, base, lang), citations
 
@@ -179,32 +203,28 @@ def _counted(
         base,
         lang,
     )
-    zh_unit, one, many = messages.KIND_UNITS[ask.kind]
-    parts = []
-    for c, counted in zip(citations, top, strict=False):
-        if lang == "zh":
-            parts.append(f"{c.title}：{counted.records} {zh_unit} [{c.n}]")
-        else:
-            noun = one if counted.records == 1 else many
-            parts.append(f"{c.title}: {counted.records} {noun} [{c.n}]")
-    if lang == "zh":
-        text = (
-            f"按数据库对全部符合条件（{_where(wanted, lang)}）的记录计数排序："
-            + "；".join(parts)
-            + "。"
+    say = words(lang)
+    parts = [
+        say.pgettext(
+            "a record in an answer",
+            "%(title)s: %(counted)s [%(n)s]",
+            title=c.title,
+            counted=messages.counted(ask.kind, counted.records, lang),
+            n=c.n,
         )
-    else:
-        text = (
-            f"Counted by the database over every record matching {_where(wanted, lang)}: "
-            + "; ".join(parts)
-            + "."
-        )
+        for c, counted in zip(citations, top, strict=False)
+    ]
+    text = say.gettext(
+        "Counted by the database over every record matching %(where)s: %(ranked)s.",
+        where=_where(wanted, lang),
+        ranked=messages.separator(lang).join(parts),
+    )
     return text + _listing(wanted, base, lang), citations
 
 
 def _listing(wanted: Plan, base: str, lang: str) -> str:
     link = wanted.link(base, lang)
-    return f" 可核对的列表：{link}" if lang == "zh" else f" The listing to check it: {link}"
+    return " " + words(lang).gettext("The listing to check it: %(link)s", link=link)
 
 
 def _answer(

@@ -11,6 +11,7 @@ from dataclasses import replace
 from portal.assistant import lexicon
 from portal.assistant.question import Question
 from portal.assistant.text import CJK
+from portal.catalogue import words
 
 
 def has_cue(text: str, cues: tuple[str, ...]) -> bool:
@@ -53,16 +54,19 @@ def timeless(question: Question) -> Question:
 
 def as_of(day: str, lang: str) -> str:
     """The date of a record's evidence, before what is quoted from it."""
-    return f"截至{day}，" if lang == "zh" else f"As of {day}, "
+    return words(lang).pgettext("before a quote", "As of %(day)s, ", day=day)
 
 
 def now_or_later_note(day: str | None, lang: str) -> str:
     """Said after an answer to a question about now or the future: records are dated."""
-    if lang == "zh":
-        latest = f"以上最新的证据日期为{day}；" if day else ""
-        return f"（{latest}记录只能说明当时的情况，无法说明现在的情况或将来会发生什么。）"
-    latest = f"The latest evidence above is dated {day}; " if day else ""
-    return (
-        f"({latest}the records tell what was so then, and cannot tell what is so now "
-        "or what will happen.)"
+    say = words(lang)
+    if day:
+        return say.gettext(
+            "(The latest evidence above is dated %(day)s; the records tell what was so then, and "
+            "cannot tell what is so now or what will happen.)",
+            day=day,
+        )
+    # Lower case after the bracket, as it has always been written.
+    return say.gettext(
+        "(the records tell what was so then, and cannot tell what is so now or what will happen.)"
     )

@@ -1,18 +1,17 @@
 """The page language: chosen by ?lang=, then Accept-Language, then Chinese; interface text through
-Flask-Babel catalogues (English msgids, a zh_Hans catalogue in portal/web/translations)."""
+Flask-Babel catalogues (English msgids, a zh_Hans catalogue in portal/web/translations, which
+portal.catalogue reads for code that names its language)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from flask import Flask, g, has_request_context, request
 from flask_babel import Babel
 
-LANGS = ("zh", "en")
-# The catalogue each page language reads: msgids are English, so English needs none.
-LOCALES = {"zh": "zh_Hans", "en": "en"}
-TRANSLATIONS = Path(__file__).resolve().parent / "translations"
+# The languages, their catalogues and where they are: the same for pages and for the code that
+# names its language (feeds, the assistant).
+from portal.catalogue import LANGS, LOCALES, TRANSLATIONS
 
 
 def current_lang() -> str:
