@@ -13,6 +13,7 @@ from portal.api.blueprint import TAGS, bp, problem_response
 from portal.api.http import base_url, json_response, link_header, query_string_problem
 from portal.api.parameters import search_filter_parameters
 from portal.api.problems import problem
+from portal.catalogue import words
 from portal.models.common import NO_CONTROL_PATTERN, with_pattern
 from portal.models.enterprise import EnterpriseStatus
 from portal.models.incident import IncidentStatus
@@ -72,18 +73,16 @@ class SearchPage(BaseModel):
 
 
 def behind_notice(lag: int, lang: str) -> str | None:
-    """The sentence said with the hits while the index is `lag` changes behind (None at 0)."""
+    """The sentence said with the hits while the index is `lag` changes behind (None at 0): the
+    /search page's, in the language asked."""
     if not lag:
         return None
-    if lang == "zh":
-        return (
-            f"搜索索引比记录落后 {lag} 项更改：最近发布、更正或撤回的内容可能未出现在这里。"
-            "列表页显示全部记录。"
-        )
-    changes = "change" if lag == 1 else "changes"
-    return (
-        f"The search index is {lag} {changes} behind the records: what was published, corrected "
-        "or withdrawn most recently may be missing here. The listings show every record."
+    return words(lang).ngettext(
+        "The search index is %(num)d change behind the records: what was published, corrected "
+        "or withdrawn most recently may be missing here. The listings show every record.",
+        "The search index is %(num)d changes behind the records: what was published, corrected "
+        "or withdrawn most recently may be missing here. The listings show every record.",
+        lag,
     )
 
 
