@@ -76,6 +76,7 @@ search_document = Table(
     Column("text_zh", Text),
     Column("text_en", Text),
     Index("ix_search_document_tsv", "tsv", postgresql_using="gin"),
+    Index("ix_search_document_rank_tsv", "rank_tsv", postgresql_using="gin"),
     Index("ix_search_document_date", "date"),
     Index("ix_search_document_department", "department", postgresql_using="gin"),
     Index("ix_search_document_enterprise", "enterprise", postgresql_using="gin"),
