@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from datetime import datetime
 
 from flask import Response, current_app, request
 from sqlmodel import Session
@@ -14,12 +15,13 @@ from portal.api.blueprint import NOT_MODIFIED, TAGS, bp
 from portal.api.datapackage import package
 from portal.api.export import chunks, consistent_read
 from portal.api.http import base_url, link_header, no_args, not_modified, stamp, validator
+from portal.api.limits import metered
 from portal.api.listing import alternates, parse_args
 from portal.api.parameters import filter_model, query_parameters
 from portal.api.problems import problem
-from portal.db import get_engine, request_session
+from portal.db import get_engine
 from portal.records import LISTED_KINDS, RecordQuery
-from portal.records.read import freshness
+from portal.records.listing import count, data_version
 
 MEDIA = {
     "csv": "text/csv; charset=utf-8",
@@ -30,11 +32,47 @@ FORMATS = tuple(MEDIA)
 _TRUE, _FALSE = ("1", "true", "yes"), ("0", "false", "no", "")
 
 
-def _stream(url: str, query: RecordQuery, fmt: str, bom: bool) -> Iterator[bytes]:
-    """The download's bytes, read in its own session so the request can end first."""
-    with Session(get_engine(url)) as session:
-        consistent_read(session)
+def _stream(session: Session, query: RecordQuery, fmt: str, bom: bool) -> Iterator[bytes]:
+    """The download's bytes, read in the download's own session (closed when done), so the
+    request can end first."""
+    try:
         yield from chunks(session, query, fmt, bom=bom)
+    finally:
+        session.close()
+
+
+def snapshot_session() -> tuple[Session, int, datetime | None]:
+    """A session of its own for a streamed download, reading one snapshot of the database, and
+    the data version (and its time) that snapshot holds: the download's validators and its
+    bytes come from the same data."""
+    session = Session(get_engine(current_app.config["DATABASE_URL"]))
+    try:
+        consistent_read(session)
+        version, changed_at = data_version(session)
+    except Exception:
+        session.close()
+        raise
+    return session, version, changed_at
+
+
+def send_download(
+    body: Iterator[bytes], fmt: str, filename: str, tag: str, changed_at: datetime | None
+) -> Response:
+    """A download's response: its media type, file name, strong validators, and a cost to the
+    client's budget that follows the bytes sent (portal.api.limits.metered)."""
+    response = Response(metered(body), content_type=MEDIA[fmt])
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return stamp(response, tag, changed_at, weak=False)
+
+
+def bom_argument(fmt: str) -> bool | Response:
+    """The `bom` parameter of a CSV download (False for other formats), or a 400."""
+    if fmt != "csv":
+        return False
+    raw = request.args.get("bom", "").strip().lower()
+    if raw not in _TRUE + _FALSE:
+        return problem(400, "'bom' must be 1 (start with a byte-order mark) or 0.")
+    return raw in _TRUE
 
 
 def _download_view(kind: str, fmt: str) -> Callable[[], Response]:
@@ -46,30 +84,32 @@ def _download_view(kind: str, fmt: str) -> Callable[[], Response]:
                 "A download is the whole filtered set: remove "
                 f"{' and '.join(paging)} (they page the JSON listing).",
             )
-        bom = False
-        if fmt == "csv":
-            raw = request.args.get("bom", "").strip().lower()
-            if raw not in _TRUE + _FALSE:
-                return problem(400, "'bom' must be 1 (start with a byte-order mark) or 0.")
-            bom = raw in _TRUE
+        bom = bom_argument(fmt)
+        if isinstance(bom, Response):
+            return bom
         query = parse_args(kind, ignore=("bom",) if fmt == "csv" else ())
         if isinstance(query, Response):
             return query
         query = replace(query, limit=1)  # batches set their own size; keep the tag stable
-        total, newest, revisions = freshness(request_session(current_app), query)
-        tag = validator("download", fmt, bom, repr(query), total, newest, revisions)
-        cached = not_modified(tag, newest)
+        # Validators from the data version (one indexed row), as the JSON pages have: a
+        # revalidation or a repeated download of unchanged data reads none of the rows.
+        session, version, changed_at = snapshot_session()
+        tag = validator("download", fmt, bom, repr(query), version)
+        cached = not_modified(tag, changed_at, weak=False)
         if cached is not None:
+            session.close()
             return cached
-        body = _stream(current_app.config["DATABASE_URL"], query, fmt, bom)
-        response = Response(body, content_type=MEDIA[fmt])
-        response.headers["Content-Disposition"] = f'attachment; filename="clearwater-{kind}.{fmt}"'
+        total = count(session, query)
+        response = send_download(
+            _stream(session, query, fmt, bom), fmt, f"clearwater-{kind}.{fmt}", tag, changed_at
+        )
+        response.call_on_close(session.close)  # a HEAD never starts the body
         response.headers["X-Total-Count"] = str(total)
         own = f"/api/v1/{kind}.{fmt}"
         response.headers["Link"] = link_header(
             [alt for alt in alternates(kind, query, base_url()) if own not in alt[0]]
         )
-        return stamp(response, tag, newest)
+        return response
 
     view.__name__ = f"download_{kind}_{fmt}"
     return view
