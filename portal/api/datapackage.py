@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from portal.api.export import Column, columns
+from portal.api.table import table_fields
+from portal.models.incident import ReadingRow
 from portal.records import KINDS, LISTED_KINDS
 
 LICENCE = {
@@ -178,6 +180,29 @@ def resource(kind_name: str, fmt: str) -> dict[str, Any]:
     }
 
 
+def readings_resource(fmt: str) -> dict[str, Any]:
+    """The Data Package resource of the readings table in one format."""
+    return {
+        "name": f"readings-{fmt}",
+        "path": f"readings.{fmt}",
+        "format": fmt,
+        "mediatype": MEDIA_TYPES[fmt],
+        **({} if fmt == "parquet" else {"encoding": "utf-8"}),
+        "title": f"Readings ({fmt.upper()})",
+        "description": " ".join((ReadingRow.__doc__ or "").split()),
+        "schema": {
+            "fields": table_fields(ReadingRow),
+            # No key of its own: a correction of an incident publishes its readings again.
+            "foreignKeys": [
+                {
+                    "fields": ["incident_id"],
+                    "reference": {"resource": f"incidents-{fmt}", "fields": ["id"]},
+                }
+            ],
+        },
+    }
+
+
 def package(
     extra: dict[str, Any] | None = None, formats: tuple[str, ...] = FORMATS
 ) -> dict[str, Any]:
@@ -190,6 +215,9 @@ def package(
         "every record's history is in the API.",
         "licenses": [LICENCE],
         "sources": SOURCES,
-        "resources": [resource(kind, fmt) for kind in LISTED_KINDS for fmt in formats],
+        "resources": [
+            *(resource(kind, fmt) for kind in LISTED_KINDS for fmt in formats),
+            *(readings_resource(fmt) for fmt in formats),
+        ],
         **(extra or {}),
     }

@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import datetime
+from typing import TypeVar
 
 from flask import Response, current_app, request
 from sqlmodel import Session
@@ -30,18 +31,19 @@ MEDIA = {
 }
 FORMATS = tuple(MEDIA)
 _TRUE, _FALSE = ("1", "true", "yes"), ("0", "false", "no", "")
+Q = TypeVar("Q")
 
 
-def _stream(session: Session, query: RecordQuery, fmt: str, bom: bool) -> Iterator[bytes]:
-    """The download's bytes, read in the download's own session (closed when done), so the
+def _closing(session: Session, body: Iterator[bytes]) -> Iterator[bytes]:
+    """A download's bytes, read in the download's own session (closed when done), so the
     request can end first."""
     try:
-        yield from chunks(session, query, fmt, bom=bom)
+        yield from body
     finally:
         session.close()
 
 
-def snapshot_session() -> tuple[Session, int, datetime | None]:
+def _snapshot_session() -> tuple[Session, int, datetime | None]:
     """A session of its own for a streamed download, reading one snapshot of the database, and
     the data version (and its time) that snapshot holds: the download's validators and its
     bytes come from the same data."""
@@ -55,17 +57,7 @@ def snapshot_session() -> tuple[Session, int, datetime | None]:
     return session, version, changed_at
 
 
-def send_download(
-    body: Iterator[bytes], fmt: str, filename: str, tag: str, changed_at: datetime | None
-) -> Response:
-    """A download's response: its media type, file name, strong validators, and a cost to the
-    client's budget that follows the bytes sent (portal.api.limits.metered)."""
-    response = Response(metered(body), content_type=MEDIA[fmt])
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return stamp(response, tag, changed_at, weak=False)
-
-
-def bom_argument(fmt: str) -> bool | Response:
+def _bom_argument(fmt: str) -> bool | Response:
     """The `bom` parameter of a CSV download (False for other formats), or a 400."""
     if fmt != "csv":
         return False
@@ -75,41 +67,72 @@ def bom_argument(fmt: str) -> bool | Response:
     return raw in _TRUE
 
 
+Links = list[tuple[str, str, str | None]]
+
+
+def serve_download(
+    name: str,
+    fmt: str,
+    parse: Callable[[tuple[str, ...]], Q | Response],
+    write: Callable[[Session, Q, bool], Iterator[bytes]],
+    total: Callable[[Session, Q], int],
+    links: Callable[[Q, str], Links],
+) -> Response:
+    """A whole filtered set as a file: `parse` reads the query string (ignoring the names it is
+    given), `write` the bytes, `total` the count, `links` the alternates.
+
+    Validators come from the data version (one indexed row), as the JSON pages' do: a
+    revalidation or a repeated download of unchanged data reads none of the rows. The tag is
+    strong (one data version gives one file) and the client's budget is charged by the bytes
+    sent (portal.api.limits.metered)."""
+    paging = [arg for arg in ("limit", "cursor") if arg in request.args]
+    if paging:
+        return problem(
+            400,
+            "A download is the whole filtered set: remove "
+            f"{' and '.join(paging)} (they page the JSON listing).",
+        )
+    bom = _bom_argument(fmt)
+    if isinstance(bom, Response):
+        return bom
+    query = parse(("bom",) if fmt == "csv" else ())
+    if isinstance(query, Response):
+        return query
+    session, version, changed_at = _snapshot_session()
+    tag = validator("download", name, fmt, bom, repr(query), version)
+    cached = not_modified(tag, changed_at, weak=False)
+    if cached is not None:
+        session.close()
+        return cached
+    count_ = total(session, query)
+    body = metered(_closing(session, write(session, query, bom)))
+    response = Response(body, content_type=MEDIA[fmt])
+    response.call_on_close(session.close)  # a HEAD never starts the body
+    response.headers["Content-Disposition"] = f'attachment; filename="clearwater-{name}.{fmt}"'
+    response.headers["X-Total-Count"] = str(count_)
+    own = f"/api/v1/{name}.{fmt}"
+    response.headers["Link"] = link_header(
+        [alt for alt in links(query, base_url()) if own not in alt[0]]
+    )
+    return stamp(response, tag, changed_at, weak=False)
+
+
 def _download_view(kind: str, fmt: str) -> Callable[[], Response]:
-    def view() -> Response:
-        paging = [name for name in ("limit", "cursor") if name in request.args]
-        if paging:
-            return problem(
-                400,
-                "A download is the whole filtered set: remove "
-                f"{' and '.join(paging)} (they page the JSON listing).",
-            )
-        bom = bom_argument(fmt)
-        if isinstance(bom, Response):
-            return bom
-        query = parse_args(kind, ignore=("bom",) if fmt == "csv" else ())
+    def parse(ignore: tuple[str, ...]) -> RecordQuery | Response:
+        query = parse_args(kind, ignore=ignore)
         if isinstance(query, Response):
             return query
-        query = replace(query, limit=1)  # batches set their own size; keep the tag stable
-        # Validators from the data version (one indexed row), as the JSON pages have: a
-        # revalidation or a repeated download of unchanged data reads none of the rows.
-        session, version, changed_at = snapshot_session()
-        tag = validator("download", fmt, bom, repr(query), version)
-        cached = not_modified(tag, changed_at, weak=False)
-        if cached is not None:
-            session.close()
-            return cached
-        total = count(session, query)
-        response = send_download(
-            _stream(session, query, fmt, bom), fmt, f"clearwater-{kind}.{fmt}", tag, changed_at
+        return replace(query, limit=1)  # batches set their own size; keep the tag stable
+
+    def view() -> Response:
+        return serve_download(
+            kind,
+            fmt,
+            parse,
+            lambda session, query, bom: chunks(session, query, fmt, bom=bom),
+            count,
+            lambda query, base: alternates(kind, query, base),
         )
-        response.call_on_close(session.close)  # a HEAD never starts the body
-        response.headers["X-Total-Count"] = str(total)
-        own = f"/api/v1/{kind}.{fmt}"
-        response.headers["Link"] = link_header(
-            [alt for alt in alternates(kind, query, base_url()) if own not in alt[0]]
-        )
-        return response
 
     view.__name__ = f"download_{kind}_{fmt}"
     return view

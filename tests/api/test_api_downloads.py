@@ -120,7 +120,17 @@ def test_the_data_package_validates_with_every_download(
     assert descriptor["licenses"][0]["name"] == "CC-BY-4.0"
     assert descriptor["sources"]
     names = {r["name"] for r in descriptor["resources"]}
-    assert names == {f"{k}-{f}" for k in KINDS for f in ("csv", "ndjson", "parquet")}
+    tables = [*KINDS, "readings"]
+    assert names == {f"{k}-{f}" for k in tables for f in ("csv", "ndjson", "parquet")}
+    keys = {r["name"]: r["schema"]["foreignKeys"] for r in descriptor["resources"]}
+    assert {
+        "fields": ["enterprise_id"],
+        "reference": {"resource": "enterprises-csv", "fields": ["id"]},
+    } in keys["inspections-csv"]
+    assert {"fields": ["parent_id"], "reference": {"resource": "", "fields": ["id"]}} in keys[
+        "departments-parquet"
+    ]
+    assert keys["readings-ndjson"][0]["reference"]["resource"] == "incidents-ndjson"
     penalty = next(
         f
         for r in descriptor["resources"]
