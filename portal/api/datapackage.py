@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from portal.api.export import Column, columns
+from portal.api.export import NAME_COLUMNS, Column, columns
 from portal.api.table import table_fields
 from portal.models.incident import ReadingRow
 from portal.records import KINDS, LISTED_KINDS
@@ -76,6 +76,9 @@ def field_descriptors(kind_name: str, fmt: str) -> list[dict[str, Any]]:
     defs = schema.get("$defs", {})
     out = []
     for name, how in columns(kind_name):
+        if name in NAME_COLUMNS:
+            out.append(_name_field(name))
+            continue
         prop = schema["properties"][name]
         option = _plain(prop, defs)
         field: dict[str, Any] = {"name": name}
@@ -119,6 +122,18 @@ def field_descriptors(kind_name: str, fmt: str) -> list[dict[str, Any]]:
             field["description"] = description
         out.append(field)
     return out
+
+
+def _name_field(name: str) -> dict[str, Any]:
+    """The descriptor of a name written beside a code (portal.api.export.NAMED)."""
+    language = "Chinese" if name.endswith("_zh") else "English"
+    named = {"province": "province's", "enterprise_id": "enterprise's"}[NAME_COLUMNS[name]]
+    return {
+        "name": name,
+        "type": "string",
+        "description": f"The {named} name in {language}, beside its {NAME_COLUMNS[name]}; "
+        "empty when it has none in that language.",
+    }
 
 
 def _nullable(prop: dict[str, Any]) -> bool:

@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from sqlmodel import Session
 
-from portal.api.export import Column, _records, _scalar_type, columns
+from portal.api.export import NAME_COLUMNS, Column, _records, _scalar_type, columns
 from portal.records import KINDS, RecordQuery
 
 # A row group ends at GROUP_ROWS rows or GROUP_BYTES of Arrow data, whichever comes first: big
@@ -41,7 +41,7 @@ def _arrow_type(kind_name: str, name: str, how: Column) -> pa.DataType:
         return pa.list_(pa.string())
     if how is Column.json:
         return pa.string()
-    if name == "kind":
+    if name == "kind" or name in NAME_COLUMNS:
         return pa.string()
     return scalar_arrow_type(_scalar_type(KINDS[kind_name].public.model_fields[name].annotation))
 
