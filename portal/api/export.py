@@ -11,7 +11,7 @@ import csv
 import io
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -85,7 +85,7 @@ NAMED = {
 NAME_COLUMNS = {name: code for code, pair in NAMED.items() for name in pair}
 
 
-def names_for(session: Session, code: str, values: Iterable[str | None]) -> dict[str, Names]:
+def names_for(session: Session, code: str, values: Iterable[str | None]) -> Mapping[str, Names]:
     """The (zh, en) names of each value of a code column: provinces from data/provinces.csv,
     enterprises from their records (one query)."""
     wanted = {v for v in values if v}
