@@ -196,3 +196,17 @@ def test_a_download_keeps_the_listing_order_in_both_directions(
         listed = sample_client.get(f"/api/v1/inspections?limit=1000&sort={sort}").get_json()
         rows = _csv(sample_client, f"/api/v1/inspections.csv?sort={sort}")
         assert [r["id"] for r in rows] == [i["id"] for i in listed["items"]]
+
+
+def test_a_strong_tag_is_the_same_bytes(sample_client: FlaskClient) -> None:
+    for url in (
+        "/api/v1/incidents.csv?bom=1",
+        "/api/v1/inspections.ndjson",
+        "/api/v1/disclosures.parquet",
+        "/api/v1/readings.parquet",
+    ):
+        first, again = sample_client.get(url), sample_client.get(url)
+        assert first.headers["ETag"] == again.headers["ETag"]
+        assert not first.headers["ETag"].startswith("W/")
+        assert first.data == again.data, url
+        assert first.headers["Last-Modified"]

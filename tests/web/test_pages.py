@@ -288,7 +288,8 @@ def test_listing_links_its_data_in_every_form(client: FlaskClient, filled: dict)
 
 def test_the_excel_download_is_offered_where_people_click(sample_client: FlaskClient) -> None:
     """Excel opens a CSV without a byte-order mark in the legacy code page (GBK on Chinese
-    Windows): 广西龙江河镉污染事件 turns to mojibake. The listing offers the marked file, labelled."""
+    Windows): 广西龙江河镉污染事件 turns to mojibake. The listing offers the marked file,
+    labelled."""
     page = sample_client.get("/incidents?province=45&lang=zh").get_data(as_text=True)
     found = re.search(
         r'<a href="([^"]+)" type="text/csv" title="([^"]+)">CSV（Excel 版）</a>', page
