@@ -25,7 +25,7 @@ from portal.api.http import (
     stamp,
     validator,
 )
-from portal.api.parameters import CURSOR, ID_PATTERN, query_parameters
+from portal.api.parameters import CURSOR, query_parameters
 from portal.api.problems import problem
 from portal.api.table import table_chunks
 from portal.cache import remembered
@@ -44,6 +44,7 @@ from portal.records.readings import (
 )
 
 FORMATS = ("csv", "ndjson", "parquet")
+INCIDENT_PATTERN = r"^[Ii][Nn][Cc](-[A-Za-z0-9]{1,12}){1,5}$"  # an incident's id, either case
 
 
 class ReadingList(BaseModel):
@@ -62,7 +63,7 @@ def _parameters(surface: str) -> list[dict[str, Any]]:
             "in": "query",
             "required": False,
             "description": "An incident id: its readings only.",
-            "schema": {"type": "string", "pattern": ID_PATTERN, "maxLength": 40},
+            "schema": {"type": "string", "pattern": INCIDENT_PATTERN, "maxLength": 40},
             "example": "INC-2012-0001",
         },
         {
