@@ -105,9 +105,13 @@ def serve_download(
         session.close()
         return cached
     count_ = total(session, query)
-    body = metered(_closing(session, write(session, query, bom)))
-    response = Response(body, content_type=MEDIA[fmt])
-    response.call_on_close(session.close)  # a HEAD never starts the body
+    if request.method == "HEAD":  # headers only: let the connection go now
+        session.close()
+        response = Response(iter(()), content_type=MEDIA[fmt])  # no length, as a GET
+    else:
+        body = metered(_closing(session, write(session, query, bom)))
+        response = Response(body, content_type=MEDIA[fmt])
+        response.call_on_close(session.close)  # a body never started still lets it go
     response.headers["Content-Disposition"] = f'attachment; filename="clearwater-{name}.{fmt}"'
     response.headers["X-Total-Count"] = str(count_)
     own = f"/api/v1/{name}.{fmt}"

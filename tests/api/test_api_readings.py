@@ -141,6 +141,7 @@ def test_a_withdrawn_incident_takes_its_readings_away(
 def test_revalidation_costs_no_rows(sample_client: FlaskClient) -> None:
     for url in ("/api/v1/readings?pollutant=Cd", "/api/v1/readings.parquet?pollutant=Cd"):
         first = sample_client.get(url)
+        first.close()  # a download's body is not needed: let its session go
         again = sample_client.get(url, headers={"If-None-Match": first.headers["ETag"]})
         assert again.status_code == 304 and again.data == b""
         assert again.headers["ETag"] == first.headers["ETag"]
