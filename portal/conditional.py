@@ -36,7 +36,9 @@ def validator(*parts: object) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def not_modified(tag: str, last_modified: datetime | None, *, max_age: int = 0) -> Response | None:
+def not_modified(
+    tag: str, last_modified: datetime | None, *, max_age: int = 0, weak: bool = True
+) -> Response | None:
     """304 when the client's copy is current: If-None-Match decides when sent (the weak
     comparison), else If-Modified-Since (to the second, as HTTP dates go).
 
@@ -49,15 +51,21 @@ def not_modified(tag: str, last_modified: datetime | None, *, max_age: int = 0) 
         last_modified=last_modified,
     ):
         return None
-    return stamp(Response(status=304), tag, last_modified, max_age=max_age)
+    return stamp(Response(status=304), tag, last_modified, max_age=max_age, weak=weak)
 
 
 def stamp(
-    response: Response, tag: str, last_modified: datetime | None, *, max_age: int = 0
+    response: Response,
+    tag: str,
+    last_modified: datetime | None,
+    *,
+    max_age: int = 0,
+    weak: bool = True,
 ) -> Response:
     """Give a response its validators. With max_age 0 clients keep it but must revalidate;
-    otherwise they may reuse it for max_age seconds first."""
-    response.set_etag(tag, weak=True)
+    otherwise they may reuse it for max_age seconds first. A strong tag (`weak` False) promises
+    the same bytes for the same tag (downloads: one data version gives one file)."""
+    response.set_etag(tag, weak=weak)
     if last_modified is not None:
         response.last_modified = last_modified
     response.headers["Cache-Control"] = (

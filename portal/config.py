@@ -165,8 +165,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "PORTAL_API_DOWNLOAD_COST",
         "10",
-        "Requests of that budget one whole-set download (CSV, NDJSON) counts as.",
+        "Requests of that budget a whole-set download (CSV, NDJSON, Parquet) counts as at "
+        "most: it costs one request, and one more for each PORTAL_API_DOWNLOAD_BYTES it sends.",
         Whole(1, 10_000),
+    ),
+    Setting(
+        "PORTAL_API_DOWNLOAD_BYTES",
+        "1048576",
+        "Bytes of a download that count as one more request of the budget, up to "
+        "PORTAL_API_DOWNLOAD_COST; a 304 or a HEAD sends none and costs one request.",
+        Whole(1024, 1 << 40),
     ),
     Setting(
         "PORTAL_ASK_RATE_LIMIT",

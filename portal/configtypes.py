@@ -242,6 +242,7 @@ class Settings:
     llm_api_key: str = field(repr=False)
     api_rate_limit: str
     api_download_cost: int
+    api_download_bytes: int
     ask_rate_limit: str
     tip_rate_limit: str
     ratelimit_strategy: str

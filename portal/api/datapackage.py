@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from portal.api.export import Column, columns
+from portal.api.export import NAME_COLUMNS, Column, columns
+from portal.api.table import table_fields
+from portal.models.incident import ReadingRow
 from portal.records import KINDS, LISTED_KINDS
 
 LICENCE = {
@@ -74,12 +76,21 @@ def field_descriptors(kind_name: str, fmt: str) -> list[dict[str, Any]]:
     defs = schema.get("$defs", {})
     out = []
     for name, how in columns(kind_name):
-        option = _plain(schema["properties"][name], defs)
+        if name in NAME_COLUMNS:
+            out.append(_name_field(name))
+            continue
+        prop = schema["properties"][name]
+        option = _plain(prop, defs)
         field: dict[str, Any] = {"name": name}
         if how is Column.joined:
             field.update(type="list", delimiter=";", itemType="string")
-            if fmt in ("ndjson", "parquet"):
+            if fmt == "ndjson":
                 field = {"name": name, "type": "array"}
+            elif fmt == "parquet":
+                # A Parquet list of strings. Table Schema's `array` means JSON arrays, and
+                # frictionless reads Parquet through pandas, which gives numpy arrays that
+                # neither `array` nor `list` accepts (decision 0021d).
+                field = {"name": name, "type": "any"}
         elif how is Column.json and fmt == "parquet":
             field["type"] = "string"  # JSON text, as in the CSV
         elif how is Column.json:
@@ -91,11 +102,17 @@ def field_descriptors(kind_name: str, fmt: str) -> list[dict[str, Any]]:
                 field["constraints"] = {"enum": option["enum"]}
         else:
             field["type"] = option.get("type", "any")
+            if fmt == "parquet" and field["type"] == "integer" and _nullable(prop):
+                # pandas reads a Parquet integer column with gaps as floats, its gaps as NaN:
+                # frictionless (through pandas) must take that NaN for the empty cell it is.
+                field["missingValues"] = ["", "nan"]
         description = (
             NOTES.get(name)
             or option.get("description")
             or prop_description(schema["properties"][name])
         )
+        if how is Column.joined and fmt == "parquet":
+            description = f"{description or ''} A Parquet list of strings.".strip()
         if name in UNITS:
             field["unit"] = UNITS[name]
             description = (
@@ -107,10 +124,57 @@ def field_descriptors(kind_name: str, fmt: str) -> list[dict[str, Any]]:
     return out
 
 
+def _name_field(name: str) -> dict[str, Any]:
+    """The descriptor of a name written beside a code (portal.api.export.NAMED)."""
+    language = "Chinese" if name.endswith("_zh") else "English"
+    named = {"province": "province's", "enterprise_id": "enterprise's"}[NAME_COLUMNS[name]]
+    return {
+        "name": name,
+        "type": "string",
+        "description": f"The {named} name in {language}, beside its {NAME_COLUMNS[name]}; "
+        "empty when it has none in that language.",
+    }
+
+
+def _nullable(prop: dict[str, Any]) -> bool:
+    """Whether a property may be null."""
+    return any(o.get("type") == "null" for o in prop.get("anyOf", []))
+
+
 def prop_description(prop: dict[str, Any]) -> str | None:
     """A property's own description, if the model gave one."""
     value = prop.get("description")
     return str(value) if value else None
+
+
+# Ids that name a record of another kind (or the same), by kind: the column and the kind it
+# names. Where the kind is one publisher (departments publish incidents, inspections,
+# enterprises and departments; enterprises publish disclosures and responses), publisher_id too.
+# A response's subject is an incident or an inspection: no one resource, so no key.
+REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
+    "departments": (("publisher_id", "departments"), ("parent_id", "departments")),
+    "enterprises": (("publisher_id", "departments"),),
+    "incidents": (("publisher_id", "departments"),),
+    "inspections": (("publisher_id", "departments"), ("enterprise_id", "enterprises")),
+    "disclosures": (("publisher_id", "enterprises"), ("enterprise_id", "enterprises")),
+    "responses": (("publisher_id", "enterprises"), ("enterprise_id", "enterprises")),
+}
+
+
+def foreign_keys(kind_name: str, fmt: str) -> list[dict[str, Any]]:
+    """Table Schema foreignKeys of one download: each id column and the resource of the same
+    format it names ("" for the resource itself)."""
+    own = f"{kind_name}-{fmt}"
+    return [
+        {
+            "fields": [column],
+            "reference": {
+                "resource": "" if f"{other}-{fmt}" == own else f"{other}-{fmt}",
+                "fields": ["id"],
+            },
+        }
+        for column, other in REFERENCES.get(kind_name, ())
+    ]
 
 
 def resource(kind_name: str, fmt: str) -> dict[str, Any]:
@@ -123,7 +187,34 @@ def resource(kind_name: str, fmt: str) -> dict[str, Any]:
         **({} if fmt == "parquet" else {"encoding": "utf-8"}),  # Parquet is binary
         "title": f"{kind_name.capitalize()} ({fmt.upper()})",
         "description": (KINDS[kind_name].public.__doc__ or "").strip(),
-        "schema": {"fields": field_descriptors(kind_name, fmt), "primaryKey": ["id"]},
+        "schema": {
+            "fields": field_descriptors(kind_name, fmt),
+            "primaryKey": ["id"],
+            "foreignKeys": foreign_keys(kind_name, fmt),
+        },
+    }
+
+
+def readings_resource(fmt: str) -> dict[str, Any]:
+    """The Data Package resource of the readings table in one format."""
+    return {
+        "name": f"readings-{fmt}",
+        "path": f"readings.{fmt}",
+        "format": fmt,
+        "mediatype": MEDIA_TYPES[fmt],
+        **({} if fmt == "parquet" else {"encoding": "utf-8"}),
+        "title": f"Readings ({fmt.upper()})",
+        "description": " ".join((ReadingRow.__doc__ or "").split()),
+        "schema": {
+            "fields": table_fields(ReadingRow),
+            # No key of its own: a correction of an incident publishes its readings again.
+            "foreignKeys": [
+                {
+                    "fields": ["incident_id"],
+                    "reference": {"resource": f"incidents-{fmt}", "fields": ["id"]},
+                }
+            ],
+        },
     }
 
 
@@ -139,6 +230,9 @@ def package(
         "every record's history is in the API.",
         "licenses": [LICENCE],
         "sources": SOURCES,
-        "resources": [resource(kind, fmt) for kind in LISTED_KINDS for fmt in formats],
+        "resources": [
+            *(resource(kind, fmt) for kind in LISTED_KINDS for fmt in formats),
+            *(readings_resource(fmt) for fmt in formats),
+        ],
         **(extra or {}),
     }

@@ -11,7 +11,7 @@ import csv
 import io
 import json
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -26,9 +26,13 @@ from sqlmodel import Session, col
 from portal.models.common import RecordPublic
 from portal.models.revision import RecordPollutant
 from portal.models.times import AS_STORED
+from portal.models.vocab import provinces
 from portal.records import KINDS, RecordQuery, Sort, run, to_public
 from portal.records.listing import filtered
 from portal.records.read import _PART_PUBLIC
+from portal.records.read import names as record_names
+
+Names = tuple[str | None, str | None]
 
 BATCH = 1000
 PARTS_BATCH = 200  # records with nested parts (an incident's readings) weigh more: fewer a batch
@@ -70,13 +74,38 @@ def batches(
         page_query = page_query.next_page(page.next_cursor)
 
 
+# Names written beside codes in the downloads, so that a file reads on its own: the province's
+# names beside its code, the enterprise's beside its id. (The API's items carry the codes and
+# link to what they name; their JSON is kept per revision of the record, which a rename of the
+# enterprise does not move, while a download's validators follow every change.)
+NAMED = {
+    "province": ("province_name_zh", "province_name_en"),
+    "enterprise_id": ("enterprise_name_zh", "enterprise_name_en"),
+}
+NAME_COLUMNS = {name: code for code, pair in NAMED.items() for name in pair}
+
+
+def names_for(session: Session, code: str, values: Iterable[str | None]) -> Mapping[str, Names]:
+    """The (zh, en) names of each value of a code column: provinces from data/provinces.csv,
+    enterprises from their records (one query)."""
+    wanted = {v for v in values if v}
+    if code == "province":
+        known = provinces()
+        return {v: (known[v].name_zh, known[v].name_en) for v in wanted if v in known}
+    return record_names(session, sorted(wanted))
+
+
 @cache
 def columns(kind_name: str) -> tuple[tuple[str, Column], ...]:
-    """The CSV columns of a kind: its public model's fields in order, with how each is written."""
+    """The CSV columns of a kind: its public model's fields in order, with how each is written,
+    and the names beside its codes (NAMED)."""
     schema = KINDS[kind_name].public.model_json_schema(mode="serialization")
     defs = schema.get("$defs", {})
     out = []
     for name, prop in schema["properties"].items():
+        if name in NAMED:
+            out += [(name, Column.scalar), *((n, Column.scalar) for n in NAMED[name])]
+            continue
         options = [
             defs[o["$ref"].rsplit("/", 1)[1]] if "$ref" in o else o
             for o in prop.get("anyOf", [prop])
@@ -147,6 +176,7 @@ class Plan:
     date_at: tuple[int, ...]  # the date field and its fallbacks (Kind.date_key), in order
     adapters: tuple[tuple[int, TypeAdapter[Any]], ...]  # stored JSON, normalised by its type
     parts: dict[str, TypeAdapter[Any]]  # each part's public type, for its JSON form
+    named: tuple[tuple[str, int, int, int], ...]  # a code column and its names (NAMED): places
     text: tuple[int, ...]  # positions (in output order) by how the CSV writes them
     flags: tuple[int, ...]
     days: tuple[int, ...]
@@ -181,11 +211,12 @@ def plan(kind_name: str, textual: bool = False) -> Plan:
     names = tuple(name for name, _ in columns(kind_name))
     how = dict(columns(kind_name))
     stored = tuple(n for n in names if n in table.c)
-    tail = tuple(n for n in names if n not in table.c)
+    named = tuple(n for n in names if n in NAME_COLUMNS)
+    tail = tuple(n for n in names if n not in table.c and n not in NAME_COLUMNS)
     unknown = [n for n in tail if n not in ("kind", "pollutants", *(p.name for p in kind.parts))]
     if unknown:
         raise RuntimeError(f"{kind_name}: no column or part gives {', '.join(unknown)}")
-    source = stored + tail
+    source = stored + tail + named
     order = tuple(source.index(n) for n in names)
 
     def adapter(name: str) -> TypeAdapter[Any]:
@@ -207,6 +238,8 @@ def plan(kind_name: str, textual: bool = False) -> Plan:
             by_type["joined"].append(at[name])
         elif how[name] is Column.json:
             by_type["dumped"].append(at[name])
+        elif name in NAME_COLUMNS:
+            by_type["text"].append(at[name])
         elif name in table.c:
             python = _scalar_type(fields[name].annotation)
             if issubclass(python, bool):
@@ -240,6 +273,9 @@ def plan(kind_name: str, textual: bool = False) -> Plan:
             (stored.index(n), adapter(n)) for n in stored if how[n] is not Column.scalar
         ),
         parts={p.name: adapter(p.name) for p in kind.parts},
+        named=tuple(
+            (code, at[code], at[zh], at[en]) for code, (zh, en) in NAMED.items() if zh in named
+        ),
         **{k: tuple(by_type[k]) for k in ("text", "flags", "days", "moments", "joined", "dumped")},
         textual=textual,
     )
@@ -336,12 +372,13 @@ def _records(session: Session, query: RecordQuery) -> Iterator[tuple[Plan, list[
     size = PARTS_BATCH if kind.parts else BATCH
     moments = steps.moments if steps.textual else ()
     id_at, adapters, order, loads = steps.id_at, steps.adapters, steps.order, json.loads
+    unnamed = [None] * 2 * len(steps.named)
     for rows in _row_batches(session, query, size):
         tails = _tails(session, steps, [row[id_at] for row in rows])
         out = []
         for row in rows:
             record_id = row[id_at]
-            values = [*row, *[values.get(record_id, none) for values, none in tails]]
+            values = [*row, *[values.get(record_id, none) for values, none in tails], *unnamed]
             for at, adapter in adapters:
                 value = values[at]
                 if type(value) is str:  # stored JSON, read as text (see Plan.selected)
@@ -357,6 +394,10 @@ def _records(session: Session, query: RecordQuery) -> Iterator[tuple[Plan, list[
                 if values[at] is not None:
                     values[at] = _moment_text(values[at])
             out.append(values)
+        for code, code_at, zh_at, en_at in steps.named:
+            found = names_for(session, code, (values[code_at] for values in out))
+            for values in out:
+                values[zh_at], values[en_at] = found.get(values[code_at], (None, None))
         yield steps, out
 
 

@@ -11,6 +11,7 @@ context, its own headers), none of which the portal used.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -23,7 +24,6 @@ from portal.circuit import circuit_for, redis_options
 
 API_PATH = "/api/v1/"
 FEEDS_PATH = "/feeds/"
-DOWNLOAD_SUFFIXES = (".csv", ".ndjson")
 SCOPE = "api"  # the budget's name in the store, beside the client's address
 
 
@@ -44,13 +44,6 @@ def _exempt() -> bool:
         or request.method == "OPTIONS"
         or request.endpoint is None
     )
-
-
-def _cost() -> int:
-    """Downloads stream whole sets, so they spend more of the budget."""
-    if request.path.endswith(DOWNLOAD_SUFFIXES):
-        return int(current_app.config["API_DOWNLOAD_COST"])
-    return 1
 
 
 @lru_cache(maxsize=32)
@@ -93,13 +86,46 @@ def check() -> None:
         return
     charged = request.environ.pop(CHARGED, None)
     if charged is None:
-        charged = charge(current_app, client_address(), _cost())
+        charged = charge(current_app, client_address(), 1)  # a download pays more as it sends
     current, allowed = charged
     if current is not None:
         g.clearwater_rate = current
     if not allowed:
         assert current is not None
         raise TooManyRequests(str(current.limit))
+
+
+def metered(body: Iterable[bytes]) -> Iterator[bytes]:
+    """A download's body that, once sent, spends one more request of the client's budget for
+    each API_DOWNLOAD_BYTES it sent, up to API_DOWNLOAD_COST in all (the request itself paid
+    one): a 304, a HEAD (never iterated) or a small file costs about one request, a large one
+    what the setting says. Spent even when the budget cannot cover it: what is left is taken.
+
+    Call it in the request: the body is sent after the request's context has ended."""
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    return _metered(app, client_address(), body)
+
+
+def _metered(app: Flask, client: str, body: Iterable[bytes]) -> Iterator[bytes]:
+    unit = int(app.config["API_DOWNLOAD_BYTES"])
+    most = int(app.config["API_DOWNLOAD_COST"])
+    sent = 0
+    try:
+        for chunk in body:
+            sent += len(chunk)
+            yield chunk
+    finally:
+        extra = min(most - 1, sent // unit)
+        if extra > 0:
+            _spend_after(app, client, extra)
+
+
+def _spend_after(app: Flask, client: str, cost: int) -> None:
+    """Spend what a sent download owes; a window without room for all of it loses what it has
+    (a moving window refuses a hit larger than what is left, and would charge nothing)."""
+    current, allowed = charge(app, client, cost)
+    if not allowed and current is not None and current.remaining > 0:
+        charge(app, client, current.remaining)
 
 
 def headers_for(current: Standing, status: int) -> list[tuple[str, str]]:

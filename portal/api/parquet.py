@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from sqlmodel import Session
 
-from portal.api.export import Column, _records, _scalar_type, columns
+from portal.api.export import NAME_COLUMNS, Column, _records, _scalar_type, columns
 from portal.records import KINDS, RecordQuery
 
 # A row group ends at GROUP_ROWS rows or GROUP_BYTES of Arrow data, whichever comes first: big
@@ -41,9 +41,13 @@ def _arrow_type(kind_name: str, name: str, how: Column) -> pa.DataType:
         return pa.list_(pa.string())
     if how is Column.json:
         return pa.string()
-    if name == "kind":
+    if name == "kind" or name in NAME_COLUMNS:
         return pa.string()
-    python = _scalar_type(KINDS[kind_name].public.model_fields[name].annotation)
+    return scalar_arrow_type(_scalar_type(KINDS[kind_name].public.model_fields[name].annotation))
+
+
+def scalar_arrow_type(python: type) -> pa.DataType:
+    """The Parquet column type of a scalar field's Python type."""
     if issubclass(python, bool):
         return pa.bool_()
     if issubclass(python, datetime):
@@ -113,18 +117,22 @@ def _batch(kind_name: str, rows: list[list[Any]]) -> pa.RecordBatch:
 def parquet_chunks(session: Session, query: RecordQuery) -> Iterator[bytes]:
     """The set as one Parquet file: a chunk per row group (GROUP_ROWS, GROUP_BYTES), then the
     footer. Only one row group is held at a time, as Arrow columns."""
-    typed = schema(query.kind)
+    batches = (_batch(query.kind, rows) for _steps, rows in _records(session, query) if rows)
+    return row_groups(schema(query.kind), batches)
+
+
+def row_groups(typed: pa.Schema, batches: Iterator[pa.RecordBatch]) -> Iterator[bytes]:
+    """Arrow batches of one schema as one Parquet file, a chunk per row group (GROUP_ROWS,
+    GROUP_BYTES), then the footer; one row group is held at a time."""
     sink = _Sink()
     writer = pq.ParquetWriter(sink, typed, compression="zstd")
     held: list[pa.RecordBatch] = []
     count = size = 0
     try:
-        for _steps, rows in _records(session, query):
-            if not rows:
-                continue
-            held.append(_batch(query.kind, rows))
-            count += len(rows)
-            size += held[-1].nbytes
+        for batch in batches:
+            held.append(batch)
+            count += batch.num_rows
+            size += batch.nbytes
             if count >= GROUP_ROWS or size >= GROUP_BYTES:
                 writer.write_table(pa.Table.from_batches(held), row_group_size=count)
                 held, count, size = [], 0, 0

@@ -1,9 +1,10 @@
 """Dated, immutable snapshots of every download, with checksums and what changed since the last.
 
 A snapshot is a folder named by its UTC date holding `<kind>.csv` and `<kind>.ndjson` for each
-public kind, `changes.csv` (kind, id, change, revision), `CHANGES.md`, a `datapackage.json`
-describing it all with sizes and hashes, and `SHA256SUMS`. No Flask here: `portal snapshot`
-writes them and the API lists and serves them.
+public kind, `readings.csv` and `readings.ndjson` (the readings as one table), `changes.csv`
+(kind, id, change, revision), `CHANGES.md`, a `datapackage.json` describing it all with sizes
+and hashes, and `SHA256SUMS`. No Flask here: `portal snapshot` writes them and the API lists
+and serves them.
 """
 
 from __future__ import annotations
@@ -27,8 +28,11 @@ from sqlmodel import Session, col
 
 from portal.api.datapackage import package
 from portal.api.export import chunks, consistent_read
+from portal.api.table import table_chunks
+from portal.models.incident import ReadingRow
 from portal.models.revision import Action, Revision
 from portal.records import LISTED_KINDS, RecordQuery
+from portal.records.readings import ReadingQuery, reading_batches
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 CHANGES = ("added", "changed", "withdrawn")
@@ -171,6 +175,10 @@ def write_snapshot(engine: Engine, root: Path, *, now: datetime | None = None) -
                     written = _write(work / f"{kind}.{fmt}", chunks(session, query, fmt))
                     files.append(written)
                 counts[kind] = files[-1].rows
+            for fmt in FORMATS:  # the readings' table, as /api/v1/readings.<fmt> gives it
+                rows = reading_batches(session, ReadingQuery())
+                written = _write(work / f"readings.{fmt}", table_chunks(ReadingRow, rows, fmt))
+                files.append(written)
             files.append(
                 _write(
                     work / "changes.csv", _changes_csv(changes_since(session, since, taken), tally)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import model_validator
+from pydantic import BaseModel, model_validator
+from pydantic import Field as Described
 from sqlalchemy import String
 from sqlmodel import Field, SQLModel
 
@@ -166,3 +167,37 @@ class IncidentPublic(IncidentBase, RecordPublic):
     readings: list[ReadingPublic] = []
     responsible: list[ResponsibleIn] = []
     updates: list[UpdateIn] = []
+
+
+class ReadingRow(BaseModel):
+    """One reading of a live incident as a table row: the incident, where, when, what, how much,
+    and the limit of the standard it is judged against (/api/v1/readings)."""
+
+    incident_id: str = Described(description="The incident's id.")
+    incident_title_zh: str = Described(description="The incident's title in Chinese.")
+    incident_title_en: str | None = Described(None, description="The incident's English title.")
+    province: str = Described(description="The incident's province, as its two-digit code.")
+    province_name_zh: str | None = Described(None, description="The province's Chinese name.")
+    province_name_en: str | None = Described(None, description="The province's English name.")
+    sample: bool = Described(description="true: the incident is illustrative, not a real one.")
+    site_zh: str = Described(description="Where the reading was taken, in Chinese.")
+    site_en: str | None = Described(None, description="Where, in English.")
+    latitude: float | None = Described(None, description="In decimal degrees.")
+    longitude: float | None = Described(None, description="In decimal degrees.")
+    measured_at: Instant | None = Described(None, description="When (UTC); null when unknown.")
+    pollutant: str = Described(description="The pollutant's code (Cd, Pb, As, ...).")
+    value: float = Described(description="The measured value, in `unit`.")
+    unit: str = Described(description="The unit of `value` (mg/L, µg/L, ...).")
+    standard: str | None = Described(None, description="The standard judged against.")
+    standard_class: str | None = Described(None, description="Its class (I to V), if any.")
+    limit: float | None = Described(None, description="The standard's limit, in `limit_unit`.")
+    limit_unit: str | None = Described(None, description="The unit of `limit`.")
+    limit_source: str | None = Described(None, description="Where the limit is published.")
+    exceedance_factor: float | None = Described(
+        None,
+        description="value / limit, in the same unit (dimensionless); null when no limit of "
+        "that standard is on file. Computed by the portal, never typed in.",
+    )
+    exceeds: bool | None = Described(None, description="Whether the value is over the limit.")
+    note_zh: str | None = Described(None, description="A note, in Chinese.")
+    note_en: str | None = Described(None, description="A note, in English.")

@@ -126,13 +126,17 @@ def without(filters: Mapping[str, str], name: str) -> dict[str, str]:
 
 
 def alternates(kind: str, filters: Mapping[str, str]) -> dict[str, str]:
-    """The same listing as JSON, CSV and NDJSON (the whole filtered set)."""
+    """The same listing as JSON, CSV (plain, and with a byte-order mark for Excel, which reads
+    a CSV without one in the computer's legacy code page: GBK on Chinese Windows), NDJSON and
+    Parquet (the whole filtered set)."""
     qs = urlencode({k: v for k, v in filters.items() if k != "sort"})
     suffix = f"?{qs}" if qs else ""
     return {
         "json": f"/api/v1/{kind}{suffix}",
         "csv": f"/api/v1/{kind}.csv{suffix}",
+        "excel": f"/api/v1/{kind}.csv?{qs}{'&' if qs else ''}bom=1",
         "ndjson": f"/api/v1/{kind}.ndjson{suffix}",
+        "parquet": f"/api/v1/{kind}.parquet{suffix}",
     }
 
 

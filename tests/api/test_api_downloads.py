@@ -12,7 +12,8 @@ import pytest
 from flask.testing import FlaskClient
 from sqlmodel import Session
 
-from factories import basics, enterprise, publish
+from factories import basics, enterprise, inspection, publish
+from portal import records
 from portal.api import export
 
 KINDS = ["enterprises", "incidents", "inspections", "disclosures", "departments", "responses"]
@@ -63,12 +64,51 @@ def test_csv_columns_are_flat(sample_client: FlaskClient) -> None:
     assert row["began_at"].startswith("2012-01-")
 
 
-def test_ndjson_lines_are_api_items_without_links(sample_client: FlaskClient) -> None:
-    response = sample_client.get("/api/v1/incidents.ndjson")
+def test_ndjson_lines_are_api_items_without_links_with_names(sample_client: FlaskClient) -> None:
+    response = sample_client.get("/api/v1/inspections.ndjson")
     assert response.mimetype == "application/x-ndjson"
     first = json.loads(response.get_data(as_text=True).splitlines()[0])
-    item = sample_client.get(f"/api/v1/incidents/{first['id']}").get_json()
-    assert first == {k: v for k, v in item.items() if k != "links"}
+    item = sample_client.get(f"/api/v1/inspections/{first['id']}").get_json()
+    named = sample_client.get(f"/api/v1/enterprises/{item['enterprise_id']}").get_json()
+    names = {"enterprise_name_zh": named["name_zh"], "enterprise_name_en": named["name_en"]}
+    assert first == {**{k: v for k, v in item.items() if k != "links"}, **names}
+    assert list(first).index("enterprise_name_zh") == list(first).index("enterprise_id") + 1
+
+
+def test_names_stand_beside_codes(sample_client: FlaskClient) -> None:
+    rows = _csv(sample_client, "/api/v1/incidents.csv?province=45")
+    row = next(r for r in rows if r["id"] == "INC-2012-0001")
+    assert (row["province"], row["province_name_zh"], row["province_name_en"]) == (
+        "45",
+        "广西壮族自治区",
+        "Guangxi",
+    )
+    header = list(rows[0])
+    assert header.index("province_name_zh") == header.index("province") + 1
+    for kind in ("inspections", "disclosures", "responses"):
+        rows = _csv(sample_client, f"/api/v1/{kind}.csv")
+        enterprises = {r["id"]: r for r in _csv(sample_client, "/api/v1/enterprises.csv")}
+        for r in rows:
+            named = enterprises[r["enterprise_id"]]
+            assert (r["enterprise_name_zh"], r["enterprise_name_en"]) == (
+                named["name_zh"],
+                named["name_en"],
+            )
+
+
+def test_a_renamed_enterprise_moves_the_downloads_of_what_names_it(
+    client: FlaskClient, session: Session
+) -> None:
+    ids = basics(session)
+    publish(session, inspection(ids["enterprise"]))
+    before = client.get("/api/v1/inspections.csv")
+    assert "Renamed Smelter" not in before.get_data(as_text=True)
+    records.correct(
+        session, ids["enterprise"], {"name_en": "Renamed Smelter"}, reason="New name", author_id="X"
+    )
+    session.commit()
+    after = client.get("/api/v1/inspections.csv", headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200 and "Renamed Smelter" in after.get_data(as_text=True)
 
 
 def test_bom_for_spreadsheets(sample_client: FlaskClient) -> None:
@@ -120,7 +160,17 @@ def test_the_data_package_validates_with_every_download(
     assert descriptor["licenses"][0]["name"] == "CC-BY-4.0"
     assert descriptor["sources"]
     names = {r["name"] for r in descriptor["resources"]}
-    assert names == {f"{k}-{f}" for k in KINDS for f in ("csv", "ndjson", "parquet")}
+    tables = [*KINDS, "readings"]
+    assert names == {f"{k}-{f}" for k in tables for f in ("csv", "ndjson", "parquet")}
+    keys = {r["name"]: r["schema"]["foreignKeys"] for r in descriptor["resources"]}
+    assert {
+        "fields": ["enterprise_id"],
+        "reference": {"resource": "enterprises-csv", "fields": ["id"]},
+    } in keys["inspections-csv"]
+    assert {"fields": ["parent_id"], "reference": {"resource": "", "fields": ["id"]}} in keys[
+        "departments-parquet"
+    ]
+    assert keys["readings-ndjson"][0]["reference"]["resource"] == "incidents-ndjson"
     penalty = next(
         f
         for r in descriptor["resources"]
@@ -131,10 +181,9 @@ def test_the_data_package_validates_with_every_download(
     assert penalty["type"] == "integer" and penalty["unit"] == "CNY (yuan)"
     for res in descriptor["resources"]:  # paths are relative: fetch each beside the descriptor
         (tmp_path / res["path"]).write_bytes(sample_client.get(f"/api/v1/{res['path']}").data)
-    # frictionless reads Parquet through pandas (not installed here), which turns lists into
-    # numpy arrays and integers with gaps into floats, and then calls them wrong: the Parquet
-    # resources are checked against the descriptor with pyarrow in test_api_parquet.py.
-    descriptor["resources"] = [r for r in descriptor["resources"] if r["format"] != "parquet"]
+    # Parquet too: frictionless reads it through pandas (lists as numpy arrays, integers with
+    # gaps as floats), which the descriptor allows for (decision 0021d); pyarrow checks the
+    # types themselves in test_api_parquet.py.
     (tmp_path / "datapackage.json").write_text(json.dumps(descriptor), "utf-8")
     report = frictionless.validate(str(tmp_path / "datapackage.json"))
     assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "note"])[:10]
@@ -147,3 +196,17 @@ def test_a_download_keeps_the_listing_order_in_both_directions(
         listed = sample_client.get(f"/api/v1/inspections?limit=1000&sort={sort}").get_json()
         rows = _csv(sample_client, f"/api/v1/inspections.csv?sort={sort}")
         assert [r["id"] for r in rows] == [i["id"] for i in listed["items"]]
+
+
+def test_a_strong_tag_is_the_same_bytes(sample_client: FlaskClient) -> None:
+    for url in (
+        "/api/v1/incidents.csv?bom=1",
+        "/api/v1/inspections.ndjson",
+        "/api/v1/disclosures.parquet",
+        "/api/v1/readings.parquet",
+    ):
+        first, again = sample_client.get(url), sample_client.get(url)
+        assert first.headers["ETag"] == again.headers["ETag"]
+        assert not first.headers["ETag"].startswith("W/")
+        assert first.data == again.data, url
+        assert first.headers["Last-Modified"]

@@ -11,7 +11,9 @@ import csv
 import io
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
+import pydantic_core
 import pytest
 from sqlmodel import Session
 
@@ -30,26 +32,33 @@ def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(export, "PARTS_BATCH", 5)
 
 
+def reference_rows(session: Session, query: RecordQuery) -> Iterator[dict[str, Any]]:
+    """Each record through its public model (JSON form), with the names beside its codes, in
+    the order of the columns."""
+    for items in export.batches(session, query):
+        for item in items:
+            data = item.model_dump(mode="json")
+            for code, (zh, en) in export.NAMED.items():
+                if code in data:
+                    found = export.names_for(session, code, [data[code]])
+                    data[zh], data[en] = found.get(data[code], (None, None))
+            yield {name: data[name] for name, _ in export.columns(query.kind)}
+
+
 def reference_csv(session: Session, query: RecordQuery) -> bytes:
     """The CSV through the public models: one model per record, `cell()` per value."""
     cols = export.columns(query.kind)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([name for name, _ in cols])
-    for items in export.batches(session, query):
-        for item in items:
-            data = item.model_dump(mode="json")
-            writer.writerow([export.cell(data[name], how) for name, how in cols])
+    for data in reference_rows(session, query):
+        writer.writerow([export.cell(data[name], how) for name, how in cols])
     return buffer.getvalue().encode()
 
 
 def reference_ndjson(session: Session, query: RecordQuery) -> bytes:
     """The NDJSON through the public models."""
-    return b"".join(
-        item.model_dump_json().encode() + b"\n"
-        for items in export.batches(session, query)
-        for item in items
-    )
+    return b"".join(pydantic_core.to_json(data) + b"\n" for data in reference_rows(session, query))
 
 
 def joined(chunks: Iterator[bytes]) -> bytes:

@@ -106,6 +106,7 @@ REVALIDATED = [
     "/api/v1/incidents/INC-2012-0001/history",
     "/api/v1/incidents.csv?province=45",
     "/api/v1/incidents.ndjson",
+    "/api/v1/inspections.parquet?outcome=violation",
     "/api/v1/datapackage.json",
     "/api/v1/openapi.json",
     "/api/v1/snapshots",
@@ -116,8 +117,11 @@ def test_revalidation_answers_304(sample_client: FlaskClient, subtests: pytest.S
     for url in REVALIDATED:
         with subtests.test(url):
             first = sample_client.get(url)
+            first.close()  # a download's body is not needed: let its session go
             etag = first.headers["ETag"]
-            assert etag.startswith('W/"')
+            # Downloads are one file per data version: a strong tag; the rest are weak.
+            download = url.split("?")[0].endswith((".csv", ".ndjson", ".parquet"))
+            assert etag.startswith('"' if download else 'W/"')
             again = sample_client.get(url, headers={"If-None-Match": etag})
             assert again.status_code == 304 and again.data == b""
             assert again.headers["ETag"] == etag
@@ -198,9 +202,38 @@ def test_rate_limit_answers_429_with_retry_after(sample_app: Flask) -> None:
     assert client.get("/api/docs").status_code == 200
 
 
-def test_a_download_spends_more_of_the_budget(sample_app: Flask) -> None:
-    client = _limited(sample_app, API_RATE_LIMIT="10 per hour", API_DOWNLOAD_COST=10)
-    assert client.get("/api/v1/departments.csv").status_code == 200
+def _remaining(client: FlaskClient) -> int:
+    """What is left of the budget, as the next request (which spends one) sees it, plus it."""
+    return int(client.get("/api/v1/departments?limit=1").headers["RateLimit-Remaining"]) + 1
+
+
+def test_a_download_spends_the_budget_by_the_bytes_it_sends(sample_app: Flask) -> None:
+    unit = 1024
+    client = _limited(
+        sample_app, API_RATE_LIMIT="100 per hour", API_DOWNLOAD_COST=10, API_DOWNLOAD_BYTES=unit
+    )
+    small = "/api/v1/departments.csv?province=45"
+    sent = len(client.get(small).data)
+    assert unit < sent < 9 * unit
+    assert _remaining(client) == 100 - 1 - sent // unit
+    before = _remaining(client)  # (that look spent one)
+    large = client.get("/api/v1/departments.csv")
+    assert len(large.data) > 9 * unit  # the most a download costs: API_DOWNLOAD_COST
+    assert _remaining(client) == before - 1 - 10
+    # Unchanged data, asked again conditionally, or its headers only: one request each.
+    before = _remaining(client)
+    etag = large.headers["ETag"]
+    assert client.get("/api/v1/departments.csv", headers={"If-None-Match": etag}).status_code == 304
+    assert client.head("/api/v1/departments.csv").status_code == 200
+    assert _remaining(client) == before - 1 - 2
+
+
+def test_a_download_takes_what_is_left_when_it_costs_more(sample_app: Flask) -> None:
+    client = _limited(
+        sample_app, API_RATE_LIMIT="6 per hour", API_DOWNLOAD_COST=10, API_DOWNLOAD_BYTES=1024
+    )
+    sent = client.get("/api/v1/departments.csv")  # sent whole: it had begun
+    assert sent.status_code == 200 and len(sent.data) > 9 * 1024
     _assert_problem(client.get("/api/v1/departments?limit=1"), 429)
 
 

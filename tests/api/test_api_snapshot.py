@@ -34,7 +34,7 @@ def test_a_snapshot_is_dated_checksummed_and_valid(sample_portal: Portal, tmp_pa
     assert result.exit_code == 0, result.output
     day = datetime.now(UTC).date().isoformat()
     folder = tmp_path / day
-    expected = {f"{k}.{f}" for k in KINDS for f in ("csv", "ndjson")}
+    expected = {f"{k}.{f}" for k in (*KINDS, "readings") for f in ("csv", "ndjson")}
     assert expected | {"changes.csv", "CHANGES.md", "datapackage.json"} == set(_sums(folder))
     for name, digest in _sums(folder).items():
         assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest

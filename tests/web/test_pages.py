@@ -286,6 +286,26 @@ def test_listing_links_its_data_in_every_form(client: FlaskClient, filled: dict)
     assert client.get("/api/v1/inspections?outcome=violation").get_json()["total"] == 1
 
 
+def test_the_excel_download_is_offered_where_people_click(sample_client: FlaskClient) -> None:
+    """Excel opens a CSV without a byte-order mark in the legacy code page (GBK on Chinese
+    Windows): 广西龙江河镉污染事件 turns to mojibake. The listing offers the marked file,
+    labelled."""
+    page = sample_client.get("/incidents?province=45&lang=zh").get_data(as_text=True)
+    found = re.search(
+        r'<a href="([^"]+)" type="text/csv" title="([^"]+)">CSV（Excel 版）</a>', page
+    )
+    assert found, "no CSV for Excel link"
+    href = found.group(1).replace("&amp;", "&")
+    assert href == "/api/v1/incidents.csv?province=45&bom=1" and "BOM" in found.group(2)
+    raw = sample_client.get(href).data
+    assert raw.startswith(b"\xef\xbb\xbf")  # what makes Excel read UTF-8
+    assert "广西龙江河镉污染事件" in raw.decode("utf-8-sig")
+    plain = sample_client.get("/api/v1/incidents.csv?province=45").data
+    assert "广西龙江河镉污染事件" not in plain.decode("gbk", errors="replace")  # Excel without it
+    data_page = sample_client.get("/data?lang=en").get_data(as_text=True)
+    assert 'href="/api/v1/readings.csv?bom=1"' in data_page and "CSV for Excel" in data_page
+
+
 def test_facet_counts_are_what_the_filter_gives(sample_client: FlaskClient) -> None:
     page = sample_client.get("/incidents?lang=en").get_data(as_text=True)
     facets = page[page.index('id="facets-h"') :]
