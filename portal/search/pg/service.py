@@ -31,9 +31,11 @@ from portal.search.query import (
     SearchQuery,
     SearchResult,
     make_hit,
+    marked_terms,
     suggest,
     term_marker,
     text_query,
+    tiers,
 )
 from portal.search.schema import SEARCHED_KINDS
 
@@ -171,8 +173,11 @@ def _run(
     labels = by_label(tree) if asked else {}
     found = []
     if total:
-        found = sql.page(conn, tsq, filters, by_date, query.sort, start, query.limit, labels)
-    marker = term_marker({text for _, text in tree.iter_all_terms() if text})
+        counted = [(translate(q) or "", w) for q, w in tiers(query.text, any_word=any_word)]
+        found = sql.page(
+            conn, tsq, filters, by_date, query.sort, start, query.limit, labels, counted
+        )
+    marker = term_marker(marked_terms(tree))
     hits = [
         make_hit(row, row["score"] if asked else 0.0, row["matched"], lang, marker) for row in found
     ]

@@ -6,7 +6,7 @@ The tsquery text (search/pg/tsquery.py) is always a bound parameter cast to tsqu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -14,6 +14,7 @@ from sqlalchemy import (
     Connection,
     Select,
     bindparam,
+    case,
     cast,
     func,
     literal,
@@ -102,6 +103,22 @@ def count_and_facets(
     }
 
 
+def tier(tiers: Sequence[tuple[str, int]]) -> Any:
+    """A row's tier (search/query.py: tiers): the weights of the tsqueries its row matches.
+
+    Each tsquery is asked of the GIN index once, as a subquery whose ids PostgreSQL hashes;
+    a row is then looked up in each, rather than its whole tsvector read out of TOAST."""
+    if not tiers:
+        return literal(0)
+    held = doc.alias("held")
+    total: Any = literal(0)
+    for number, (tsq, weight) in enumerate(tiers):
+        query = cast(bindparam(f"tier_{number}", tsq), TSQUERY)
+        matching = select(held.c.record_id).where(held.c.tsv.op("@@")(query))
+        total = total + case((doc.c.record_id.in_(matching), weight), else_=0)
+    return total
+
+
 def page(
     conn: Connection,
     tsq: str | None,
@@ -111,6 +128,7 @@ def page(
     start: int,
     limit: int,
     labels: Mapping[str, str],
+    tiers: Sequence[tuple[str, int]] = (),
 ) -> list[dict[str, Any]]:
     """One page of hits, by score (then id) or by date (then id): each row's id, kind, score,
     stored labels and texts, date, and `matched`, the kinds of field (title, names, text) that
@@ -126,10 +144,11 @@ def page(
         score = func.ts_rank_cd(weights, doc.c.rank_tsv, _tsquery(tsq)) * doc.c.boost
     key = doc.c.date if by_date else score
     ascending = by_date and sort == "oldest"
+    level = tier(() if by_date else tiers)  # relevance: a hit's tier, then its score
     top = (
-        select(doc.c.record_id, key.label("key"))
+        select(doc.c.record_id, key.label("key"), level.label("tier"))
         .where(*_where(tsq, filters))
-        .order_by(key.asc() if ascending else key.desc(), doc.c.record_id)
+        .order_by(level.desc(), key.asc() if ascending else key.desc(), doc.c.record_id)
         .offset(start)
         .limit(limit)
         .subquery("top")
@@ -152,7 +171,11 @@ def page(
             *checks,
         )
         .join_from(top, doc, doc.c.record_id == top.c.record_id)
-        .order_by(top.c.key.asc() if ascending else top.c.key.desc(), doc.c.record_id)
+        .order_by(
+            top.c.tier.desc(),
+            top.c.key.asc() if ascending else top.c.key.desc(),
+            doc.c.record_id,
+        )
     )
     return [
         {
