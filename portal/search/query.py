@@ -375,12 +375,10 @@ def snippet(text: str, marker: re.Pattern[str] | None) -> str:
 
 
 def _fragment(line: str, start: int, end: int, room: int, marker: re.Pattern[str] | None) -> str:
-    """The part of a line around [start, end) of about `room` characters, from a sentence's,
-    clause's or word's beginning to its end, with its matches marked."""
+    """The part of a line around [start, end) of at most about `room` characters, from a
+    sentence's, clause's or word's beginning to such an end, with its matches marked."""
     left = _boundary_before(line, start, max(0, start - room // 3))
-    right = _boundary_after(line, max(end, left + room), len(line))
-    if right - left > room + room // 2 and right > end:  # no boundary near: a word's end
-        right = _word_end(line, max(end, left + room))
+    right = _boundary_after(line, end, max(end, left + room))
     window = line[left:right]
     out: list[str] = []
     last = 0
@@ -405,17 +403,17 @@ def _boundary_before(line: str, at: int, earliest: int) -> int:
     return _word_start(line, earliest)
 
 
-def _boundary_after(line: str, at: int, latest: int) -> int:
-    """Where a fragment reaching `at` may end: just after the next sentence's end, else a
-    clause's, else before a space, within about half a snippet; the line's end otherwise."""
-    limit = min(latest, at + SNIPPET_LENGTH // 2)
-    if at >= len(line):
+def _boundary_after(line: str, end: int, latest: int) -> int:
+    """Where a fragment holding [.., end) and not reaching past `latest` may end: just after
+    the last sentence's end before it, else a clause's, else at a space, else at the end of
+    the word at `latest`; the line's end when it comes first."""
+    if latest >= len(line):
         return len(line)
     for ends in (_SENTENCE_END, _CLAUSE_END, " "):
-        for i in range(at, limit):
+        for i in range(latest - 1, end - 1, -1):
             if line[i] in ends:
                 return i + 1 if ends != " " else i
-    return len(line) if limit >= len(line) else _word_end(line, at)
+    return _word_end(line, latest)
 
 
 def _words_near(line: str, at: int) -> list[tuple[int, int]]:
