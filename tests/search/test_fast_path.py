@@ -33,9 +33,8 @@ from portal.search import SearchService
 from portal.search.analysis import load_user_words
 from portal.search.evaluate import Unsupported, view_of
 from portal.search.index import USER_WORDS, open_index
-from portal.search.query import parse_search, run_search, text_query, tiers, word_query
+from portal.search.query import parse_search, run_search, text_query, tiers
 from portal.search.schema import STATE_ID
-from portal.search.text import split_user_text
 
 CASES = [
     json.loads(line)
@@ -148,27 +147,3 @@ def test_a_page_of_hits_is_whooshs_first_page(
     assert result.total == len(whoosh)
     assert [hit.id for hit in result.hits] == [hit["id"] for hit in whoosh[:50]]
     assert [hit.score for hit in result.hits] == [round(hit.score, 3) for hit in whoosh[:50]]
-
-
-def test_hits_holding_a_word_as_a_word_come_before_those_holding_its_pairs_only(
-    searchers: dict[str, Searcher],
-) -> None:
-    """Some words of the set are words in most records and only character pairs in others
-    (after the live writes, jieba cut them otherwise there): those hits come after, whatever
-    BM25 says."""
-    both = 0
-    for searcher in searchers.values():
-        view = view_of(searcher)
-        for text in [c["q"] for c in CASES if not c["q"].isascii()]:
-            if len(split_user_text(text).words) != 1:
-                continue
-            exact = set(view.docs(word_query(text, grams=False)))
-            result = run_search(searcher, parse_search({"q": text, "limit": "50"}))
-            held = [_docnum(searcher, hit.id) in exact for hit in result.hits]
-            assert held == sorted(held, reverse=True), text
-            both += True in held and False in held
-    assert both, "the set has a word some records hold only as pairs"
-
-
-def _docnum(searcher: Searcher, record_id: str) -> int:
-    return int(searcher.document_number(id=record_id))
