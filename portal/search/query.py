@@ -188,7 +188,13 @@ def word_query(word: str, *, any_part: bool = False, grams: bool = True) -> Quer
         return pairs  # function words only (的和): their characters still find them
     words = parts[0] if len(parts) == 1 else Or(parts) if any_part else And(parts)
     options = [q for q in (identifier_query(word), pairs) if q is not None]
-    return Or([options[0], words, *options[1:]]) if options else words
+    if not options:
+        return words
+    # One Or of terms and phrases where the word is one position: the same score (an Or sums
+    # what matches), and the fast path ranks it as one unit (search/evaluate.py).
+    flat = type(words) is Or and all(type(q) in (Term, Phrase) for q in words.subqueries)
+    inner = list(words.subqueries) if flat else [words]
+    return Or([options[0], *inner, *options[1:]])
 
 
 def gram_query(word: str) -> Query | None:

@@ -108,8 +108,6 @@ def tier(tiers: Sequence[tuple[str, int]]) -> Any:
 
     Each tsquery is asked of the GIN index once, as a subquery whose ids PostgreSQL hashes;
     a row is then looked up in each, rather than its whole tsvector read out of TOAST."""
-    if not tiers:
-        return literal(0)
     held = doc.alias("held")
     total: Any = literal(0)
     for number, (tsq, weight) in enumerate(tiers):
@@ -144,11 +142,15 @@ def page(
         score = func.ts_rank_cd(weights, doc.c.rank_tsv, _tsquery(tsq)) * doc.c.boost
     key = doc.c.date if by_date else score
     ascending = by_date and sort == "oldest"
-    level = tier(() if by_date else tiers)  # relevance: a hit's tier, then its score
+    # By relevance, a hit's tier first when there are tiers (search/query.py: tiers).
+    level = tier(tiers) if tiers and not by_date else None
+    ranked = [] if level is None else [level.desc()]
     top = (
-        select(doc.c.record_id, key.label("key"), level.label("tier"))
+        select(
+            doc.c.record_id, key.label("key"), (level if level is not None else key).label("tier")
+        )
         .where(*_where(tsq, filters))
-        .order_by(level.desc(), key.asc() if ascending else key.desc(), doc.c.record_id)
+        .order_by(*ranked, key.asc() if ascending else key.desc(), doc.c.record_id)
         .offset(start)
         .limit(limit)
         .subquery("top")
@@ -172,7 +174,7 @@ def page(
         )
         .join_from(top, doc, doc.c.record_id == top.c.record_id)
         .order_by(
-            top.c.tier.desc(),
+            *([] if level is None else [top.c.tier.desc()]),
             top.c.key.asc() if ascending else top.c.key.desc(),
             doc.c.record_id,
         )
