@@ -252,6 +252,86 @@ def en_terms(value: str, spelling: set[str] | None = None) -> tuple[dict[str, li
     return out, sum(map(len, out.values()))
 
 
+# --- character pairs: every Chinese substring findable however jieba cut it (issue 21) ------
+#
+# jieba cuts the same characters into different words by what surrounds them (a three-character
+# term in one record, two words in another), and a search finds only the cut it was given. Each
+# document also keeps every pair of neighbouring Chinese characters (its `grams` field); a typed
+# Chinese word of two or more characters matches its pairs one after the other, so a record
+# holding the characters is found whatever its cut. Pairs serve recall only: hits holding the
+# word as a word rank first (search/query.py: tiers).
+
+# Chinese characters: the CJK ideograph blocks (unified, extension A to H, compatibility).
+CHINESE_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
+
+
+def gram_terms(value: str) -> tuple[dict[str, list[int]], int]:
+    """Every pair of neighbouring Chinese characters in the text, with its position (the n-th
+    pair), and how many. A run of Chinese characters ends at anything else (a letter, a digit,
+    punctuation, a line), and the next run starts one position later, so that the pairs of
+    a phrase never join two runs."""
+    out: defaultdict[str, list[int]] = defaultdict(list)
+    position = 0
+    count = 0
+    for run in CHINESE_RUN.findall(value):
+        for i in range(len(run) - 1):
+            out[run[i : i + 2]].append(position)
+            position += 1
+        count += max(0, len(run) - 1)
+        position += 1  # a gap: a phrase of pairs cannot run from one run into the next
+    return out, count
+
+
+def chinese_grams(word: str) -> list[str] | None:
+    """The pairs a typed word must hold, one after the other: for a word of two or more
+    Chinese characters and nothing else; None for any other word."""
+    if len(word) < 2 or not CHINESE_RUN.fullmatch(word):
+        return None
+    return [word[i : i + 2] for i in range(len(word) - 1)]
+
+
+class GramTokenizer(Tokenizer):
+    """The tokens of `gram_terms`, for Whoosh's writer (a live update); the fast build calls
+    `gram_terms` itself (search/build.py)."""
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        found, _ = gram_terms(value)
+        placed = sorted((p, text) for text, where in found.items() for p in where)
+        for position, text in placed:
+            token.text = text
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = text
+            if positions:
+                token.pos = start_pos + position
+            yield token
+
+
+def gram_analyzer() -> Analyzer:
+    """Analyzer of the `grams` field: pairs of neighbouring Chinese characters."""
+    return GramTokenizer()
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """Where each word of jieba's cut of the text begins and ends (spaces and punctuation are
+    words of their own here): where a snippet may cut the text (search/query.py)."""
+    ensure_dictionary()
+    return [(start, end) for _, start, end in jieba.tokenize(text, HMM=False)]
+
+
 def _stops() -> StopFilter:
     # renumber=False keeps the positions the tokenizer counted (sub-words share one).
     return StopFilter(stoplist=STOPS, minsize=1, renumber=False)

@@ -50,8 +50,10 @@ from portal.records.kinds import KINDS
 from portal.search.analysis import (
     USER_WORDS,
     ChineseTokenizer,
+    GramTokenizer,
     en_terms,
     english_analyzer,
+    gram_terms,
     load_user_words,
     zh_terms,
 )
@@ -120,6 +122,8 @@ class SegmentBuilder:
                     self._text[name] = zh_terms
                 elif field.analyzer == english:
                     self._text[name] = en_terms
+                elif isinstance(field.analyzer, GramTokenizer):
+                    self._text[name] = gram_terms
         self._start()
 
     def _start(self) -> None:

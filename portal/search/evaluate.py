@@ -595,8 +595,9 @@ class View:
 
 def _summed_units(query: Query) -> list[Query] | None:
     """The parts whose scores a query sums wherever it matches: terms, phrases, and Ors of
-    them (a word and its alternatives), once per occurrence. None for other shapes (an And
-    under an Or counts only where all of it matches)."""
+    them (a word and its alternatives), once per occurrence, and an And under an Or as a unit
+    of its own (it counts only where all of it matches: a word's positions beside its character
+    pairs, search/query.py). None for other shapes."""
     out: list[Query] = []
 
     def leaf(q: Query) -> bool:
@@ -612,7 +613,12 @@ def _summed_units(query: Query) -> list[Query] | None:
                 return True
             return all(walk(sub, True) for sub in q.subqueries)
         if kind is And:
-            return q.boost == 1.0 and not under_or and all(walk(s, False) for s in q.subqueries)
+            if q.boost != 1.0:
+                return False
+            if under_or:  # scored where all of it matches (unit_scores), summed as a unit
+                out.append(q)
+                return True
+            return all(walk(s, False) for s in q.subqueries)
         if kind is AndNot:
             return not under_or and walk(q.a, False)
         if leaf(q):

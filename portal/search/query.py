@@ -26,7 +26,13 @@ from whoosh.spelling import Corrector
 
 from portal.records.kinds import Kind
 from portal.records.query import FILTER_PARAMS, LISTING_ONLY, MAX_TEXT, QueryError, parse_value
-from portal.search.analysis import ChineseTokenizer, chinese_analyzer, english_analyzer
+from portal.search.analysis import (
+    ChineseTokenizer,
+    chinese_analyzer,
+    chinese_grams,
+    english_analyzer,
+    word_spans,
+)
 from portal.search.evaluate import Unsupported, View, view_of
 from portal.search.schema import IDENTIFIER, SEARCHED_KINDS, STATE_ID, identifier_key
 from portal.search.text import equivalents, split_user_text
@@ -34,6 +40,7 @@ from portal.search.text import equivalents, split_user_text
 ZH_FIELDS = ("title_zh", "names", "text_zh")
 EN_FIELDS = ("title_en", "text_en")
 FIELDS = ZH_FIELDS + EN_FIELDS
+GRAMS = "grams"  # pairs of neighbouring Chinese characters (analysis.gram_terms)
 # The listing filters a search takes (not updated_since or text: the words are the text).
 FILTERS = (
     "kind",
@@ -168,17 +175,61 @@ def _alternatives(terms: set[str], surface: set[str]) -> Query:
     return Or(options)
 
 
-def word_query(word: str, *, any_part: bool = False) -> Query | None:
+def word_query(word: str, *, any_part: bool = False, grams: bool = True) -> Query | None:
     """A word as typed: every position it segments into must match (a synonym will do).
 
     A word shaped like an identifier also matches the record holding it, as one exact term
-    (schema.identifier_key), which no other record has: rare, in the names, it ranks first."""
+    (schema.identifier_key), which no other record has: rare, in the names, it ranks first.
+    A word of Chinese characters also matches a record holding them one after the other,
+    however jieba cut that record (`gram_query`; not with `grams` False)."""
     parts = [_alternatives(t, s) for t, s in _positions(word)]
+    pairs = gram_query(word) if grams else None
     if not parts:
-        return None
+        return pairs  # function words only (的和): their characters still find them
     words = parts[0] if len(parts) == 1 else Or(parts) if any_part else And(parts)
-    exact = identifier_query(word)
-    return Or([exact, words]) if exact is not None else words
+    options = [q for q in (identifier_query(word), pairs) if q is not None]
+    if not options:
+        return words
+    # One Or of terms and phrases where the word is one position: the same score (an Or sums
+    # what matches), and the fast path ranks it as one unit (search/evaluate.py).
+    flat = type(words) is Or and all(type(q) in (Term, Phrase) for q in words.subqueries)
+    inner = list(words.subqueries) if flat else [words]
+    return Or([options[0], *inner, *options[1:]])
+
+
+def gram_query(word: str) -> Query | None:
+    """A word of two or more Chinese characters as its character pairs, one after the other
+    (analysis.gram_terms); None for any other word."""
+    pairs = chinese_grams(word)
+    if pairs is None:
+        return None
+    return Term(GRAMS, pairs[0]) if len(pairs) == 1 else Phrase(GRAMS, pairs)
+
+
+def tiers(text: str, *, any_word: bool = False) -> list[tuple[Query, int]]:
+    """What a hit's tier counts, before its score orders it among its tier (issue 21): the
+    queries it may match and what each adds.
+
+    A hit ranks first by how many of the typed words (and phrases) it holds, in any form,
+    then by how many it holds as words rather than only as character pairs, then by score.
+    When every word must match (not `any_word`) all hits hold every word, and only the words
+    that have character pairs can tell hits apart: an empty list means one tier."""
+    user = split_user_text(text)
+    units: list[tuple[Query, Query | None]] = []
+    for word in user.words:
+        held = word_query(word)
+        if held is not None:
+            grams = gram_query(word) is not None
+            units.append((held, word_query(word, grams=False) if grams else None))
+    units += [(q, None) for q in map(phrase_query, user.phrases) if q is not None]
+    step = len(units) + 1  # holding one more word outweighs holding every word as a word
+    out: list[tuple[Query, int]] = []
+    for held, exact in units:
+        if any_word:
+            out.append((held, step if exact is not None else step + 1))
+        if exact is not None:
+            out.append((exact, 1))
+    return out if (any_word and len(units) > 1) or any(e is not None for _, e in units) else []
 
 
 def identifier_query(word: str) -> Query | None:
@@ -260,7 +311,11 @@ def filter_query(filters: Mapping[str, Any], subtree: Any = None) -> Query | Non
 # --- results ---------------------------------------------------------------------------------
 
 
-SNIPPET_BEFORE, SNIPPET_AFTER = 50, 130
+SNIPPET_LENGTH = 180  # characters of text a snippet shows at most, in all its fragments
+FRAGMENTS = 2  # fragments a snippet shows at most, each from another field of the text
+# Where a fragment may begin or end: after a sentence's or a clause's end, or a space.
+_SENTENCE_END = "。！？；!?;"
+_CLAUSE_END = "，、：,:）)」』"
 
 
 def term_marker(terms: set[str]) -> re.Pattern[str] | None:
@@ -275,24 +330,118 @@ def term_marker(terms: set[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
 
+def marked_terms(query: Query) -> set[str]:
+    """What a snippet marks for a query: its terms, and for character pairs the word they
+    spell (龙江, 江河 -> 龙江河), so that the word is marked whole, not pair by pair."""
+    out: set[str] = set()
+    for leaf in _leaves(query):
+        if leaf.field() == GRAMS:
+            pairs = list(leaf.words) if type(leaf) is Phrase else [leaf.text]
+            out.add(pairs[0] + "".join(pair[1:] for pair in pairs[1:]))
+        elif type(leaf) is Phrase:
+            out.update(w for w in leaf.words if w)
+        elif type(leaf) is Term and isinstance(leaf.text, str) and leaf.text:
+            out.add(leaf.text)
+    return out
+
+
+def _leaves(query: Query) -> list[Query]:
+    if type(query) in (Or, And):
+        return [leaf for sub in query.subqueries for leaf in _leaves(sub)]
+    if type(query) is AndNot:
+        return [*_leaves(query.a), *_leaves(query.b)]
+    return [query] if type(query) in (Term, Phrase) else []
+
+
 def snippet(text: str, marker: re.Pattern[str] | None) -> str:
-    """A window of the text around the first match, HTML-escaped, matches in <mark>.
+    """What a hit shows of its text, HTML-escaped, matches in <mark>: one fragment from each of
+    the fields (the lines of the text) that hold the most distinct matches, the best first, at
+    most FRAGMENTS of them and SNIPPET_LENGTH characters in all; a line that repeats another is
+    shown once. Each fragment is cut where a sentence, a clause or a word ends, never inside
+    a word; `…` says that text was left out before or after it.
 
     Cheaper than whoosh's highlighter, which segments the whole stored text of every hit."""
-    found = marker.search(text) if marker else None
-    if found is None:
-        body = text[: SNIPPET_BEFORE + SNIPPET_AFTER]
-        return html.escape(body) + ("…" if len(text) > len(body) else "")
-    start = max(0, found.start() - SNIPPET_BEFORE)
-    end = min(len(text), found.end() + SNIPPET_AFTER)
-    window = text[start:end]
-    out, last = [], 0
-    for match in marker.finditer(window):  # type: ignore[union-attr]
+    lines = [line.strip() for line in dict.fromkeys(text.split("\n")) if line.strip()]
+    if not lines:
+        return ""
+    found = []
+    for number, line in enumerate(lines):
+        matches = list(marker.finditer(line)) if marker else []
+        if matches:
+            distinct = len({m.group().casefold() for m in matches})
+            found.append((-distinct, number, line, matches[0]))
+    if not found:
+        return _fragment(lines[0], 0, 0, SNIPPET_LENGTH, None)
+    found.sort(key=lambda f: (f[0], f[1]))
+    chosen = found[:FRAGMENTS]
+    room = SNIPPET_LENGTH // len(chosen)
+    return " ".join(
+        _fragment(line, first.start(), first.end(), room, marker) for _, _, line, first in chosen
+    )
+
+
+def _fragment(line: str, start: int, end: int, room: int, marker: re.Pattern[str] | None) -> str:
+    """The part of a line around [start, end) of at most about `room` characters, from a
+    sentence's, clause's or word's beginning to such an end, with its matches marked."""
+    left = _boundary_before(line, start, max(0, start - room // 3))
+    right = _boundary_after(line, end, max(end, left + room))
+    window = line[left:right]
+    out: list[str] = []
+    last = 0
+    for match in marker.finditer(window) if marker else ():
         out.append(html.escape(window[last : match.start()]))
         out.append(f"<mark>{html.escape(match.group())}</mark>")
         last = match.end()
     out.append(html.escape(window[last:]))
-    return ("…" if start else "") + "".join(out) + ("…" if end < len(text) else "")
+    body = "".join(out).strip()
+    return ("…" if left > 0 else "") + body + ("…" if right < len(line) else "")
+
+
+def _boundary_before(line: str, at: int, earliest: int) -> int:
+    """Where a fragment starting before `at` and not before `earliest` may begin: just after
+    a sentence's end, else a clause's, else a space, else a word's start; 0 at the line's."""
+    if earliest <= 0:
+        return 0
+    for ends in (_SENTENCE_END, _CLAUSE_END, " "):
+        for i in range(at - 1, earliest - 1, -1):
+            if line[i] in ends:
+                return i + 1
+    return _word_start(line, earliest)
+
+
+def _boundary_after(line: str, end: int, latest: int) -> int:
+    """Where a fragment holding [.., end) and not reaching past `latest` may end: just after
+    the last sentence's end before it, else a clause's, else at a space, else at the end of
+    the word at `latest`; the line's end when it comes first."""
+    if latest >= len(line):
+        return len(line)
+    for ends in (_SENTENCE_END, _CLAUSE_END, " "):
+        for i in range(latest - 1, end - 1, -1):
+            if line[i] in ends:
+                return i + 1 if ends != " " else i
+    return _word_end(line, latest)
+
+
+def _words_near(line: str, at: int) -> list[tuple[int, int]]:
+    """Where the words around position `at` begin and end, as jieba cuts the line there."""
+    base = max(0, at - 24)
+    return [(base + a, base + b) for a, b in word_spans(line[base : at + 24])]
+
+
+def _word_start(line: str, at: int) -> int:
+    """The start of the word that holds position `at` (or `at` itself at a word's start)."""
+    for start, end in _words_near(line, at):
+        if start <= at < end:
+            return start
+    return at
+
+
+def _word_end(line: str, at: int) -> int:
+    """The end of the word that holds position `at`."""
+    for start, end in _words_near(line, at):
+        if start < at < end:
+            return end
+    return at
 
 
 FIELD_LABELS = {
@@ -372,14 +521,17 @@ def run_search(
     if by_date:
         ranked = view.by_date("date", docs, wanted, newest=query.sort != "oldest")
     else:
-        try:
-            best = view.rank(whoosh_query, docs, wanted)
-            scores = dict(best)
-            ranked = [doc for doc, _ in best]
-        except Unsupported:  # phrases: whoosh ranks what matched
-            results = searcher.search(whoosh_query, limit=wanted, filter=docs)
-            scores = {hit.docnum: hit.score for hit in results}
-            ranked = [hit.docnum for hit in results]
+        ranked = []
+        for tier in by_tier(view, tiers(query.text, any_word=any_word), docs):
+            try:
+                best = view.rank(whoosh_query, tier, wanted - len(ranked))
+            except Unsupported:  # phrases: whoosh ranks what matched
+                results = searcher.search(whoosh_query, limit=wanted - len(ranked), filter=tier)
+                best = [(hit.docnum, hit.score) for hit in results]
+            scores.update(best)
+            ranked += [doc for doc, _ in best]
+            if len(ranked) >= wanted:
+                break
     start = (query.page - 1) * query.limit
     shown = ranked[start : start + query.limit]
     if by_date and asked and shown:
@@ -387,7 +539,7 @@ def run_search(
             scores = view.scores(whoosh_query, set(shown))
         except Unsupported:
             scores = {}
-    marker = term_marker({text for _, text in whoosh_query.iter_all_terms() if text})
+    marker = term_marker(marked_terms(whoosh_query))
     leaves = [leaf for leaf, negated in view.leaves_of(whoosh_query) if not negated]
     hits = [
         make_hit(
@@ -413,6 +565,21 @@ def run_search(
     if not docs and asked:
         suggestion = _suggest(searcher, query.text)
     return SearchResult(query, hits, len(docs), facet_counts, suggestion, any_word)
+
+
+def by_tier(view: View, counted: list[tuple[Query, int]], docs: set[int]) -> list[set[int]]:
+    """The matching documents in tiers, the first first (`tiers` says what each query adds to
+    a document's tier); one tier when there is nothing to count."""
+    if not counted or not docs:
+        return [docs]
+    level = dict.fromkeys(docs, 0)
+    for unit, weight in counted:
+        for doc in docs.intersection(view.docs(unit)):
+            level[doc] += weight
+    grouped: dict[int, set[int]] = defaultdict(set)
+    for doc, value in level.items():
+        grouped[value].add(doc)
+    return [grouped[value] for value in sorted(grouped, reverse=True)]
 
 
 def _matched(view: View, leaves: list[Query], doc: int) -> list[str]:

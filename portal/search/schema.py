@@ -12,7 +12,7 @@ from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT,
 from portal.models import vocab
 from portal.models.times import shown_in
 from portal.records.query import CHINA
-from portal.search.analysis import chinese_analyzer, english_analyzer
+from portal.search.analysis import chinese_analyzer, english_analyzer, gram_analyzer
 
 STATE_ID = "__state__"  # the document that remembers the last revision indexed
 
@@ -39,11 +39,17 @@ BODIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 SEARCHED_KINDS = tuple(TITLES)
 KIND_BOOST = {"enterprises": 3.0, "departments": 3.0, "incidents": 1.5}
+# The Chinese fields whose characters the `grams` field pairs (analysis.gram_terms), and how
+# much a pair weighs in a score: little, as pairs serve recall and words rank (query.py: tiers).
+GRAM_SOURCES = ("title_zh", "names", "text_zh")
+GRAM_BOOST = 0.1
 
 
 # Bump when the schema or what goes into a document changes: an index written under another
 # version is treated as unreadable, so the portal rebuilds it on start (see index.open_index).
-SCHEMA_VERSION = 4  # 4: identifiers as single terms in `names` (issue 21)
+# 4: identifiers as single terms in `names`; 5: character pairs in `grams`, each site once
+# (issue 21)
+SCHEMA_VERSION = 5
 
 # A record id, a unified social credit code or a permit number as typed: letters and digits,
 # maybe hyphens, with at least one digit or hyphen (so that no plain word is taken for one).
@@ -79,6 +85,7 @@ def make_schema() -> Schema:
         names=TEXT(analyzer=zh, field_boost=2.0),
         text_zh=TEXT(analyzer=zh, stored=True),
         text_en=TEXT(analyzer=en, stored=True, spelling=True),
+        grams=TEXT(analyzer=gram_analyzer(), field_boost=GRAM_BOOST),
         enterprise=KEYWORD(commas=True, scorable=False),
         department=KEYWORD(commas=True, scorable=False),
         province=ID,
@@ -184,10 +191,13 @@ def document(
     body_zh, body_en = BODIES[kind]
     text_zh = _join(record, body_zh)
     text_en = _join(record, body_en)
-    for part in [*(get("readings") or ()), *(get("figures") or ())]:
-        text_zh += f"\n{part['site_zh']}"
-        if part["site_en"]:
-            text_en += f"\n{part['site_en']}"
+    # Each monitoring site once, however many readings and figures name it: a snippet cut
+    # from the text showed one site's name four times.
+    parts = [*(get("readings") or ()), *(get("figures") or ())]
+    for site in dict.fromkeys(p["site_zh"] for p in parts if p["site_zh"]):
+        text_zh += f"\n{site}"
+    for site in dict.fromkeys(p["site_en"] for p in parts if p["site_en"]):
+        text_en += f"\n{site}"
     for update in updates:
         text_zh += f"\n{update['text_zh']}"
         if update["text_en"]:
@@ -217,6 +227,7 @@ def document(
         "day": local_day.toordinal(),
         "year": str(local_day.year),
     }
+    doc["grams"] = "\n".join(str(doc[f]) for f in GRAM_SOURCES if doc[f])
     # A record that *is* what a name names should come before the records that mention it.
     doc["_boost"] = KIND_BOOST.get(kind, 1.0)
     return {k: v for k, v in doc.items() if v != ""}

@@ -1,6 +1,14 @@
 """Analysis: counted positions (so phrases work), single-character metals kept, names whole."""
 
-from portal.search.analysis import chinese_analyzer, en_terms, english_analyzer, teach, zh_terms
+from portal.search.analysis import (
+    chinese_analyzer,
+    en_terms,
+    english_analyzer,
+    gram_analyzer,
+    gram_terms,
+    teach,
+    zh_terms,
+)
 
 
 def tokens(text: str) -> list[tuple[str, int]]:
@@ -58,3 +66,18 @@ def test_indexing_finds_the_words_and_positions_a_search_looks_for() -> None:
     found, length = en_terms(en, spelling)
     assert dict(found) == expected and length == sum(map(len, expected.values()))
     assert {"heavy", "metals", "cadmium", "über"} <= spelling and "the" not in spelling
+
+
+def test_character_pairs_are_the_same_for_the_build_and_a_live_write() -> None:
+    """Whoosh's writer (a live write) reads the `grams` field through GramTokenizer, the fast
+    build through gram_terms: both must give the same pairs at the same positions."""
+    text = "台州澄川再生铜业有限公司排放口镉、铅超标，Cd 0.5 mg/L。车间排污水池\n龙江河"
+    expected: dict[str, list[int]] = {}
+    for token in gram_analyzer()(text, positions=True):
+        expected.setdefault(token.text, []).append(token.pos)
+    found, count = gram_terms(text)
+    assert dict(found) == expected and count == sum(map(len, expected.values()))
+    # Runs of Chinese characters end at anything else; their pairs never join two runs.
+    assert "口镉" in found and "镉铅" not in found and "池龙" not in found
+    assert found["污水"] == [found["排污"][0] + 1]
+    assert found["龙江"][0] > found["水池"][0] + 1

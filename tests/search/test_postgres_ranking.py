@@ -79,11 +79,11 @@ PAGED = [
 
 
 def _every_match_by_score(url: str, query: dict[str, str]) -> list[tuple[str, float]]:
-    """The oracle: every match scored and sorted in one statement, as a page was chosen
-    before the ranking vector had an index of its own."""
+    """The oracle: every match scored and sorted in one statement (by tier, then score, then
+    id), as a page was chosen before the ranking vector had an index of its own."""
     from portal.search.pg import sql
     from portal.search.pg.tsquery import translate
-    from portal.search.query import text_query
+    from portal.search.query import text_query, tiers
 
     parsed = parse_search(query)
     found: list[tuple[str, float]] = []
@@ -93,12 +93,14 @@ def _every_match_by_score(url: str, query: dict[str, str]) -> list[tuple[str, fl
         with get_engine(url).connect() as conn:
             where = sql.conditions(parsed.filters, lambda root: [root])
             score = sql._score(tsq)
+            counted = [(translate(q) or "", w) for q, w in tiers(parsed.text, any_word=any_word)]
+            level = [sql.tier(counted).desc()] if counted else []
             found = [
                 (str(record_id), float(value))
                 for record_id, value in conn.execute(
                     select(search_document.c.record_id, score)
                     .where(*where, search_document.c.tsv.op("@@")(sql._tsquery(tsq)))
-                    .order_by(score.desc(), search_document.c.record_id)
+                    .order_by(*level, score.desc(), search_document.c.record_id)
                 )
             ]
         if found:

@@ -31,9 +31,11 @@ from portal.search.query import (
     SearchQuery,
     SearchResult,
     make_hit,
+    marked_terms,
     suggest,
     term_marker,
     text_query,
+    tiers,
 )
 from portal.search.schema import SEARCHED_KINDS
 
@@ -175,11 +177,21 @@ def _run(
     labels = by_label(tree) if asked else {}
     found = []
     if total:
-        negated = any(excluded for _, excluded in leaves(tree))
+        counted = [(translate(q) or "", w) for q, w in tiers(query.text, any_word=any_word)]
         found = sql.page(
-            conn, tsq, filters, by_date, query.sort, start, query.limit, labels, negated=negated
+            conn,
+            tsq,
+            filters,
+            by_date,
+            query.sort,
+            start,
+            query.limit,
+            labels,
+            counted,
+            negated=any(excluded for _, excluded in leaves(tree)),
+            any_word=any_word,
         )
-    marker = term_marker({text for _, text in tree.iter_all_terms() if text})
+    marker = term_marker(marked_terms(tree))
     hits = [
         make_hit(row, row["score"] if asked else 0.0, row["matched"], lang, marker) for row in found
     ]

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Connection,
     Select,
     bindparam,
+    case,
     cast,
     func,
     literal,
@@ -102,6 +103,20 @@ def count_and_facets(
     }
 
 
+def tier(tiers: Sequence[tuple[str, int]]) -> Any:
+    """A row's tier (search/query.py: tiers): the weights of the tsqueries its row matches.
+
+    Each tsquery is asked of the GIN index once, as a subquery whose ids PostgreSQL hashes;
+    a row is then looked up in each, rather than its whole tsvector read out of TOAST."""
+    held = doc.alias("held")
+    total: Any = literal(0)
+    for number, (tsq, weight) in enumerate(tiers):
+        query = cast(bindparam(f"tier_{number}", tsq), TSQUERY)
+        matching = select(held.c.record_id).where(held.c.tsv.op("@@")(query))
+        total = total + case((doc.c.record_id.in_(matching), weight), else_=0)
+    return total
+
+
 def page(
     conn: Connection,
     tsq: str | None,
@@ -111,30 +126,43 @@ def page(
     start: int,
     limit: int,
     labels: Mapping[str, str],
+    tiers: Sequence[tuple[str, int]] = (),
     *,
     negated: bool = False,
+    any_word: bool = False,
 ) -> list[dict[str, Any]]:
     """One page of hits, by score (then id) or by date (then id): each row's id, kind, score,
     stored labels and texts, date, and `matched`, the kinds of field (title, names, text) that
     hold the query's words (`labels`: a tsquery for each, search/pg/tsquery.py: by_label).
 
-    The score reads the row's own `rank_tsv` (titles, names, the first words of the texts),
-    never the whole tsvector out of TOAST; the field checks read that whole tsvector, so the
-    page is chosen first and only its rows are looked at again (by date, only they are scored
-    at all). By score, the page is chosen in two steps (`_ranked_page`)."""
-    if tsq is not None and not by_date:
-        top = _ranked_page(conn, tsq, filters, start, limit, negated)
-        return _rows(conn, tsq, top, labels)
-    key = doc.c.date if by_date else literal(0.0)
+    By relevance a hit's tier comes first when there are tiers (search/query.py: tiers). The
+    score reads the row's own `rank_tsv` (titles, names, the first words of the texts), never
+    the whole tsvector out of TOAST; the field checks read that whole tsvector, so the page is
+    chosen first and only its rows are looked at again (by date, only they are scored at all).
+    By score, when every word must match, the page is chosen in two steps (`_ranked_page`)."""
+    level = tier(tiers) if tiers and not by_date else None
+    if tsq is not None and not by_date and not any_word:
+        ranked = _ranked_page(conn, tsq, filters, start, limit, negated, level)
+        return _rows(conn, tsq, ranked, labels)
     ascending = by_date and sort == "oldest"
+    if by_date or tsq is None:
+        key: Any = doc.c.date if by_date else literal(0.0)
+        order = [key.asc() if ascending else key.desc()]
+    else:  # any word: the tiers say how many words a hit holds; every match is scored
+        key = _score(tsq)
+        order = [*([] if level is None else [level.desc()]), key.desc()]
     chosen = conn.execute(
-        select(doc.c.record_id)
+        select(doc.c.record_id, key)
         .where(*_where(tsq, filters))
-        .order_by(key.asc() if ascending else key.desc(), doc.c.record_id)
+        .order_by(*order, doc.c.record_id)
         .offset(start)
         .limit(limit)
     )
-    return _rows(conn, tsq, [(record_id, None) for record_id in chosen.scalars()], labels)
+    scored = not by_date and tsq is not None
+    top: list[tuple[str, float | None]] = [
+        (str(record_id), float(value) if scored else None) for record_id, value in chosen
+    ]
+    return _rows(conn, tsq, top, labels)
 
 
 def _score(tsq: str) -> Any:
@@ -149,8 +177,10 @@ def _ranked_page(
     start: int,
     limit: int,
     negated: bool,
+    level: Any = None,
 ) -> list[tuple[str, float]]:
-    """The ids and scores of a page by score, then id, without scoring every match.
+    """The ids and scores of a page by score (within tiers, `level`), then id, without scoring
+    every match.
 
     A match scores above 0 exactly when its `rank_tsv` matches the query too: `ts_rank_cd`
     finds no cover in a vector the query does not match, and the weights and boosts are
@@ -158,7 +188,10 @@ def _ranked_page(
     a common word of the texts, 废水 at 100,000 records, has 148 such rows of 30,180) come
     first, by score; after them every other match, at 0, by id, which needs no score at all.
     Without an exclusion a `rank_tsv` match is a match (it holds a subset of the words, at the
-    same positions), so the first step does not read the whole tsvector either.
+    same positions), so the first step does not read the whole tsvector either. With tiers
+    (every word must match; only how many are held as words, not just as character pairs, can
+    differ) the first step's rows are all in the top tier, since `rank_tsv` holds words and no
+    pairs; the rest go by tier, then id.
     tests/search/test_postgres_ranking.py compares the pages with one `ORDER BY` over every
     match's score."""
     in_lead = doc.c.rank_tsv.op("@@", is_comparison=True)(_tsquery(tsq))
@@ -184,7 +217,7 @@ def _ranked_page(
     rest = conn.execute(
         select(doc.c.record_id)
         .where(*_where(tsq, filters), ~in_lead)
-        .order_by(doc.c.record_id)
+        .order_by(*([] if level is None else [level.desc()]), doc.c.record_id)
         .offset(skip)
         .limit(limit - len(first))
     )

@@ -13,17 +13,24 @@ from collections.abc import Iterator
 
 from whoosh.query import And, AndNot, Every, Or, Phrase, Query, Term
 
-from portal.search.pg.vectors import FIELDS, quote, usable
-from portal.search.query import FIELD_LABELS
+from portal.search.pg.vectors import FIELDS, gram_lexeme, quote, usable
+from portal.search.query import FIELD_LABELS, GRAMS
 
-WEIGHTS = {field: weight for field, (weight, _) in FIELDS.items()}
+# A field's weight; the pairs' lexemes are marked instead (vectors.GRAM_MARK), and match
+# under any weight: ALL_WEIGHTS writes no mark, which spares PostgreSQL a recheck.
+WEIGHTS = {field: weight for field, (weight, _) in FIELDS.items()} | {GRAMS: "ABCD"}
 ALL_WEIGHTS = "ABCD"
 NOTHING = "' '"  # a lexeme no analysis makes (a space): what an empty alternative matches
 
 
 def _weights(fields: set[str]) -> str:
-    marks = "".join(sorted({WEIGHTS[f] for f in fields}))
+    marks = "".join(sorted({w for f in fields for w in WEIGHTS[f]}))
     return "" if marks == ALL_WEIGHTS else f":{marks}"
+
+
+def _lexeme(field: str, text: str) -> str:
+    """A term's lexeme: a pair of characters is marked (vectors.gram_lexeme), words are not."""
+    return gram_lexeme(text) if field == GRAMS else text
 
 
 def _alternatives(queries: list[Query]) -> str:
@@ -33,9 +40,10 @@ def _alternatives(queries: list[Query]) -> str:
     others: list[str] = []
     for sub in queries:
         if type(sub) is Term and usable(sub.text):
-            terms.setdefault(sub.text, set()).add(sub.fieldname)
+            terms.setdefault(_lexeme(sub.fieldname, sub.text), set()).add(sub.fieldname)
         elif type(sub) is Phrase and all(usable(w) for w in sub.words):
-            phrases.setdefault(tuple(sub.words), set()).add(sub.fieldname)
+            words = tuple(_lexeme(sub.fieldname, w) for w in sub.words)
+            phrases.setdefault(words, set()).add(sub.fieldname)
         elif type(sub) not in (Term, Phrase):
             others.append(translate(sub) or "")
     parts = [f"{quote(t)}{_weights(f)}" for t, f in terms.items()]

@@ -15,8 +15,9 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
-from portal.search.analysis import en_terms, zh_terms
+from portal.search.analysis import en_terms, gram_terms, zh_terms
 from portal.search.pg.tables import ANALYSIS
+from portal.search.query import GRAMS
 
 # field -> (weight, analysis), in the order their positions are laid out.
 FIELDS: dict[str, tuple[str, Callable[..., tuple[dict[str, list[int]], int]]]] = {
@@ -26,6 +27,12 @@ FIELDS: dict[str, tuple[str, Callable[..., tuple[dict[str, list[int]], int]]]] =
     "text_zh": ("C", zh_terms),
     "text_en": ("D", en_terms),
 }
+# The character pairs of the Chinese fields (Whoosh's `grams` field, analysis.gram_terms) are
+# lexemes of their own, marked so that no word of the analysis is one: `~龙江`. They count
+# their own positions from the start (a phrase of pairs never meets a word), carry no weight
+# mark (D, which no query of pairs asks for: a tsquery without weights needs no recheck), and
+# stay out of the ranking vector: pairs find a record, words rank it.
+GRAM_MARK = "~"
 # PostgreSQL's limits: positions stop at 16,383, a lexeme keeps 256 of them, a lexeme is under
 # 2 KiB and a whole tsvector under 1 MiB. Past them a record is still indexed, with less.
 MAX_POSITION = 16_383
@@ -80,7 +87,24 @@ def vectors(doc: Mapping[str, Any], spelling: set[str] | None = None) -> tuple[s
                     if weight in RANKED_IN_FULL or pos < LEAD:
                         ranked.setdefault(term, []).append(mark)
         base += last + 2  # one position left empty: `<->` cannot join two fields
+    _add_grams(positions, doc.get(GRAMS) or "")
     return _literal(positions), _literal(ranked)
+
+
+def gram_lexeme(pair: str) -> str:
+    """The lexeme of a pair of Chinese characters."""
+    return GRAM_MARK + pair
+
+
+def _add_grams(positions: dict[str, list[str]], value: str) -> None:
+    """The character pairs of a document, at their own positions from 1 (without weight)."""
+    if not value:
+        return
+    terms, _ = gram_terms(value)
+    for pair, found in terms.items():
+        positions[gram_lexeme(pair)] = [
+            str(min(1 + pos, MAX_POSITION)) for pos in found[:MAX_POSITIONS]
+        ]
 
 
 def _literal(positions: Mapping[str, list[str]]) -> str:
