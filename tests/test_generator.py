@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from portal.ingest.generate import FILES, generate
+from bench.generator import FILES, generate
 from portal.models.department import DepartmentCreate
 from portal.models.disclosure import DisclosureCreate
 from portal.models.enterprise import EnterpriseCreate
