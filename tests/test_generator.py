@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 from bench.generator import FILES, generate
+from portal.cli import load_generator, main
 from portal.models.department import DepartmentCreate
 from portal.models.disclosure import DisclosureCreate
 from portal.models.enterprise import EnterpriseCreate
@@ -156,3 +158,27 @@ def test_small_runs_stay_whole(tmp_path: Path, records: int) -> None:
 def test_too_few_records_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="at least 2"):
         generate(tmp_path, 1)
+
+
+def test_portal_generate_writes_the_seeds_files_from_a_checkout(tmp_path: Path) -> None:
+    out = tmp_path / "cli"
+    args = ["generate", "--records", "40", "--seed", "5", "--out", str(out)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    counts = generate(tmp_path / "direct", 40, seed=5)
+    for name, count in counts.items():
+        assert f"{out / name}: {count}" in result.output
+        assert (out / name).read_bytes() == (tmp_path / "direct" / name).read_bytes()
+
+
+def test_without_the_checkout_the_command_says_where_the_generator_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # An installed portal's root (site-packages) has no bench/generator: tests/deploy/test_wheel.py
+    # runs the real thing; here a folder with only the package stands for it.
+    (tmp_path / "portal").mkdir()
+    with pytest.raises(SystemExit) as stopped:
+        load_generator(tmp_path)
+    assert stopped.value.code == 1
+    error = capsys.readouterr().err
+    assert "needs the source checkout" in error and "bench/generator/" in error
