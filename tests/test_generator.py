@@ -1,4 +1,4 @@
-"""`portal generate`: deterministic, valid, referentially whole sample files."""
+"""`portal generate` (bench/generator): deterministic, valid, referentially whole sample files."""
 
 from __future__ import annotations
 
@@ -11,12 +11,15 @@ import pytest
 from click.testing import CliRunner
 
 from bench.generator import FILES, generate
+from bench.generator.run import WATER_METALS
+from bench.generator.tables import DEPARTMENTS, SECTORS
 from portal.cli import load_generator, main
 from portal.models.department import DepartmentCreate
 from portal.models.disclosure import DisclosureCreate
 from portal.models.enterprise import EnterpriseCreate
 from portal.models.incident import IncidentCreate
 from portal.models.inspection import InspectionCreate
+from portal.models.vocab import pollutants
 
 MODELS = dict(
     zip(
@@ -182,3 +185,15 @@ def test_without_the_checkout_the_command_says_where_the_generator_is(
     assert stopped.value.code == 1
     error = capsys.readouterr().err
     assert "needs the source checkout" in error and "bench/generator/" in error
+
+
+def test_the_tables_name_only_known_pollutants_and_earlier_parents() -> None:
+    # A code the portal does not know would fail only the seeds that happen to draw it.
+    known = set(pollutants())
+    for sector in SECTORS:
+        assert set(sector.pollutants) <= known, sector.code
+    assert set(WATER_METALS) <= known
+    seen: set[str] = set()
+    for department in DEPARTMENTS:
+        assert not department.parent_id or department.parent_id in seen, department.id
+        seen.add(department.id)
