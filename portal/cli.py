@@ -496,7 +496,7 @@ def load_generator(root: Path) -> Callable[[Path, int, int], dict[str, int]]:
         _fail(
             "`portal generate` needs the source checkout: the load-test generator "
             "(bench/generator/) ships with it, not with the installed package. Clone the "
-            "repository and run `portal generate` there (docs/performance.md)."
+            "repository and run `portal generate` in it (bench/README.md)."
         )
     if str(root) not in sys.path:
         sys.path.append(str(root))
