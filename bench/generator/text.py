@@ -150,23 +150,24 @@ def compose(
     k = len(pools)
     last = -1
     while n < target:
-        # One draw picks the pool (integer part) and the sentence in it (fraction).
+        # One draw picks the pool (integer part) and the sentence in it (fraction). A sentence
+        # is unpacked into its fields: cheaper than reading them one by one in this loop.
         x = r() * k
         i = int(x)
         pool = pools[i]
-        s = pool[int((x - i) * len(pool))]
-        if s.template == last:
+        z, e, length, template, z_paragraph, e_paragraph = pool[int((x - i) * len(pool))]
+        if template == last:
             x = r() * k
             i = int(x)
             pool = pools[i]
-            s = pool[int((x - i) * len(pool))]
-        last = s.template
+            z, e, length, template, z_paragraph, e_paragraph = pool[int((x - i) * len(pool))]
+        last = template
         if breaks and r() < breaks:
-            add_zh(s.zh_paragraph)
-            add_en(s.en_paragraph)
-            n += s.length + 2
+            add_zh(z_paragraph)
+            add_en(e_paragraph)
+            n += length + 2
         else:
-            add_zh(s.zh)
-            add_en(s.en)
-            n += s.length
+            add_zh(z)
+            add_en(e)
+            n += length
     return Pair("".join(zh), "".join(en))
