@@ -14,7 +14,7 @@ from sqlalchemy.exc import OperationalError
 
 from portal.config import SETTINGS, ConfigError, load_settings
 from portal.db import DatabaseUnavailable, check_connection, get_engine, is_migrated, redact
-from portal.layout import DATA_DIR, STATE_DIR
+from portal.layout import CHECKOUT, DATA_DIR, STATE_DIR
 
 F = TypeVar("F", bound=Callable[..., Any])
 SAMPLE_DIR = DATA_DIR / "sample"
@@ -489,6 +489,22 @@ def _stray_dates(engine: Any) -> int:
     return len(strays)
 
 
+def load_generator(root: Path) -> Callable[[Path, int, int], dict[str, int]]:
+    """The load-test generator of the checkout at `root` (bench/generator), or exit 1 saying
+    where it is: it ships with the source checkout, not in the wheel."""
+    if not (root / "bench" / "generator" / "__init__.py").is_file():
+        _fail(
+            "`portal generate` needs the source checkout: the load-test generator "
+            "(bench/generator/) ships with it, not with the installed package. Clone the "
+            "repository and run `portal generate` in it (bench/README.md)."
+        )
+    if str(root) not in sys.path:
+        sys.path.append(str(root))
+    from bench.generator import generate as make
+
+    return make
+
+
 @main.command()
 @click.option(
     "--records",
@@ -505,9 +521,11 @@ def _stray_dates(engine: Any) -> int:
 )
 @click.option("--seed", type=int, default=2012, show_default=True)
 def generate(records: int, out: Path, seed: int) -> None:
-    """Write a deterministic synthetic data set (NDJSON, in import order) for benchmarks."""
-    from portal.ingest.generate import generate as make
+    """Write a deterministic synthetic data set (NDJSON, in import order) for benchmarks.
 
+    The generator is bench/generator of the source checkout: not in an installed portal.
+    """
+    make = load_generator(CHECKOUT)
     counts = make(out, records, seed)
     for name, count in counts.items():
         click.echo(f"{out / name}: {count}")

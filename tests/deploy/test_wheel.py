@@ -5,7 +5,8 @@ repository; pyproject.toml maps them into the wheel as portal/data and portal/pr
 portal/layout.py finds them through importlib.resources. This builds the wheel from a copy of the
 checkout (the files git keeps: nothing ignored, so no .venv, database or index), installs it
 alone into a new venv, and from an empty directory runs `portal init`, `portal load-sample` and
-`portal reindex`, then serves / and a search through the installed package.
+`portal reindex`, then serves / and a search through the installed package; `portal generate`,
+whose generator ships only with the checkout (bench/generator), refuses with a sentence.
 
 The new venv reaches the dependencies already installed here through one .pth line naming this
 environment's site-packages. That line adds a plain path: the .pth files inside that folder (the
@@ -146,6 +147,7 @@ def test_wheel_installs_and_runs_from_another_directory(tmp_path: Path) -> None:
         "portal",
         wheel.name.split("-py3")[0] + ".dist-info",
     }
+    assert not [n for n in names if "generate" in n]  # the load-test generator stays in bench/
     for shipped in (
         "data/standards.csv",
         "data/sample/02-enterprises.csv",
@@ -203,6 +205,20 @@ def test_wheel_installs_and_runs_from_another_directory(tmp_path: Path) -> None:
     for kind in ("departments", "enterprises", "incidents", "inspections", "disclosures"):
         assert int(shown[kind].replace(",", "")) == expected[kind], kind
     assert first["id"] in probe["found"]
+
+    # The load-test generator ships with the checkout only: the command says so and writes nothing.
+    refused = subprocess.run(
+        [portal, "generate", "--records", "30"],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=STEP_TIMEOUT,
+        check=False,
+    )
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    assert "ships with it, not with the installed package" in refused.stderr
+    assert not (instance / "generated").exists()
 
     assert _package_files(site) == installed  # nothing written into the installed package
     assert not any(elsewhere.iterdir())  # nor into the directory it ran from

@@ -1,19 +1,25 @@
-"""`portal generate`: deterministic, valid, referentially whole sample files."""
+"""`portal generate` (bench/generator): deterministic, valid, referentially whole sample files."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
-from portal.ingest.generate import FILES, generate
+from bench.generator import FILES, generate
+from bench.generator.run import WATER_METALS
+from bench.generator.tables import DEPARTMENTS, SECTORS
+from portal.cli import load_generator, main
 from portal.models.department import DepartmentCreate
 from portal.models.disclosure import DisclosureCreate
 from portal.models.enterprise import EnterpriseCreate
 from portal.models.incident import IncidentCreate
 from portal.models.inspection import InspectionCreate
+from portal.models.vocab import pollutants
 
 MODELS = dict(
     zip(
@@ -33,6 +39,27 @@ def read(path: Path) -> list[dict[str, Any]]:
 def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int]]:
     out = tmp_path_factory.mktemp("gen3k")
     return out, generate(out, 3000)
+
+
+# SHA-256 over each file's name, a NUL and its bytes, in load order, as the generator wrote them
+# when it was still portal/ingest/generate.py (commit 761f3f0): moving it and splitting it by
+# record kind must not change one byte of a seed's set (benchmarks compare runs by seed).
+BEFORE_THE_MOVE = {
+    (2012, 20000): "7553980533a32a1d156d16b5ef65884c906fdbf9d2f1444cc9da9daf77b2597b",
+    (7, 1500): "c6210719ff0d6237cce286996a2fd925e17832a86e911d44decd6a55c468abc5",
+    (20261207, 12): "e6121be1d7dc9fc7855d78b5104027ee1b8b086f16c8638f27ca6eed8aa37401",
+}
+
+
+@pytest.mark.parametrize(("seed", "records"), list(BEFORE_THE_MOVE))
+def test_a_seed_writes_what_it_wrote_before_the_move(
+    tmp_path: Path, seed: int, records: int
+) -> None:
+    generate(tmp_path, records, seed)
+    digest = hashlib.sha256()
+    for name in FILES:
+        digest.update(name.encode() + b"\0" + (tmp_path / name).read_bytes())
+    assert digest.hexdigest() == BEFORE_THE_MOVE[(seed, records)]
 
 
 def test_same_seed_same_bytes_other_seed_differs(tmp_path: Path) -> None:
@@ -134,3 +161,39 @@ def test_small_runs_stay_whole(tmp_path: Path, records: int) -> None:
 def test_too_few_records_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="at least 2"):
         generate(tmp_path, 1)
+
+
+def test_portal_generate_writes_the_seeds_files_from_a_checkout(tmp_path: Path) -> None:
+    out = tmp_path / "cli"
+    args = ["generate", "--records", "40", "--seed", "5", "--out", str(out)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    counts = generate(tmp_path / "direct", 40, seed=5)
+    for name, count in counts.items():
+        assert f"{out / name}: {count}" in result.output
+        assert (out / name).read_bytes() == (tmp_path / "direct" / name).read_bytes()
+
+
+def test_without_the_checkout_the_command_says_where_the_generator_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # An installed portal's root (site-packages) has no bench/generator: tests/deploy/test_wheel.py
+    # runs the real thing; here a folder with only the package stands for it.
+    (tmp_path / "portal").mkdir()
+    with pytest.raises(SystemExit) as stopped:
+        load_generator(tmp_path)
+    assert stopped.value.code == 1
+    error = capsys.readouterr().err
+    assert "needs the source checkout" in error and "bench/generator/" in error
+
+
+def test_the_tables_name_only_known_pollutants_and_earlier_parents() -> None:
+    # A code the portal does not know would fail only the seeds that happen to draw it.
+    known = set(pollutants())
+    for sector in SECTORS:
+        assert set(sector.pollutants) <= known, sector.code
+    assert set(WATER_METALS) <= known
+    seen: set[str] = set()
+    for department in DEPARTMENTS:
+        assert not department.parent_id or department.parent_id in seen, department.id
+        seen.add(department.id)
