@@ -21,7 +21,7 @@ from portal.models.enterprise import Sector
 from portal.records import names
 from portal.records import obligations as ob
 from portal.records.listing import data_version
-from portal.web.i18n import current_lang, t
+from portal.web.i18n import current_lang
 from portal.web.problems import in_page_language
 
 bp = Blueprint("obligations", __name__)
@@ -30,26 +30,6 @@ bp = Blueprint("obligations", __name__)
 def today() -> date:
     """The day obligations are judged on: the app's OBLIGATIONS_TODAY, else today in China."""
     return ob.clock(current_app.config.get("OBLIGATIONS_TODAY"))
-
-
-def _problems(exc: ob.ObligationQueryError, lang: str) -> list[str]:
-    """The problems to show, the year before the rules said in the page language."""
-    if exc.before_rules is None:
-        return in_page_language(exc.problems)
-    year = exc.before_rules
-    plain = t(
-        f"{year} 年没有企业环境信息依法披露义务：《企业环境信息依法披露管理办法》（生态环境部令"
-        f"第24号）自 {ob.RULES_IN_FORCE.isoformat()} 起施行，要求披露的第一个年度是 "
-        f"{ob.FIRST_YEAR} 年（{ob.FIRST_YEAR + 1} 年 3 月 15 日前披露）。请选择 {ob.FIRST_YEAR} "
-        "年及以后的年份。",
-        ob.before_rules_sentence(year),
-        lang,
-    )
-    said = in_page_language(exc.problems)
-    return [
-        plain if p == ob.before_rules_sentence(year) else s
-        for p, s in zip(exc.problems, said, strict=True)
-    ]
 
 
 def _feed(filters: dict[str, str], lang: str) -> dict[str, str]:
@@ -77,7 +57,9 @@ def page() -> tuple[str, int] | str:
     except ob.ObligationQueryError as exc:
         title = gettext("This address asks for something the portal cannot show")
         return (
-            render_template("error.html", status=400, title=title, problems=_problems(exc, lang)),
+            render_template(
+                "error.html", status=400, title=title, problems=in_page_language(exc.issues)
+            ),
             400,
         )
     session = request_session(current_app)
