@@ -146,8 +146,8 @@ CODES: dict[str, tuple[str, tuple[str, ...]]] = {
 # A problem+json answer's own `code`: what kind of refusal it is. A specific one where the API
 # says more than its status; otherwise the status's name.
 PROBLEM_CODES: dict[str, str] = {
-    "invalid_query": "the query string breaks the rules each entry of `errors` states",
-    "invalid_record": "the record was not written: each entry of `errors` names a field to fix",
+    "invalid_query": "the query string breaks the rules each entry of errors states",
+    "invalid_record": "the record was not written: each entry of errors names a field to fix",
     "database_busy": "another write held the records database; nothing changed, try again",
     "database_unavailable": "the records database cannot be reached just now",
     "bad_request": "400: the request cannot be read as sent (the detail says why)",

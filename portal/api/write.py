@@ -165,8 +165,9 @@ def _record_error(exc: RecordError) -> Refused:
         404: "There is no such record.",
         410: "The record was withdrawn and cannot change.",
     }[status]
-    code = "invalid_record" if status == 422 else None
-    return Refused(status, lead, problems, code=code, errors=errors)
+    # A 422 is a record to fix field by field; the other refusals are named by their status.
+    invalid = "invalid_record" if status == 422 else None
+    return Refused(status, lead, problems, code=invalid, errors=errors)
 
 
 def _answer(session: Session, record_id: str, status: int) -> tuple[dict[str, Any], str]:

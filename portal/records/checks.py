@@ -291,10 +291,10 @@ def validation_problems(
             message = "is required"
         wanted = CODES.get(code)
         if wanted is None or not set(wanted[1]) <= set(params):
-            code, params = "invalid_value", {}
+            problems.append(Problem(index, loc, message, "invalid_value"))
         else:
             params = {name: params[name] for name in wanted[1]}
-        problems.append(Problem(index, loc, message, code, params))
+            problems.append(Problem(index, loc, message, code, params))
     return problems
 
 
