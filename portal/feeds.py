@@ -22,6 +22,7 @@ from urllib.parse import urlencode, urlsplit
 
 from feedgen.feed import FeedGenerator
 from flask import Blueprint, Response, abort, current_app, request, url_for
+from werkzeug.exceptions import BadRequest
 
 from portal import records, search
 from portal.cache import remembered
@@ -83,6 +84,14 @@ class Feed:
     queries: list[RecordQuery] = field(default_factory=list)
     pinned: list[RecordPublic] = field(default_factory=list)  # the followed record itself
     filters: dict[str, str] = field(default_factory=dict)
+
+
+class QueryRefused(BadRequest):
+    """A feed's query a person must fix: its problem+json gives each problem with its code."""
+
+    def __init__(self, exc: QueryError) -> None:
+        super().__init__(description=" ".join(exc.problems))
+        self.issues = exc.issues
 
 
 def feed_args(args: Mapping[str, str]) -> tuple[dict[str, str], str, int]:
@@ -576,14 +585,14 @@ def _parse() -> tuple[dict[str, str], str, int]:
     try:
         return feed_args(request.args)
     except QueryError as exc:
-        abort(400, description=" ".join(exc.problems))
+        raise QueryRefused(exc) from None
 
 
 def _queries(kinds: Iterable[str], args: Mapping[str, str], **fixed: Any) -> list[RecordQuery]:
     try:
         return kind_queries(kinds, args, fixed)
     except QueryError as exc:
-        abort(400, description=" ".join(exc.problems))
+        raise QueryRefused(exc) from None
 
 
 def _page(endpoint: str, args: Mapping[str, str], lang: str, **values: Any) -> str:
@@ -637,14 +646,14 @@ def search_feed(fmt: str) -> Any:
     try:
         query = parse_search(args)
     except QueryError as exc:
-        abort(400, description=" ".join(exc.problems))
+        raise QueryRefused(exc) from None
     if query.sort == "relevance":
         query = replace(query, sort="newest")
     query = replace(query, page=1, limit=limit)
     try:
         result = search.service_of(current_app).search(query, lang=lang, with_facets=False)
     except SearchTooSlow as exc:
-        abort(400, description=" ".join(exc.problems))
+        raise QueryRefused(exc) from None
     except IndexUnavailable:
         abort(
             503,

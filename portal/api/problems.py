@@ -100,6 +100,9 @@ def from_http_exception(exc: HTTPException) -> Response:
     """The problem for a werkzeug HTTP error, keeping its headers (Allow, Retry-After)."""
     status = exc.code or 500
     headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
+    issues: list[Issue] | None = getattr(exc, "issues", None)  # a feed's query (feeds.py)
+    if issues is not None:
+        return query_problem(QueryError(issues), exc.description)
     if status == 429:
         return problem(429, _ADVICE[429], [f"The limit is {exc.description}."], headers=headers)
     # A description of our own (abort(404, "...")) says more than werkzeug's default one.

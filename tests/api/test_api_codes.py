@@ -197,3 +197,17 @@ def test_every_other_problem_names_its_status(client: FlaskClient) -> None:
     long = client.get("/api/v1/incidents?text=" + "x" * 9000)
     assert _problem(long, 414)["code"] == "uri_too_long"
     assert re.fullmatch(r"[a-z_]+", status_code(418)) and status_code(799) == "http_error"
+
+
+def test_a_feeds_bad_query_has_codes_too(client: FlaskClient) -> None:
+    body = _problem(client.get("/feeds/inspections.atom?sort=newest&lang=fr"), 400)
+    assert body["code"] == "invalid_query"
+    assert [(e["code"], e["params"]) for e in body["errors"]] == [
+        ("not_one_of", {"name": "lang", "choices": ["zh", "en"]}),
+        ("order_fixed", {"name": "sort"}),
+    ]
+    assert body["detail"] == " ".join(body["problems"])
+    body = _problem(client.get("/feeds/obligations.atom?status=overdue"), 400)
+    assert [e["code"] for e in body["errors"]] == ["filter_fixed"]
+    body = _problem(client.get("/feeds/all.atom?colour=red"), 400)
+    assert [e["code"] for e in body["errors"]] == ["unknown_parameter"]
