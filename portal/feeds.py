@@ -22,10 +22,12 @@ from urllib.parse import urlencode, urlsplit
 
 from feedgen.feed import FeedGenerator
 from flask import Blueprint, Response, abort, current_app, request, url_for
+from werkzeug.exceptions import BadRequest
 
 from portal import records, search
 from portal.cache import remembered
 from portal.catalogue import words
+from portal.codes import Issue
 from portal.conditional import base_url, not_modified, stamp, validator
 from portal.db import request_session
 from portal.models.common import RecordPublic, requested_id
@@ -35,7 +37,7 @@ from portal.models.times import shown_in
 from portal.models.vocab import pollutants, provinces
 from portal.records import KINDS, PUBLIC_KINDS, Change, QueryError, RecordQuery, parse_query
 from portal.records.listing import data_version
-from portal.records.query import CHINA
+from portal.records.query import CHINA, bad_lang, not_whole
 from portal.search import IndexUnavailable, SearchTooSlow, parse_search
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
@@ -84,13 +86,21 @@ class Feed:
     filters: dict[str, str] = field(default_factory=dict)
 
 
+class QueryRefused(BadRequest):
+    """A feed's query a person must fix: its problem+json gives each problem with its code."""
+
+    def __init__(self, exc: QueryError) -> None:
+        super().__init__(description=" ".join(exc.problems))
+        self.issues = exc.issues
+
+
 def feed_args(args: Mapping[str, str]) -> tuple[dict[str, str], str, int]:
     """Split a feed's query string into the record query's arguments, the language and the
     number of entries; QueryError for what a person must fix."""
-    problems = []
+    problems: list[Issue] = []
     lang = args.get("lang", "zh") or "zh"
     if lang not in ("zh", "en"):
-        problems.append("'lang' must be zh or en.")
+        problems.extend(bad_lang().issues)
     raw_limit = (args.get("limit") or "").strip()
     limit = DEFAULT_LIMIT
     if raw_limit:
@@ -99,16 +109,23 @@ def feed_args(args: Mapping[str, str]) -> tuple[dict[str, str], str, int]:
         except ValueError:
             limit = 0
         if not 1 <= limit <= MAX_LIMIT:
-            problems.append(f"'limit' must be a whole number from 1 to {MAX_LIMIT}.")
+            problems.extend(not_whole("limit", 1, MAX_LIMIT).issues)
     for name in ("sort", "cursor"):
         if name in args:
-            problems.append(
-                f"Feeds always list the most recently changed records first; remove '{name}'."
-            )
+            message = f"Feeds always list the most recently changed records first; remove '{name}'."
+            problems.append(Issue("order_fixed", message, {"name": name}))
     if problems:
         raise QueryError(problems)
     rest = {k: v for k, v in args.items() if k not in (*OWN, "sort", "cursor")}
     return rest, lang, limit
+
+
+def _once(issues: list[Issue]) -> list[Issue]:
+    """Each issue once (several kinds may refuse the same value in the same words)."""
+    seen: dict[str, Issue] = {}
+    for issue in issues:
+        seen.setdefault(issue.message, issue)
+    return list(seen.values())
 
 
 def kind_queries(
@@ -123,30 +140,40 @@ def kind_queries(
     if taken:
         raise QueryError(
             [
-                f"This feed already follows its own {n}; remove '{n}' from the address."
+                Issue(
+                    "filter_fixed",
+                    f"This feed already follows its own {n}; remove '{n}' from the address.",
+                    {"name": n},
+                )
                 for n in taken
             ]
         )
     names = set(args)
-    queries, problems = [], []
+    queries: list[RecordQuery] = []
+    problems: list[Issue] = []
     for kind in kinds:
         if not names <= KINDS[kind].filters:
             continue
         try:
             queries.append(replace(parse_query(kind, args), **fixed))
         except QueryError as exc:
-            problems.extend(exc.problems)
+            problems.extend(exc.issues)
     if not queries:
         unknown = sorted(n for n in names if not any(n in KINDS[k].filters for k in kinds))
         for name in unknown:
             usable = sorted(set().union(*(KINDS[k].filters for k in kinds)))
             problems.append(
-                f"Unknown filter '{name[:40]}'; this feed takes {', '.join(usable)}, lang "
-                "and limit."
+                Issue(
+                    "unknown_parameter",
+                    f"Unknown filter '{name[:40]}'; this feed takes {', '.join(usable)}, lang "
+                    "and limit.",
+                    {"name": name[:40], "kind": "feed", "usable": [*usable, "lang", "limit"]},
+                )
             )
         if not problems:
-            problems.append("No kind of record in this feed takes all of these filters together.")
-        raise QueryError(list(dict.fromkeys(problems)))
+            message = "No kind of record in this feed takes all of these filters together."
+            problems.append(Issue("no_kind_takes_all", message))
+        raise QueryError(_once(problems))
     return queries
 
 
@@ -569,14 +596,14 @@ def _parse() -> tuple[dict[str, str], str, int]:
     try:
         return feed_args(request.args)
     except QueryError as exc:
-        abort(400, description=" ".join(exc.problems))
+        raise QueryRefused(exc) from None
 
 
 def _queries(kinds: Iterable[str], args: Mapping[str, str], **fixed: Any) -> list[RecordQuery]:
     try:
         return kind_queries(kinds, args, fixed)
     except QueryError as exc:
-        abort(400, description=" ".join(exc.problems))
+        raise QueryRefused(exc) from None
 
 
 def _page(endpoint: str, args: Mapping[str, str], lang: str, **values: Any) -> str:
@@ -630,14 +657,14 @@ def search_feed(fmt: str) -> Any:
     try:
         query = parse_search(args)
     except QueryError as exc:
-        abort(400, description=" ".join(exc.problems))
+        raise QueryRefused(exc) from None
     if query.sort == "relevance":
         query = replace(query, sort="newest")
     query = replace(query, page=1, limit=limit)
     try:
         result = search.service_of(current_app).search(query, lang=lang, with_facets=False)
     except SearchTooSlow as exc:
-        abort(400, description=" ".join(exc.problems))
+        raise QueryRefused(exc) from None
     except IndexUnavailable:
         abort(
             503,

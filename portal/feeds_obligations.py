@@ -18,13 +18,22 @@ from typing import Any
 from urllib.parse import urlencode
 
 from feedgen.feed import FeedGenerator
-from flask import Response, abort, current_app, request
+from flask import Response, current_app, request
 
 from portal.cache import all_obligations, remembered
 from portal.catalogue import words
 from portal.conditional import base_url, not_modified, stamp, validator
 from portal.db import request_session
-from portal.feeds import FMT, FORMATS, MAX_AGE, TAG_DATE, bp, feed_args, tag_authority
+from portal.feeds import (
+    FMT,
+    FORMATS,
+    MAX_AGE,
+    TAG_DATE,
+    QueryRefused,
+    bp,
+    feed_args,
+    tag_authority,
+)
 from portal.feeds import xml_text as _xml
 from portal.models.labels import label
 from portal.models.vocab import provinces
@@ -236,14 +245,14 @@ def obligations_feed(fmt: str) -> Any:
     try:
         args, lang, limit = feed_args(request.args)
     except QueryError as exc:
-        abort(400, description=" ".join(exc.problems))
+        raise QueryRefused(exc) from None
     today = ob.clock(current_app.config.get("OBLIGATIONS_TODAY"))
     try:
         query = ob.parse_obligation_query(
             args, today, ignore=("lang", "limit"), fixed=("status", "cursor")
         )
     except ob.ObligationQueryError as exc:
-        abort(400, description=" ".join(exc.problems))
+        raise QueryRefused(exc) from None
     session = request_session(current_app)
     version, changed_at = data_version(session)
     tag = validator("obligations-feed", request.full_path, fmt, lang, version, today)

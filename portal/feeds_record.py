@@ -35,6 +35,7 @@ from portal.feeds import (
     MAX_AGE,
     TAG_DATE,
     Entry,
+    QueryRefused,
     bp,
     correction_note,
     document,
@@ -185,7 +186,7 @@ def record_feed(record_id: str, fmt: str) -> Any:
     try:
         args, lang, limit = feed_args(request.args)
     except QueryError as exc:
-        abort(400, description=" ".join(exc.problems))
+        raise QueryRefused(exc) from None
     if args:
         names = ", ".join(sorted(n[:40] for n in args))
         abort(400, description=f"One record's feed takes only lang and limit, not {names}.")

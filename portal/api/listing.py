@@ -25,9 +25,10 @@ from portal.api.http import (
     validator,
 )
 from portal.api.parameters import filter_model, query_parameters
-from portal.api.problems import problem
+from portal.api.problems import problem, query_problem
 from portal.api.schemas import ITEMS, PAGES, Gone, History, RecordPath, Tombstone
 from portal.cache import remembered
+from portal.codes import status_code
 from portal.conditional import standards_version
 from portal.db import get_engine, request_session
 from portal.models.common import RecordPublic, requested_id
@@ -63,8 +64,7 @@ def parse_args(kind: str, *, ignore: tuple[str, ...] = ()) -> RecordQuery | Resp
             kind, request.args, default_limit=current_app.config["PAGE_SIZE"], ignore=ignore
         )
     except QueryError as exc:
-        count = len(exc.problems)
-        return problem(400, f"The query has {count} problem{'s' * (count > 1)}.", exc.problems)
+        return query_problem(exc)
     if query.updated_since is not None:
         # A changes feed must carry withdrawals too, or a mirror would keep withdrawn records.
         query = replace(query, include_withdrawn=True)
@@ -203,6 +203,7 @@ def tombstone(item: RecordPublic, base: str) -> Response:
     body = Gone(
         title="Gone",
         status=410,
+        code=status_code(410),
         detail=f"{item.id} was withdrawn by {item.withdrawn_by} on "
         f"{item.withdrawn_at.date().isoformat()}: {item.withdrawal_reason}",
         tombstone=Tombstone(

@@ -20,7 +20,7 @@ from portal.api.http import (
     validator,
 )
 from portal.api.parameters import CURSOR, ID_PATTERN
-from portal.api.problems import problem
+from portal.api.problems import query_problem
 from portal.cache import all_obligations, remembered
 from portal.db import request_session
 from portal.models.enterprise import Sector
@@ -154,11 +154,8 @@ def links(o: ob.Obligation, base: str) -> ObligationLinks:
 
 
 def _bad(exc: ob.ObligationQueryError) -> Response:
-    count = len(exc.problems)
-    detail = (
-        exc.problems[0] if count == 1 else f"The query has {count} problems."
-    )  # one problem: say it as the detail, plainly
-    return problem(400, detail, exc.problems)
+    # One problem: say it as the detail, plainly.
+    return query_problem(exc, exc.problems[0] if len(exc.problems) == 1 else None)
 
 
 @bp.get(

@@ -11,8 +11,10 @@ from pydantic import BaseModel
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from portal.api.schemas import Problem
+from portal.api.schemas import Problem, ProblemError
+from portal.codes import PROBLEM_CODES, Issue, status_code
 from portal.db import DatabaseUnavailable
+from portal.records.query import QueryError
 
 PROBLEM_JSON = "application/problem+json"
 API_PREFIX = "/api/"
@@ -53,22 +55,54 @@ def problem(
     detail: str,
     problems: Iterable[str] = (),
     *,
+    code: str | None = None,
+    errors: Iterable[ProblemError] = (),
     headers: dict[str, str] | None = None,
     body: BaseModel | None = None,
 ) -> Response:
-    """A problem+json response: the status phrase as title, a sentence, and each problem."""
+    """A problem+json response: the status phrase as title, its code (the status's name unless
+    a more specific one is given), a sentence, and each problem (with its code in `errors`)."""
+    if code is not None and code not in PROBLEM_CODES:
+        raise ValueError(f"problem code {code!r} is not in portal.codes.PROBLEM_CODES")
     payload = body or Problem(
-        title=HTTPStatus(status).phrase, status=status, detail=detail, problems=list(problems)
+        title=HTTPStatus(status).phrase,
+        status=status,
+        code=code or status_code(status),
+        detail=detail,
+        problems=list(problems),
+        errors=list(errors),
     )
     response = Response(payload.model_dump_json(), status=status, mimetype=PROBLEM_JSON)
     response.headers.update(headers or {})
     return response
 
 
+def error_of(issue: Issue, field: str | None = None) -> ProblemError:
+    """One issue as problem+json's `errors` holds it."""
+    return ProblemError(
+        code=issue.code, params=dict(issue.params), field=field, detail=issue.message
+    )
+
+
+def query_problem(exc: QueryError, detail: str | None = None) -> Response:
+    """400 invalid_query: each problem with the query string, in a sentence and as a code."""
+    count = len(exc.issues)
+    return problem(
+        400,
+        detail or f"The query has {count} problem{'s' * (count > 1)}.",
+        exc.problems,
+        code="invalid_query",
+        errors=[error_of(issue) for issue in exc.issues],
+    )
+
+
 def from_http_exception(exc: HTTPException) -> Response:
     """The problem for a werkzeug HTTP error, keeping its headers (Allow, Retry-After)."""
     status = exc.code or 500
     headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
+    issues: list[Issue] | None = getattr(exc, "issues", None)  # a feed's query (feeds.py)
+    if issues is not None:
+        return query_problem(QueryError(issues), exc.description)
     if status == 429:
         return problem(429, _ADVICE[429], [f"The limit is {exc.description}."], headers=headers)
     # A description of our own (abort(404, "...")) says more than werkzeug's default one.
@@ -100,8 +134,10 @@ def install(app: Flask) -> None:
         if is_api_request():
             app.logger.error("database unavailable: %s", str(exc).splitlines()[0])
             if _is_lock_wait(exc):
-                return problem(503, _BUSY, headers={"Retry-After": "5"})
-            return problem(503, _ADVICE[503], headers={"Retry-After": "30"})
+                return problem(503, _BUSY, code="database_busy", headers={"Retry-After": "5"})
+            return problem(
+                503, _ADVICE[503], code="database_unavailable", headers={"Retry-After": "30"}
+            )
         if previous_db is not None:
             return previous_db(exc)
         raise exc

@@ -26,7 +26,7 @@ from portal.api.http import (
     validator,
 )
 from portal.api.parameters import CURSOR, query_parameters
-from portal.api.problems import problem
+from portal.api.problems import query_problem
 from portal.api.table import table_chunks
 from portal.cache import remembered
 from portal.db import request_session
@@ -129,8 +129,7 @@ def _parse(ignore: tuple[str, ...] = ()) -> ReadingQuery | Response:
             request.args, default_limit=current_app.config["PAGE_SIZE"], ignore=ignore
         )
     except QueryError as exc:
-        count = len(exc.problems)
-        return problem(400, f"The query has {count} problem{'s' * (count > 1)}.", exc.problems)
+        return query_problem(exc)
 
 
 def _alternates(query: ReadingQuery, base: str) -> list[tuple[str, str, str | None]]:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, create_model
 
 from portal.api.parameters import ID_PATTERN
+from portal.codes import CODES, PROBLEM_CODES
 from portal.models.common import ID_MAX
 from portal.models.revision import RevisionPublic
 from portal.records import KINDS, LISTED_KINDS
@@ -28,14 +29,41 @@ class Links(BaseModel):
     publisher: str = Field(description="The department or enterprise that publishes it.")
 
 
+class ProblemError(BaseModel):
+    """One problem with the request, as a program reads it: a code, its parameters, and where."""
+
+    code: str = Field(
+        description="What is wrong, as a stable name (the error codes in docs/api.md).",
+        json_schema_extra={"enum": list[JsonValue](sorted(CODES))},
+    )
+    params: dict[str, str | int | float | list[str]] = Field(
+        default_factory=dict,
+        description="The values the sentence names, by the names the code's row lists.",
+    )
+    field: str | None = Field(
+        default=None, description="The record's field, as a dotted path (a write's problems)."
+    )
+    detail: str = Field(description="The same problem in an English sentence.")
+
+
 class Problem(BaseModel):
     """An error as RFC 9457 problem details: what went wrong, in sentences a person can act on."""
 
     type: str = Field(default="about:blank", description="A URI naming the kind of problem.")
     title: str = Field(description="The HTTP status phrase, such as Bad Request.")
     status: int = Field(description="The HTTP status code.")
+    code: str = Field(
+        description="What kind of refusal this is, as a stable name (docs/api.md lists them); "
+        "match this, not the sentences.",
+        json_schema_extra={"enum": list[JsonValue](sorted(PROBLEM_CODES))},
+    )
     detail: str = Field(description="What went wrong and what to do about it.")
     problems: list[str] = Field(default_factory=list, description="Each problem in a sentence.")
+    errors: list[ProblemError] = Field(
+        default_factory=list,
+        description="Each problem with its code and parameters, in the order of `problems` "
+        "(given for a query's or a record's problems).",
+    )
 
 
 class Tombstone(BaseModel):

@@ -12,12 +12,13 @@ from pydantic import BaseModel, Field
 from portal.api.blueprint import TAGS, bp, problem_response
 from portal.api.http import base_url, json_response, link_header, query_string_problem
 from portal.api.parameters import search_filter_parameters
-from portal.api.problems import problem
+from portal.api.problems import problem, query_problem
 from portal.catalogue import words
 from portal.models.common import NO_CONTROL_PATTERN, with_pattern
 from portal.models.enterprise import EnterpriseStatus
 from portal.models.incident import IncidentStatus
 from portal.records import QueryError
+from portal.records.query import bad_lang
 from portal.search import (
     IndexUnavailable,
     SearchResult,
@@ -197,12 +198,11 @@ def search() -> Response:
         return refused
     lang = request.args.get("lang", "zh")
     if lang not in ("zh", "en"):
-        return problem(400, "'lang' must be zh or en.", ["'lang' must be zh or en."])
+        return query_problem(bad_lang(), "'lang' must be zh or en.")
     try:
         query = parse_search(request.args, ignore=("lang",))
     except QueryError as exc:
-        count = len(exc.problems)
-        return problem(400, f"The query has {count} problem{'s' * (count > 1)}.", exc.problems)
+        return query_problem(exc)
     try:
         result = service_of(current_app).search(query, lang=lang)
     except IndexUnavailable as exc:
@@ -214,7 +214,7 @@ def search() -> Response:
         response.headers["Retry-After"] = "30"
         return response
     except SearchTooSlow as exc:
-        return problem(400, exc.problems[0], exc.problems)
+        return query_problem(exc, exc.problems[0])
     base = base_url()
     response = json_response(_body(result, lang, base))
     rels: list[tuple[str, str, str | None]] = [

@@ -23,8 +23,8 @@ from sqlmodel import Session
 from portal import bodies, records
 from portal.api.blueprint import bp, component, problem_response
 from portal.api.listing import item_json
-from portal.api.problems import problem
-from portal.api.schemas import ITEMS, RecordPath
+from portal.api.problems import error_of, problem
+from portal.api.schemas import ITEMS, ProblemError, RecordPath
 from portal.budget import client_address
 from portal.conditional import base_url
 from portal.db import request_session
@@ -110,9 +110,18 @@ SECURITY: list[dict[str, list[str]]] = [{"bearer": []}]
 class Refused(Exception):
     """A write answered with a problem; nothing was written."""
 
-    def __init__(self, status: int, message: str, problems: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        problems: list[str] | None = None,
+        *,
+        code: str | None = None,
+        errors: list[ProblemError] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status, self.message, self.problems = status, message, problems or []
+        self.code, self.errors = code, errors or []
 
 
 def _json_body() -> dict[str, Any]:
@@ -146,6 +155,7 @@ def _json_body() -> dict[str, Any]:
 
 def _record_error(exc: RecordError) -> Refused:
     problems = [f"{p.field}: {p.message}" for p in exc.problems]
+    errors = [error_of(p.issue, p.field) for p in exc.problems]
     status = _STATUS.get(exc.status, 422)
     lead = {
         422: "The record was not written: fix each field below and send it again.",
@@ -155,7 +165,9 @@ def _record_error(exc: RecordError) -> Refused:
         404: "There is no such record.",
         410: "The record was withdrawn and cannot change.",
     }[status]
-    return Refused(status, lead, problems)
+    # A 422 is a record to fix field by field; the other refusals are named by their status.
+    invalid = "invalid_record" if status == 422 else None
+    return Refused(status, lead, problems, code=invalid, errors=errors)
 
 
 def _answer(session: Session, record_id: str, status: int) -> tuple[dict[str, Any], str]:
@@ -256,7 +268,14 @@ def _write(
     headers = {}
     if refusal.status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="clearwater"'
-    return problem(refusal.status, refusal.message, refusal.problems, headers=headers)
+    return problem(
+        refusal.status,
+        refusal.message,
+        refusal.problems,
+        code=refusal.code,
+        errors=refusal.errors,
+        headers=headers,
+    )
 
 
 def _after_race(

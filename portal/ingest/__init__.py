@@ -228,7 +228,7 @@ def _import_tips(
             items.append(TipCreate.model_validate(row.data))
             lines.append(row.line)
         except ValidationError as exc:
-            for p in validation_problems(row.line, exc):
+            for p in validation_problems(row.line, exc, TipCreate):
                 report(LineProblem(row.line, p.field, p.message))
     if result.problem_count:
         return
@@ -304,7 +304,7 @@ def _import_chunk(
         try:
             item = kind.create.model_validate(data)
         except ValidationError as exc:
-            for p in validation_problems(row.line, exc):
+            for p in validation_problems(row.line, exc, kind.create):
                 report(LineProblem(row.line, p.field, p.message))
             continue
         items.append(item)

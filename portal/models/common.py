@@ -101,9 +101,10 @@ def _as_sent(max_length: int) -> BeforeValidator:
             )
         found = INVISIBLE.search(value)
         if found:
-            raise ValueError(
-                f"character {found.start() + 1} is an invisible control character "
-                f"(U+{ord(found.group()):04X}); remove it"
+            raise PydanticCustomError(
+                "control_character_at",
+                "character {position} is an invisible control character ({character}); remove it",
+                {"position": found.start() + 1, "character": f"U+{ord(found.group()):04X}"},
             )
         return value
 
@@ -145,9 +146,10 @@ Reason = Annotated[
 
 def _check_id(value: str) -> str:
     if len(value) > ID_MAX or not ID_RE.match(value):
-        raise ValueError(
+        raise PydanticCustomError(
+            "record_id_format",
             "an id is a three-letter prefix and up to five parts of capital letters and digits "
-            "joined by '-', for example INC-2012-0001"
+            "joined by '-', for example INC-2012-0001",
         )
     return value
 

@@ -6,6 +6,7 @@ from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
 from sqlalchemy import String
 from sqlmodel import Field, SQLModel
 
@@ -50,8 +51,10 @@ def check_province(value: str) -> str:
         raise ValueError("give a province: a name such as 广西 or Guangxi, or its code (45)")
     code = province_code(value)
     if code is None:
-        raise ValueError(
-            f"unknown province {value!r}; use a name such as 广西 or Guangxi, or its code (45)"
+        raise PydanticCustomError(
+            "unknown_province",
+            "unknown province {shown}; use a name such as 广西 or Guangxi, or its code (45)",
+            {"value": value, "shown": repr(value)},
         )
     return code
 

@@ -8,11 +8,15 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from dataclasses import field as dataclass_field
+from enum import Enum
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from sqlmodel import Session, col, select
 
+from portal.codes import CODES, Issue, Param, json_safe
 from portal.models.department import Department
 from portal.models.enterprise import Enterprise
 from portal.models.incident import IncidentEnterprise
@@ -23,11 +27,40 @@ from portal.records.listing import department_subtree
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with one item of a write: which item, which field, and a sentence."""
+    """One thing wrong with one item of a write: which item, which field, a sentence, and the
+    sentence's code and parameters (portal/codes.py)."""
 
     index: int
     field: str
     message: str
+    code: str
+    params: Mapping[str, Param] = dataclass_field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        Issue(self.code, self.message, self.params)  # refuses a code CODES does not know
+
+    @property
+    def issue(self) -> Issue:
+        """The problem without its place: what the pages translate."""
+        return Issue(self.code, self.message, self.params)
+
+
+def no_such_record(index: int, field: str, record_id: str) -> Problem:
+    """A record named that is not published."""
+    message = f"there is no record {record_id}"
+    return Problem(index, field, message, "no_such_record", {"id": record_id})
+
+
+def withdrawn(index: int, record_id: str) -> Problem:
+    """A change to a withdrawn record."""
+    message = f"{record_id} was withdrawn and cannot change"
+    return Problem(index, "id", message, "withdrawn", {"id": record_id})
+
+
+def reason_too_long() -> Problem:
+    """A public reason over 2,000 characters."""
+    message = "keep the reason under 2,000 characters"
+    return Problem(0, "reason", message, "string_too_long", {"max_length": 2000})
 
 
 class RecordError(ValueError):
@@ -91,6 +124,8 @@ def check_credits(
                     f"{name}.{n}.department_id",
                     f"{credited} is neither {who} nor a department under it; {who} may credit "
                     "only itself and the departments under it",
+                    "credit_outside_bounds",
+                    {"department": credited, "writer": who},
                 )
             )
         now = {json.dumps(entry, sort_keys=True) for entry in entries}
@@ -105,6 +140,8 @@ def check_credits(
                     name,
                     f"the entry credited to {credited} is its own: {who} may not remove or "
                     f"change it; keep it as it is, and ask {credited} to correct it",
+                    "credit_kept",
+                    {"department": str(credited), "writer": who},
                 )
             )
     return problems
@@ -140,6 +177,8 @@ def _check_placement(
                     "parent_id",
                     f"{who} may place a department only under itself or a department under it, "
                     f"not under {parent}",
+                    "placement_outside_bounds",
+                    {"parent": parent, "writer": who},
                 )
             )
         elif item.id in published and before not in writer.bounds:
@@ -149,30 +188,38 @@ def _check_placement(
                     "parent_id",
                     f"{item.id} is under {before or 'no department'}, outside {who}'s; only "
                     f"{before or 'a trusted load'} may move it",
+                    "placement_move",
+                    {"id": item.id, "parent": before or "", "writer": who},
                 )
             )
     return problems
 
 
 def may_not_change(
-    record_id: str, owner: str, named: str, writer: Writer | None
-) -> tuple[str, str] | None:
-    """(field, sentence) when this writer may not change the record as asked; else None.
+    record_id: str, owner: str, named: str, writer: Writer | None, index: int = 0
+) -> Problem | None:
+    """The problem when this writer may not change the record as asked; else None.
 
     Checked before the reason: a writer that may not correct a record is not told that a
     reason would let it."""
     if writer is not None and owner not in writer.bounds:
         who = writer.publisher_id
-        return (
+        return Problem(
+            index,
             "id",
             f"{record_id} was published by {owner}; {who} may correct only its own records and "
             "those of the departments under it. To point out an error, report it as a tip",
+            "not_own_record",
+            {"id": record_id, "owner": owner, "writer": who},
         )
     if named != owner:
-        return (
+        return Problem(
+            index,
             "publisher_id",
             f"{record_id} was published by {owner}, and a correction never changes who "
             f"published a record: leave publisher_id out or give {owner}",
+            "publisher_change",
+            {"id": record_id, "owner": owner},
         )
     return None
 
@@ -188,19 +235,66 @@ def publishers_of(session: Session, kind: Kind, ids: Sequence[str]) -> dict[str,
     return out
 
 
-def validation_problems(index: int, error: ValidationError) -> list[Problem]:
-    """Turn pydantic's errors into Problems with dotted field paths and plain sentences."""
+def _choices(model: Any, loc: Sequence[int | str]) -> list[str]:
+    """The values a field of `model` takes (an enum's or a Literal's), found by the error's
+    location: pydantic's context says them only in a sentence."""
+    kind: Any = model
+    for part in loc:
+        kind = _unwrapped(kind)
+        if isinstance(part, int):
+            args = [a for a in get_args(kind) if a is not type(None)]
+            kind = args[0] if args else None
+        elif isinstance(kind, type) and issubclass(kind, BaseModel) and part in kind.model_fields:
+            kind = kind.model_fields[part].annotation
+        else:
+            return []
+    kind = _unwrapped(kind)
+    if isinstance(kind, type) and issubclass(kind, Enum):
+        return [str(e.value) for e in kind]
+    if get_origin(kind) is Literal:
+        return [str(a) for a in get_args(kind)]
+    return []
+
+
+def _unwrapped(kind: Any) -> Any:
+    """A field's type without Annotated and without None (an optional field's)."""
+    while True:
+        if get_origin(kind) is Annotated:
+            kind = get_args(kind)[0]
+        elif get_origin(kind) in (Union, UnionType):
+            rest = [a for a in get_args(kind) if a is not type(None)]
+            if len(rest) != 1:
+                return kind
+            kind = rest[0]
+        else:
+            return kind
+
+
+def validation_problems(
+    index: int, error: ValidationError, model: type[BaseModel] | None = None
+) -> list[Problem]:
+    """Turn pydantic's errors into Problems with dotted field paths and plain sentences; the
+    code is pydantic's error type (or our validators' own), its parameters the error's context.
+    A type CODES does not list is `invalid_value`, its sentence the rule it broke."""
     problems = []
     for err in error.errors(include_url=False):
         loc = ".".join(str(p) for p in err["loc"]) or "record"
-        message = err["msg"]
-        if err["type"] == "extra_forbidden":
+        message, code = err["msg"], err["type"]
+        params = json_safe(err.get("ctx") or {})
+        if code in ("enum", "literal_error"):
+            params["choices"] = _choices(model, err["loc"]) if model is not None else []
+        if code == "extra_forbidden":
             message = "is not a field of this kind of record; check the spelling"
         elif message.startswith("Value error, "):
             message = message.removeprefix("Value error, ")
-        elif err["type"] == "missing":
+        elif code == "missing":
             message = "is required"
-        problems.append(Problem(index, loc, message))
+        wanted = CODES.get(code)
+        if wanted is None or not set(wanted[1]) <= set(params):
+            problems.append(Problem(index, loc, message, "invalid_value"))
+        else:
+            params = {name: params[name] for name in wanted[1]}
+            problems.append(Problem(index, loc, message, code, params))
     return problems
 
 
@@ -239,14 +333,21 @@ def check_references(session: Session, kind: Kind, items: Sequence[Any]) -> list
             what = "department" if prefix == "DEP" else "enterprise"
             if field == "publisher_id" and not ref.startswith(("DEP-", "ENT-")):
                 message = f"{ref} is not a publisher: a publisher is a department or an enterprise"
+                problems.append(Problem(index, field, message, "not_a_publisher", {"id": ref}))
             else:
                 message = f"there is no {what} {ref}; publish it first"
-            problems.append(Problem(index, field, message))
+                params = {"what": what, "id": ref}
+                problems.append(Problem(index, field, message, "missing_reference", params))
     if kind.name == "inspections":
         for index, item in enumerate(items):
             if not item.publisher_id.startswith("DEP-"):
                 problems.append(
-                    Problem(index, "publisher_id", "inspections are published by a department")
+                    Problem(
+                        index,
+                        "publisher_id",
+                        "inspections are published by a department",
+                        "inspection_publisher",
+                    )
                 )
     if kind.name == "responses":
         problems.extend(_check_subjects(session, items))
@@ -276,7 +377,7 @@ def _check_subjects(session: Session, items: Sequence[Any]) -> list[Problem]:
             exists_ = bool(existing_ids(session, kind_of_id(subject).table, [subject]))
             ok = enterprise in names
         if not exists_:
-            problems.append(Problem(index, "subject_id", f"there is no record {subject}"))
+            problems.append(no_such_record(index, "subject_id", subject))
         elif not ok:
             problems.append(
                 Problem(
@@ -284,6 +385,8 @@ def _check_subjects(session: Session, items: Sequence[Any]) -> list[Problem]:
                     "subject_id",
                     f"{subject} does not name {enterprise}; "
                     "an enterprise replies only to records that name it",
+                    "subject_not_naming",
+                    {"subject": subject, "enterprise": enterprise},
                 )
             )
     return problems
@@ -309,6 +412,8 @@ def _check_credit_codes(session: Session, items: Sequence[Any]) -> list[Problem]
             continue
         other = owners.get(code) or seen.get(code)
         if other and other != own:
-            problems.append(Problem(index, "credit_code", f"{code} already belongs to {other}"))
+            message = f"{code} already belongs to {other}"
+            params = {"credit_code": code, "owner": other}
+            problems.append(Problem(index, "credit_code", message, "credit_code_taken", params))
         seen[code] = own
     return problems

@@ -38,13 +38,25 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from portal.catalogue import words
+from portal.codes import Issue
 from portal.models.common import ID_RE, INVISIBLE, Source
 from portal.models.department import Department
 from portal.models.disclosure import Disclosure
 from portal.models.enterprise import Designation, Enterprise, Sector
 from portal.models.inspection import Inspection, Outcome, Sanction
 from portal.models.times import AS_STORED, shown_in
-from portal.records.query import CHINA, MAX_LIMIT, MAX_TEXT, QueryError, parse_value
+from portal.records.query import (
+    CHINA,
+    MAX_LIMIT,
+    MAX_TEXT,
+    QueryError,
+    bad,
+    bad_cursor,
+    control_character,
+    not_one_of,
+    parse_value,
+    too_long,
+)
 from portal.records.read import names
 
 RULES_IN_FORCE = date(2022, 2, 8)  # MEE Order No. 24
@@ -514,8 +526,8 @@ class ObligationCursor:
 class ObligationQueryError(QueryError):
     """A query a person must fix; `before_rules` names a year asked for before the rules."""
 
-    def __init__(self, problems: list[str], before_rules: int | None = None) -> None:
-        super().__init__(problems)
+    def __init__(self, issues: list[Issue], before_rules: int | None = None) -> None:
+        super().__init__(issues)
         self.before_rules = before_rules
 
 
@@ -560,13 +572,29 @@ def _parse_year(raw: str, today: date) -> int:
     try:
         year = int(raw)
     except ValueError:
-        raise ValueError(f"'year' must be a year such as {today.year - 1}, not '{raw}'.") from None
+        example = today.year - 1
+        message = f"'year' must be a year such as {example}, not '{raw}'."
+        raise bad("not_a_year", message, name="year", value=raw, example=example) from None
     if year < FIRST_YEAR:
-        raise ObligationQueryError([before_rules_sentence(year)], before_rules=year)
+        issue = Issue(
+            "before_rules",
+            before_rules_sentence(year),
+            {
+                "year": year,
+                "in_force": RULES_IN_FORCE.isoformat(),
+                "first": FIRST_YEAR,
+                "due": FIRST_YEAR + 1,
+            },
+        )
+        raise ObligationQueryError([issue], before_rules=year)
     if year > today.year:
-        raise ValueError(
+        raise bad(
+            "year_not_known",
             f"Obligations for {year} are not known yet: the portal shows the years "
-            f"{FIRST_YEAR} to {today.year}."
+            f"{FIRST_YEAR} to {today.year}.",
+            year=year,
+            first=FIRST_YEAR,
+            last=today.year,
         )
     return year
 
@@ -575,7 +603,7 @@ def _choice(name: str, raw: str, enum: type[StrEnum]) -> str:
     try:
         return enum(raw.lower()).value
     except ValueError:
-        raise ValueError(f"'{name}' must be one of {', '.join(e.value for e in enum)}.") from None
+        raise not_one_of(name, [e.value for e in enum]) from None
 
 
 def parse_obligation_query(
@@ -590,17 +618,24 @@ def parse_obligation_query(
 
     `ignore` names parameters another layer handles (`lang`); `fixed` names filters the surface
     decides itself (the overdue feed fixes `status`), which are refused when given."""
-    problems: list[str] = []
+    problems: list[Issue] = []
     before: int | None = None
     allowed = (set(FILTERS) | set(PAGE_PARAMS)) - set(fixed)
     for name in args:
         if name in ignore or name in allowed:
             continue
         if name in fixed:
-            problems.append(f"This address already fixes '{name}'; remove it.")
+            message = f"This address already fixes '{name}'; remove it."
+            problems.append(Issue("filter_fixed", message, {"name": name}))
         else:
-            usable = ", ".join(sorted(allowed | set(ignore)))
-            problems.append(f"Unknown parameter '{name[:40]}'; obligations take {usable}.")
+            usable = sorted(allowed | set(ignore))
+            problems.append(
+                Issue(
+                    "unknown_parameter",
+                    f"Unknown parameter '{name[:40]}'; obligations take {', '.join(usable)}.",
+                    {"name": name[:40], "kind": "obligations", "usable": usable},
+                )
+            )
     values: dict[str, Any] = {"limit": default_limit}
     for name in sorted(allowed):
         given = args.get(name) or ""
@@ -609,9 +644,9 @@ def parse_obligation_query(
             continue
         try:
             if len(given) > MAX_TEXT:  # as given, spaces too (as the API document counts it)
-                raise ValueError(f"'{name}' is longer than {MAX_TEXT} characters.")
+                raise too_long(name, MAX_TEXT)
             if INVISIBLE.search(given):
-                raise ValueError(f"'{name}' holds an invisible control character; remove it.")
+                raise control_character(name)
             if name == "year":
                 values[name] = _parse_year(raw, today)
             elif name == "status":
@@ -622,18 +657,16 @@ def parse_obligation_query(
                 try:
                     values[name] = ObligationCursor.decode(raw)
                 except ValueError:
-                    raise ValueError(
-                        "'cursor' is not one this portal made; follow the 'next' link as given."
-                    ) from None
+                    raise bad_cursor("cursor") from None
             elif name == "limit":
                 values[name] = parse_value(None, "limit", raw)
             else:  # province, sector, enterprise: as every listing reads them
                 values[name] = parse_value(None, name, raw)
         except ObligationQueryError as exc:
-            problems.extend(exc.problems)
+            problems.extend(exc.issues)
             before = exc.before_rules
-        except ValueError as exc:
-            problems.append(str(exc))
+        except QueryError as exc:
+            problems.extend(exc.issues)
     if problems:
         raise ObligationQueryError(problems, before_rules=before)
     return ObligationQuery(**values)

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from enum import StrEnum
 from typing import Any
 
+from portal.codes import Issue
 from portal.models.common import ID_RE, INVISIBLE, requested_id
 from portal.models.disclosure import DisclosureCategory
 from portal.models.enterprise import EnterpriseStatus, Sector
@@ -34,11 +35,22 @@ class Sort(StrEnum):
 
 
 class QueryError(ValueError):
-    """A listing query a person must fix; `problems` says each thing wrong in a sentence."""
+    """A query a person must fix; `issues` says each thing wrong (a code, its parameters and a
+    sentence), `problems` the sentences alone."""
 
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__(" ".join(problems))
-        self.problems = problems
+    def __init__(self, issues: list[Issue]) -> None:
+        super().__init__(" ".join(i.message for i in issues))
+        self.issues = issues
+
+    @property
+    def problems(self) -> list[str]:
+        """Each problem in an English sentence."""
+        return [i.message for i in self.issues]
+
+
+def bad(code: str, message: str, **params: Any) -> QueryError:
+    """A QueryError of one issue (parameters as CODES names them)."""
+    return QueryError([Issue(code, message, params)])
 
 
 @dataclass(frozen=True)
@@ -171,8 +183,8 @@ _ENUMS: dict[str, type[StrEnum]] = {
 _STATUS = {"incidents": IncidentStatus, "enterprises": EnterpriseStatus}
 
 
-def _choices(enum: type[StrEnum]) -> str:
-    return ", ".join(e.value for e in enum)
+def _choices(enum: type[StrEnum]) -> list[str]:
+    return [e.value for e in enum]
 
 
 def parse_query(
@@ -187,31 +199,93 @@ def parse_query(
     `ignore` names parameters another layer handles (for example `lang` or `format`).
     """
     kind = kind_named(kind_name)
-    problems: list[str] = []
+    problems: list[Issue] = []
     values: dict[str, Any] = {"kind": kind.name, "limit": default_limit}
     allowed = set(kind.filters) | set(PAGE_PARAMS) | set(ignore)
     for name in args:
         if name in allowed:
             continue
         if name in FILTER_PARAMS:
-            problems.append(f"The filter '{name}' does not apply to {kind.name}.")
+            problems.append(not_applicable(name, kind.name))
         else:
-            usable = ", ".join(sorted(kind.filters | set(PAGE_PARAMS)))
-            problems.append(f"Unknown parameter '{name}'; {kind.name} take {usable}.")
+            usable = sorted(kind.filters | set(PAGE_PARAMS))
+            problems.append(
+                Issue(
+                    "unknown_parameter",
+                    f"Unknown parameter '{name}'; {kind.name} take {', '.join(usable)}.",
+                    {"name": name, "kind": kind.name, "usable": usable},
+                )
+            )
     for name in kind.filters | set(PAGE_PARAMS):
         raw = args.get(name)
         if raw is None or raw.strip() == "":
             continue
         try:
             values[_ATTR.get(name, name)] = parse_value(kind, name, raw)
-        except ValueError as exc:
-            problems.append(str(exc))
+        except QueryError as exc:
+            problems.extend(exc.issues)
     if problems:
         raise QueryError(problems)
     query = RecordQuery(**values)
     if query.date_from and query.date_to and query.date_from > query.date_to:
-        raise QueryError(["'from' is after 'to': give the earlier date first."])
+        raise dates_reversed()
     return query
+
+
+def dates_reversed() -> QueryError:
+    """'from' after 'to'."""
+    return bad("dates_reversed", "'from' is after 'to': give the earlier date first.")
+
+
+def not_applicable(name: str, kind: str) -> Issue:
+    """A listing filter given to a kind that has no such field."""
+    return Issue(
+        "filter_not_applicable",
+        f"The filter '{name}' does not apply to {kind}.",
+        {"name": name, "kind": kind},
+    )
+
+
+def bad_lang() -> QueryError:
+    """A `lang` other than zh or en (feeds and the search API read it)."""
+    message = "'lang' must be zh or en."
+    return bad("not_one_of", message, name="lang", choices=["zh", "en"])
+
+
+def not_one_of(name: str, choices: list[str]) -> QueryError:
+    """A value that is none of the choices."""
+    message = f"'{name}' must be one of {', '.join(choices)}."
+    return bad("not_one_of", message, name=name, choices=choices)
+
+
+def too_long(name: str, most: int, message: str = "") -> QueryError:
+    """A value longer than its parameter takes."""
+    message = message or f"'{name}' is longer than {most} characters."
+    return bad("value_too_long", message, name=name, max=most)
+
+
+def control_character(name: str) -> QueryError:
+    """A value holding a character nobody can see."""
+    message = f"'{name}' holds an invisible control character; remove it."
+    return bad("control_character", message, name=name)
+
+
+def bad_cursor(name: str) -> QueryError:
+    """A cursor this portal did not make."""
+    message = f"'{name}' is not one this portal made; follow the 'next' link as given."
+    return bad("bad_cursor", message, name=name)
+
+
+def not_whole(name: str, low: int, high: int) -> QueryError:
+    """A value that is not a whole number."""
+    message = f"'{name}' must be a whole number from {low} to {high}."
+    return bad("not_a_whole_number", message, name=name, low=low, high=high)
+
+
+def out_of_range(name: str, low: int, high: int, value: int) -> QueryError:
+    """A whole number outside its range."""
+    message = f"'{name}' must be from {low} to {high}, not {value}."
+    return bad("out_of_range", message, name=name, low=low, high=high, value=value)
 
 
 # What the API document states: a day as YYYY-MM-DD, a time as RFC 3339 with its offset (as
@@ -230,9 +304,8 @@ def _since(raw: str) -> datetime:
             raise ValueError(raw)
         moment = datetime.fromisoformat(raw.upper().replace("Z", "+00:00"))
     except ValueError:
-        raise ValueError(
-            "'updated_since' must be a date or time in ISO 8601, e.g. 2024-03-01T00:00:00Z."
-        ) from None
+        message = "'updated_since' must be a date or time in ISO 8601, e.g. 2024-03-01T00:00:00Z."
+        raise bad("not_a_time", message, name="updated_since") from None
     moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     try:
         moment.astimezone(UTC)
@@ -242,63 +315,72 @@ def _since(raw: str) -> datetime:
 
 
 def parse_value(kind: Kind | None, name: str, raw: str) -> Any:
-    """One query-string value as its filter's type, or ValueError with a sentence to fix it.
+    """One query-string value as its filter's type, or QueryError saying how to fix it.
 
     `kind` None (a search across kinds) accepts the statuses of every kind. The value is
     measured and searched for control characters as given, then read without the spaces around
     it (as the API document's maxLength and patterns count it)."""
     if len(raw) > MAX_TEXT:
-        raise ValueError(f"'{name}' is longer than {MAX_TEXT} characters.")
+        raise too_long(name, MAX_TEXT)
     if INVISIBLE.search(raw):
-        raise ValueError(f"'{name}' holds an invisible control character; remove it.")
+        raise control_character(name)
     raw = raw.strip()
     if name in ("department", "enterprise"):
         wanted = requested_id(raw)  # ASCII, at most 40 characters, either case
         if wanted is None:
-            raise ValueError(f"'{name}' takes a record id such as DEP-MEE or ENT-0001.")
+            message = f"'{name}' takes a record id such as DEP-MEE or ENT-0001."
+            raise bad("not_a_record_id", message, name=name)
         return wanted
     if name == "subject":
         wanted = requested_id(raw)
         if wanted is None or not wanted.startswith(("INC-", "INS-")):
-            raise ValueError(
+            raise bad(
+                "not_a_reply_subject",
                 "'subject' takes the id of the incident or inspection replied to, such as "
-                "INC-2012-0001 or INS-2024-0001."
+                "INC-2012-0001 or INS-2024-0001.",
+                name=name,
             )
         return wanted
     if name == "province":
         code = province_code(raw)
         if code is None:
-            raise ValueError(f"Unknown province '{raw}'; use a name (广西, Guangxi) or code (45).")
+            message = f"Unknown province '{raw}'; use a name (广西, Guangxi) or code (45)."
+            raise bad("unknown_province", message, value=raw)
         return code
     if name == "pollutant":
         code = pollutant_code(raw)
         if code is None:
-            raise ValueError(
+            known = sorted(pollutants())
+            raise bad(
+                "unknown_pollutant",
                 f"Unknown pollutant '{raw}'; use a name or symbol such as cadmium, 镉 or Cd "
-                f"(known: {', '.join(sorted(pollutants()))})."
+                f"(known: {', '.join(known)}).",
+                value=raw,
+                known=known,
             )
         return code
     if name == "status" and kind is None:
         allowed = [e.value for enum in _STATUS.values() for e in enum]
         if raw.lower() not in allowed:
-            raise ValueError(f"'status' must be one of {', '.join(dict.fromkeys(allowed))}.")
+            raise not_one_of("status", list(dict.fromkeys(allowed)))
         return raw.lower()
     if name == "status" and kind is not None and kind.name not in _STATUS:
         # A search of one kind reaches here with that kind (a listing refuses it earlier).
-        raise ValueError(f"The filter 'status' does not apply to {kind.name}.")
+        raise QueryError([not_applicable("status", kind.name)])
     if name in _ENUMS or name == "status":
         enum = _STATUS[kind.name] if name == "status" and kind else _ENUMS[name]
         try:
             return enum(raw.lower()).value
         except ValueError:
-            raise ValueError(f"'{name}' must be one of {_choices(enum)}.") from None
+            raise not_one_of(name, _choices(enum)) from None
     if name in ("from", "to"):
         try:
             if not _DAY.match(raw):
                 raise ValueError(raw)
             day = date.fromisoformat(raw)
         except ValueError:
-            raise ValueError(f"'{name}' must be a date as YYYY-MM-DD, not '{raw}'.") from None
+            message = f"'{name}' must be a date as YYYY-MM-DD, not '{raw}'."
+            raise bad("not_a_date", message, name=name, value=raw) from None
         # Days are compared in China time and UTC, so keep a day's margin from datetime's limits:
         # nothing is kept before the first or after the last, so the answer is the same.
         return min(max(day, FIRST_DAY), LAST_DAY)
@@ -309,27 +391,26 @@ def parse_value(kind: Kind | None, name: str, raw: str) -> Any:
             return True
         if raw.lower() in ("false", "0", "no"):
             return False
-        raise ValueError("'sample' must be true (illustrative records only) or false (real ones).")
+        message = "'sample' must be true (illustrative records only) or false (real ones)."
+        raise bad("not_a_boolean", message, name=name)
     if name == "sort":
         try:
             return Sort(raw.lower())
         except ValueError:
-            raise ValueError(f"'sort' must be one of {_choices(Sort)}.") from None
+            raise not_one_of("sort", _choices(Sort)) from None
     if name == "cursor":
         try:
             return Cursor.decode(raw, kind)
         except ValueError:
-            raise ValueError(
-                "'cursor' is not one this portal made; follow the 'next' link as given."
-            ) from None
+            raise bad_cursor("cursor") from None
     if name == "limit":
         try:
             if not _WHOLE.match(raw):  # int() also reads "1_0", "+5" and other scripts' digits
                 raise ValueError(raw)
             limit = int(raw)
         except ValueError:
-            raise ValueError(f"'limit' must be a whole number from 1 to {MAX_LIMIT}.") from None
+            raise not_whole("limit", 1, MAX_LIMIT) from None
         if not 1 <= limit <= MAX_LIMIT:
-            raise ValueError(f"'limit' must be from 1 to {MAX_LIMIT}, not {limit}.")
+            raise out_of_range("limit", 1, MAX_LIMIT, limit)
         return limit
     return raw  # text, city, county, park, river, enterprise_name

@@ -20,12 +20,13 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlmodel import Session, col
 
+from portal.codes import Issue
 from portal.models.common import requested_id
 from portal.models.incident import Incident, IncidentReading, ReadingPublic, ReadingRow
 from portal.models.vocab import provinces
 from portal.records.kinds import KINDS
 from portal.records.listing import _day_start
-from portal.records.query import QueryError, parse_value
+from portal.records.query import QueryError, bad, bad_cursor, dates_reversed, parse_value
 
 FILTERS = ("incident", "pollutant", "province", "from", "to")
 PAGE_PARAMS = ("cursor", "limit")
@@ -76,11 +77,15 @@ def parse_reading_query(
 ) -> ReadingQuery:
     """Query-string arguments as a ReadingQuery, or QueryError naming every problem (the
     listings' parser reads each value, so a value means the same everywhere)."""
-    problems: list[str] = []
+    problems: list[Issue] = []
     known = (*FILTERS, *PAGE_PARAMS)
     for name in args:
         if name not in known and name not in ignore:
-            problems.append(f"Unknown parameter '{name}'; readings take {', '.join(known)}.")
+            usable = list(known)
+            message = f"Unknown parameter '{name}'; readings take {', '.join(known)}."
+            params: dict[str, str | list[str]] = {"name": name, "kind": "readings"}
+            params["usable"] = usable
+            problems.append(Issue("unknown_parameter", message, params))
     values: dict[str, Any] = {"limit": default_limit}
     incidents = KINDS["incidents"]
     for name in known:
@@ -91,25 +96,24 @@ def parse_reading_query(
             if name == "incident":
                 wanted = requested_id(raw.strip())
                 if wanted is None or not wanted.startswith("INC-"):
-                    raise ValueError("'incident' takes an incident id such as INC-2012-0001.")
+                    message = "'incident' takes an incident id such as INC-2012-0001."
+                    raise bad("not_a_record_id", message, name=name)
                 values["incident"] = wanted
             elif name == "cursor":
                 try:
                     values["after"] = _decode_cursor(raw.strip())
                 except ValueError:
-                    raise ValueError(
-                        "'cursor' is not one this portal made; follow the 'next' link as given."
-                    ) from None
+                    raise bad_cursor(name) from None
             else:
                 key = {"from": "date_from", "to": "date_to"}.get(name, name)
                 values[key] = parse_value(incidents, name, raw)
-        except ValueError as exc:
-            problems.append(str(exc))
+        except QueryError as exc:
+            problems.extend(exc.issues)
     if problems:
         raise QueryError(problems)
     query = ReadingQuery(**values)
     if query.date_from and query.date_to and query.date_from > query.date_to:
-        raise QueryError(["'from' is after 'to': give the earlier date first."])
+        raise dates_reversed()
     return query
 
 

@@ -12,9 +12,10 @@ from pydantic import ValidationError
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
+from portal.codes import Param
 from portal.models.common import INVISIBLE, requested_id
 from portal.models.tip import Tip, TipCreate, TipPublic, TipStatus
-from portal.records.checks import RecordError, validation_problems
+from portal.records.checks import RecordError, no_such_record, reason_too_long, validation_problems
 from portal.records.kinds import UnknownKind, kind_of_id
 from portal.records.tokens import audit
 from portal.records.write import Problem
@@ -35,10 +36,11 @@ def receive_tips(
     unchanged = 0
     for index, item in enumerate(items):
         if not item.id or not item.id.startswith(TIP_PREFIX + "-"):
-            problems.append(Problem(index, "id", "a tip id starts with TIP-"))
+            message = "a tip id starts with TIP-"
+            problems.append(Problem(index, "id", message, "id_prefix", {"prefix": TIP_PREFIX}))
             continue
         if item.about_id and not _exists(session, item.about_id):
-            problems.append(Problem(index, "about_id", f"there is no record {item.about_id}"))
+            problems.append(no_such_record(index, "about_id", item.about_id))
             continue
         values = item.model_dump()
         values["received_at"] = item.received_at or now
@@ -53,6 +55,8 @@ def receive_tips(
                     index,
                     "id",
                     f"{item.id} was received with other content; a tip cannot be changed by import",
+                    "tip_changed",
+                    {"id": item.id},
                 )
             )
     if rows and not problems:
@@ -82,6 +86,11 @@ def new_tip_id(now: datetime) -> str:
     return f"{TIP_PREFIX}-{now:%Y}-" + "".join(secrets.choice(_ALPHABET) for _ in range(10))
 
 
+def no_such_tip(tip_id: str) -> Problem:
+    """A tip id nobody was given."""
+    return Problem(0, "id", f"there is no tip {tip_id}", "no_such_tip", {"id": tip_id})
+
+
 def file_tip(
     session: Session,
     data: dict[str, Any],
@@ -94,9 +103,9 @@ def file_tip(
     try:
         item = TipCreate.model_validate({**data, "id": new_tip_id(moment)})
     except ValidationError as exc:
-        raise RecordError(validation_problems(0, exc)) from None
+        raise RecordError(validation_problems(0, exc, TipCreate)) from None
     if item.about_id and not _exists(session, item.about_id):
-        raise RecordError([Problem(0, "about_id", f"there is no record {item.about_id}")])
+        raise RecordError([no_such_record(0, "about_id", item.about_id)])
     values = item.model_dump()
     values["received_at"] = moment
     values["sample"] = False
@@ -138,32 +147,35 @@ def moderate(
     moment = now or datetime.now(UTC)
     tip = session.get(Tip, tip_id)
     if tip is None:
-        raise RecordError([Problem(0, "id", f"there is no tip {tip_id}")], status="not_found")
+        raise RecordError([no_such_tip(tip_id)], status="not_found")
     try:
         wanted = TipStatus(status)
     except ValueError:
-        raise RecordError(
-            [Problem(0, "status", f"status must be one of {', '.join(s.value for s in TipStatus)}")]
-        ) from None
+        choices = [s.value for s in TipStatus]
+        message = f"status must be one of {', '.join(choices)}"
+        params: dict[str, Param] = {"name": "status", "choices": choices}
+        raise RecordError([Problem(0, "status", message, "not_one_of", params)]) from None
     current = TipStatus(tip.status)
     if wanted not in NEXT.get(current, ()):
-        raise RecordError(
-            [Problem(0, "status", f"{tip_id} is {current.value}; it cannot become {wanted.value}")],
-            status="conflict",
-        )
+        message = f"{tip_id} is {current.value}; it cannot become {wanted.value}"
+        moves: dict[str, Param] = {"id": tip_id, "status": current.value, "wanted": wanted.value}
+        moved = Problem(0, "status", message, "status_transition", moves)
+        raise RecordError([moved], status="conflict")
     reason = (reason or "").strip() or None
     if reason and len(reason) > 2000:
-        raise RecordError([Problem(0, "reason", "keep the reason under 2,000 characters")])
+        raise RecordError([reason_too_long()])
     if reason and INVISIBLE.search(reason):  # PostgreSQL refuses a NUL in text: a 500 before
-        raise RecordError([Problem(0, "reason", "remove the invisible control characters")])
+        message = "remove the invisible control characters"
+        raise RecordError([Problem(0, "reason", message, "control_character", {"name": "reason"})])
     if wanted == TipStatus.rejected and (reason is None or len(reason) < 3):
-        raise RecordError([Problem(0, "reason", "say why the tip is rejected; it is public")])
+        message = "say why the tip is rejected; it is public"
+        raise RecordError([Problem(0, "reason", message, "reason_required")])
     if wanted == TipStatus.accepted:
         linked = requested_id((linked_record_id or "").strip()) or ""
         if not linked or not _exists(session, linked):
-            raise RecordError(
-                [Problem(0, "linked_record_id", "name the published record the tip led to")]
-            )
+            message = "name the published record the tip led to"
+            unnamed = Problem(0, "linked_record_id", message, "linked_record_required")
+            raise RecordError([unnamed])
         tip.linked_record_id = linked
     tip.status = wanted.value
     tip.status_reason = reason

@@ -25,7 +25,10 @@ from portal.records.checks import (
     check_credits,
     check_references,
     may_not_change,
+    no_such_record,
+    reason_too_long,
     validation_problems,
+    withdrawn,
 )
 from portal.records.kinds import Kind, UnknownKind, kind_of_id
 
@@ -117,7 +120,7 @@ def plan(
                 _keep_parts(kind, item, current[item.id][2]) if item.id in current else item
             )
         except ValidationError as exc:  # a part kept from before a rule existed
-            problems.extend(validation_problems(index, exc))
+            problems.extend(validation_problems(index, exc, kind.create))
             kept.append(item)
     items = kept
     problems.extend(check_references(session, kind, items))
@@ -128,12 +131,11 @@ def plan(
     for index, item in enumerate(items):
         record_id = item.id
         if record_id is None:
-            problems.append(Problem(index, "id", "is required"))
+            problems.append(Problem(index, "id", "is required", "missing"))
             continue
         if not record_id.startswith(f"{kind.prefix}-"):  # an unknown prefix too (AAA-1)
-            problems.append(
-                Problem(index, "id", f"a {kind.name[:-1]} id starts with {kind.prefix}-")
-            )
+            message = f"a {kind.name[:-1]} id starts with {kind.prefix}-"
+            problems.append(Problem(index, "id", message, "id_prefix", {"prefix": kind.prefix}))
             continue
         if record_id not in current:
             if item.published_at is None:
@@ -147,11 +149,11 @@ def plan(
         if snapshot == old:
             planned.append(Planned(None, record_id, item, snapshot, old, revision))
             continue
-        refusal = may_not_change(record_id, old["publisher_id"], item.publisher_id, writer)
+        refusal = may_not_change(record_id, old["publisher_id"], item.publisher_id, writer, index)
         if refusal is not None:
-            problems.append(Problem(index, *refusal))
+            problems.append(refusal)
         elif withdrawn_at is not None:
-            problems.append(Problem(index, "id", f"{record_id} was withdrawn and cannot change"))
+            problems.append(withdrawn(index, record_id))
         elif not allow_corrections:
             fields = ", ".join(sorted(k for k in snapshot if snapshot.get(k) != old.get(k)))
             problems.append(
@@ -160,6 +162,8 @@ def plan(
                     "id",
                     f"{record_id} exists with different {fields}; a correction "
                     "needs a reason (import with --reason)",
+                    "exists_different",
+                    {"id": record_id, "fields": fields.split(", ")},
                 )
             )
         else:
@@ -277,7 +281,7 @@ def validate_item(kind: Kind, data: Mapping[str, Any], index: int = 0) -> Any:
     try:
         return kind.create.model_validate(dict(data))
     except ValidationError as exc:
-        raise RecordError(validation_problems(index, exc)) from None
+        raise RecordError(validation_problems(index, exc, kind.create)) from None
 
 
 def publish(
@@ -305,7 +309,16 @@ def publish(
         raise RecordError(problems)
     if plans[0].action is None:
         raise RecordError(
-            [Problem(0, "id", f"{plans[0].record_id} is already published")], status="conflict"
+            [
+                Problem(
+                    0,
+                    "id",
+                    f"{plans[0].record_id} is already published",
+                    "already_published",
+                    {"id": plans[0].record_id},
+                )
+            ],
+            status="conflict",
         )
     apply(session, kind, plans, author_id=author_id, now=moment, token_id=token_id)
     session.flush()
@@ -316,10 +329,11 @@ def _load_current(session: Session, record_id: str) -> tuple[Kind, int, Any, dic
     try:
         kind = kind_of_id(record_id)
     except UnknownKind as exc:
-        raise RecordError([Problem(0, "id", str(exc))], status="not_found") from None
+        unknown = Problem(0, "id", str(exc), "no_such_record", {"id": record_id})
+        raise RecordError([unknown], status="not_found") from None
     current = _current(session, kind, [record_id])
     if record_id not in current:
-        raise RecordError([Problem(0, "id", f"there is no record {record_id}")], status="not_found")
+        raise RecordError([no_such_record(0, "id", record_id)], status="not_found")
     revision, withdrawn_at, snapshot = current[record_id]
     return kind, revision, withdrawn_at, snapshot
 
@@ -344,13 +358,11 @@ def correct(
     moment = now or now_utc()
     kind, revision, withdrawn_at, old = _load_current(session, record_id)
     if withdrawn_at is not None:
-        raise RecordError(
-            [Problem(0, "id", f"{record_id} was withdrawn and cannot change")], "gone"
-        )
+        raise RecordError([withdrawn(0, record_id)], "gone")
     if writer is not None:
         refusal = may_not_change(record_id, old["publisher_id"], old["publisher_id"], writer)
         if refusal is not None:
-            raise RecordError([Problem(0, *refusal)], status="forbidden")
+            raise RecordError([refusal], status="forbidden")
     if "publisher_id" in changes:
         raise RecordError(
             [
@@ -359,6 +371,8 @@ def correct(
                     "publisher_id",
                     f"a correction never changes who published a record: {record_id} stays "
                     f"{old['publisher_id']}'s; leave publisher_id out of the changes",
+                    "publisher_change",
+                    {"id": record_id, "owner": old["publisher_id"]},
                 )
             ]
         )
@@ -366,12 +380,12 @@ def correct(
     try:
         checked = kind.correction.model_validate({**changes, "reason": reason})
     except ValidationError as exc:
-        raise RecordError(validation_problems(0, exc)) from None
+        raise RecordError(validation_problems(0, exc, kind.correction)) from None
     patch = checked.model_dump(mode="json", exclude_unset=True, exclude={"reason"})
     item = validate_item(kind, {**old, **patch, "id": record_id})
     snapshot = snapshot_of(item)
     if snapshot == old:
-        raise RecordError([Problem(0, "record", "the correction changes nothing")])
+        raise RecordError([Problem(0, "record", "the correction changes nothing", "unchanged")])
     problems = check_references(session, kind, [item])
     if problems:
         raise RecordError(problems)
@@ -404,6 +418,8 @@ def _check_revision(record_id: str, revision: int, expected: int | None) -> None
                     "revision",
                     f"{record_id} is at revision {revision}, not {expected}; read it again "
                     "and reapply your change",
+                    "revision_conflict",
+                    {"id": record_id, "revision": revision, "expected": expected},
                 )
             ],
             status="conflict",
@@ -424,26 +440,32 @@ def withdraw(
     moment = now or now_utc()
     kind, revision, withdrawn_at, old = _load_current(session, record_id)
     if withdrawn_at is not None:
-        raise RecordError([Problem(0, "id", f"{record_id} is already withdrawn")], status="gone")
+        message = f"{record_id} is already withdrawn"
+        already = Problem(0, "id", message, "already_withdrawn", {"id": record_id})
+        raise RecordError([already], status="gone")
     _check_revision(record_id, revision, expected_revision)
     # A reason is shown publicly: the rules of a correction's (models.common.Reason), read as sent.
     found = INVISIBLE.search(reason)
     if found:
+        position, character = found.start() + 1, f"U+{ord(found.group()):04X}"
         raise RecordError(
             [
                 Problem(
                     0,
                     "reason",
-                    f"character {found.start() + 1} is an invisible control character "
-                    f"(U+{ord(found.group()):04X}); remove it",
+                    f"character {position} is an invisible control character "
+                    f"({character}); remove it",
+                    "control_character_at",
+                    {"position": position, "character": character},
                 )
             ]
         )
     if len(reason) > 2000:
-        raise RecordError([Problem(0, "reason", "keep the reason under 2,000 characters")])
+        raise RecordError([reason_too_long()])
     reason = reason.strip()
     if len(reason) < 3:
-        raise RecordError([Problem(0, "reason", "say why the record is withdrawn")])
+        message = "say why the record is withdrawn"
+        raise RecordError([Problem(0, "reason", message, "reason_required")])
     (version,) = take_versions(session, 1)  # before the record's row: see records/changelog.py
     conn = session.connection()
     conn.execute(

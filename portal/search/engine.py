@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
+from portal.codes import Issue
 from portal.records.query import QueryError
 from portal.search.index import CheckReport
 from portal.search.query import SearchQuery, SearchResult
@@ -20,12 +21,11 @@ class SearchTooSlow(QueryError):
     """A search that would take longer than the engine allows one: narrow it."""
 
     def __init__(self, seconds: float) -> None:
-        super().__init__(
-            [
-                f"This search would take longer than {seconds:g} seconds to answer; use fewer or "
-                "more specific words, or add a filter (kind, province, from, to)."
-            ]
+        message = (
+            f"This search would take longer than {seconds:g} seconds to answer; use fewer or "
+            "more specific words, or add a filter (kind, province, from, to)."
         )
+        super().__init__([Issue("search_too_slow", message, {"seconds": seconds})])
 
 
 class SearchEngine(Protocol):

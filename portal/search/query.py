@@ -24,8 +24,20 @@ from whoosh.query import (
 from whoosh.searching import Searcher
 from whoosh.spelling import Corrector
 
+from portal.codes import Issue
 from portal.records.kinds import Kind
-from portal.records.query import FILTER_PARAMS, LISTING_ONLY, MAX_TEXT, QueryError, parse_value
+from portal.records.query import (
+    FILTER_PARAMS,
+    LISTING_ONLY,
+    MAX_TEXT,
+    QueryError,
+    dates_reversed,
+    not_one_of,
+    not_whole,
+    out_of_range,
+    parse_value,
+    too_long,
+)
 from portal.search.analysis import (
     ChineseTokenizer,
     chinese_analyzer,
@@ -83,24 +95,30 @@ def parse_search(
     args: Mapping[str, str], *, departments: Any = None, ignore: tuple[str, ...] = ()
 ) -> SearchQuery:
     """Parse `q`, the listing filters, `sort`, `page` and `limit`, or raise QueryError."""
-    problems: list[str] = []
+    problems: list[Issue] = []
     allowed = {"q", "sort", "page", "limit", *FILTERS, *ignore}
+    usable = ["q", *FILTERS, "sort", "page", "limit"]
     for name in args:
         if name not in allowed:
             problems.append(
-                f"Unknown parameter '{name}'; search takes q, {', '.join(FILTERS)}, sort, "
-                "page and limit."
+                Issue(
+                    "unknown_parameter",
+                    f"Unknown parameter '{name}'; search takes q, {', '.join(FILTERS)}, sort, "
+                    "page and limit.",
+                    {"name": name, "kind": "search", "usable": usable},
+                )
             )
     text = args.get("q") or ""
     if len(text) > MAX_QUERY:  # as given, spaces too (as the API document counts it)
-        problems.append(f"'q' is longer than {MAX_QUERY} characters; shorten the search.")
+        message = f"'q' is longer than {MAX_QUERY} characters; shorten the search."
+        problems.extend(too_long("q", MAX_QUERY, message).issues)
     text = text.strip()
     filters: dict[str, Any] = {}
     kind: Kind | None = None
     raw_kind = (args.get("kind") or "").strip()
     if raw_kind:
         if raw_kind not in SEARCHED_KINDS:
-            problems.append(f"'kind' must be one of {', '.join(SEARCHED_KINDS)}.")
+            problems.extend(not_one_of("kind", list(SEARCHED_KINDS)).issues)
         else:
             from portal.records.kinds import KINDS
 
@@ -112,34 +130,35 @@ def parse_search(
             continue
         try:
             filters[name] = parse_value(kind, name, raw)
-        except ValueError as exc:
-            problems.append(str(exc))
+        except QueryError as exc:
+            problems.extend(exc.issues)
     sort = (args.get("sort") or "relevance").strip().lower()
     if sort not in SORTS:
-        problems.append(f"'sort' must be one of {', '.join(SORTS)}.")
+        problems.extend(not_one_of("sort", list(SORTS)).issues)
     page = _whole(args.get("page"), "page", 1, problems, 1, MAX_DEPTH)
     limit = _whole(args.get("limit"), "limit", 20, problems, 1, MAX_PAGE_SIZE)
     if not problems and page * limit > MAX_DEPTH:
-        problems.append(f"Results go {MAX_DEPTH:,} deep at most; narrow the search instead.")
+        message = f"Results go {MAX_DEPTH:,} deep at most; narrow the search instead."
+        problems.append(Issue("too_deep", message, {"max": MAX_DEPTH}))
     if problems:
         raise QueryError(problems)
     if "from" in filters and "to" in filters and filters["from"] > filters["to"]:
-        raise QueryError(["'from' is after 'to': give the earlier date first."])
+        raise dates_reversed()
     return SearchQuery(text=text, filters=filters, sort=sort, page=page, limit=limit)
 
 
 def _whole(
-    raw: str | None, name: str, default: int, problems: list[str], low: int, high: int
+    raw: str | None, name: str, default: int, problems: list[Issue], low: int, high: int
 ) -> int:
     if raw is None or not raw.strip():
         return default
     try:
         value = int(raw)
     except ValueError:
-        problems.append(f"'{name}' must be a whole number from {low} to {high}.")
+        problems.extend(not_whole(name, low, high).issues)
         return default
     if not low <= value <= high:
-        problems.append(f"'{name}' must be from {low} to {high}, not {value}.")
+        problems.extend(out_of_range(name, low, high, value).issues)
         return default
     return value
 

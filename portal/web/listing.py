@@ -11,10 +11,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import url_for
-from flask_babel import gettext
 from sqlmodel import Session
 
 from portal import records
+from portal.codes import Issue
 from portal.models import vocab
 from portal.models.disclosure import DisclosureCategory
 from portal.models.enterprise import EnterpriseStatus, Sector
@@ -56,15 +56,13 @@ def read_query(
     if not raw:
         return query, None
     if query.cursor is not None:
-        raise QueryError(
-            [gettext("Give 'cursor' or 'before', not both: follow the page links as given.")]
-        )
+        message = "Give 'cursor' or 'before', not both: follow the page links as given."
+        raise QueryError([Issue("cursor_and_before", message)])
     try:
         return query, Cursor.decode(raw, kind_named(kind))
     except ValueError:
-        raise QueryError(
-            [gettext("'before' is not one this portal made; follow the page links as given.")]
-        ) from None
+        message = "'before' is not one this portal made; follow the page links as given."
+        raise QueryError([Issue("bad_cursor", message, {"name": "before"})]) from None
 
 
 def _cursor_of(row: Any, kind: Kind) -> Cursor:

@@ -32,19 +32,6 @@ def today() -> date:
     return ob.clock(current_app.config.get("OBLIGATIONS_TODAY"))
 
 
-def _problems(exc: ob.ObligationQueryError, lang: str) -> list[str]:
-    """The problems to show, the year before the rules said in the page language."""
-    if exc.before_rules is None:
-        return in_page_language(exc.problems)
-    year = exc.before_rules
-    plain = ob.before_rules_sentence(year, lang)
-    said = in_page_language(exc.problems)
-    return [
-        plain if p == ob.before_rules_sentence(year) else s
-        for p, s in zip(exc.problems, said, strict=True)
-    ]
-
-
 def _feed(filters: dict[str, str], lang: str) -> dict[str, str]:
     """The overdue feed with the page's filters (status aside: the feed fixes it)."""
     values: dict[str, Any] = {k: v for k, v in filters.items() if k != "status"}
@@ -70,7 +57,9 @@ def page() -> tuple[str, int] | str:
     except ob.ObligationQueryError as exc:
         title = gettext("This address asks for something the portal cannot show")
         return (
-            render_template("error.html", status=400, title=title, problems=_problems(exc, lang)),
+            render_template(
+                "error.html", status=400, title=title, problems=in_page_language(exc.issues)
+            ),
             400,
         )
     session = request_session(current_app)

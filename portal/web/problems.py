@@ -1,222 +1,185 @@
-"""The problems of an address (a listing's or a search's filters) in the page language.
+"""The problems of an address (a listing's, a search's, the obligations' filters) or of a form, in
+the page language.
 
-The records and search layers say what is wrong with a query in English sentences built with
-the parameter and the value given (`'outcome' must be one of compliant, violation, …`). They
-know nothing of the page language, so the web layer recognises each known sentence by its shape
-and says it again through the catalogue, with the same parameter and value. A sentence this
-module does not know is shown as it came, in English: better than nothing, and a test lists the
-shapes (tests/web/test_web_problems.py) so a new sentence is noticed.
+The records and search layers give each problem as an Issue: a code (portal/codes.py), the values
+it names, and an English sentence. An English page shows the sentence; a Chinese page says the
+code's sentence through the catalogue with the same values. A code without a sentence here (one
+no page can meet, such as a write's) is shown as it came, in English.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable
-from re import Match
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from flask_babel import gettext
 
+from portal.codes import Issue, Param
 from portal.web.i18n import current_lang
 
-Say = Callable[[Match[str]], str]
+Say = Callable[[Mapping[str, Any]], str]
 
 
-def _kind(name: str) -> str:
+def _kind(name: Param) -> str:
     # Imported here: context imports the blueprint's helpers, this module stays a leaf.
     from portal.web.context import kind_label
 
-    if name in ("search", "obligations"):
-        return {"search": gettext("search"), "obligations": gettext("obligations")}[name]
-    return str(kind_label(name)) if name else name
+    if name == "search":
+        return gettext("search")
+    if name == "obligations":
+        return gettext("obligations")
+    return kind_label(str(name))
 
 
-def _list(text: str) -> str:
+def _list(values: Param) -> str:
     """A list of values as Chinese writes it: 、 between, no final “and”."""
-    return "、".join(part.strip() for part in re.split(r",| and ", text) if part.strip())
+    return "、".join(values) if isinstance(values, list) else str(values)
 
 
-# (shape of the English sentence, the same sentence through the catalogue). Shapes are matched
-# whole; a parameter name is a word, a value given in the address may be anything.
-_SHAPES: list[tuple[str, Say]] = [
-    (
-        r"The filter '(?P<name>\w+)' does not apply to (?P<kind>\w+)\.",
-        lambda m: gettext(
-            "The filter '%(name)s' does not apply to %(kind)s.",
-            name=m["name"],
-            kind=_kind(m["kind"]),
-        ),
-    ),
-    (
-        r"Unknown parameter '(?P<name>.*)'; (?P<kind>\w+) takes? (?P<usable>.+)\.",
-        lambda m: gettext(
-            "Unknown parameter '%(name)s'; %(kind)s take %(usable)s.",
-            name=m["name"],
-            kind=_kind(m["kind"]),
-            usable=_list(m["usable"]),
-        ),
-    ),
-    (
-        r"'from' is after 'to': give the earlier date first\.",
-        lambda m: gettext("'from' is after 'to': give the earlier date first."),
-    ),
-    (
-        r"'(?P<name>\w+)' is longer than (?P<n>\d+) characters(?P<search>; shorten the search)?\.",
-        lambda m: gettext("'%(name)s' is longer than %(n)s characters.", name=m["name"], n=m["n"]),
-    ),
-    (
-        r"'(?P<name>\w+)' holds an invisible control character; remove it\.",
-        lambda m: gettext(
-            "'%(name)s' holds an invisible control character; remove it.", name=m["name"]
-        ),
-    ),
-    (
-        r"'(?P<name>\w+)' takes a record id such as DEP-MEE or ENT-0001\.",
-        lambda m: gettext(
-            "'%(name)s' takes a record id such as DEP-MEE or ENT-0001.", name=m["name"]
-        ),
-    ),
-    (
-        r"Unknown province '(?P<raw>.*)'; use a name \(广西, Guangxi\) or code \(45\)\.",
-        lambda m: gettext(
-            "Unknown province '%(value)s'; use a name (广西, Guangxi) or code (45).",
-            value=m["raw"],
-        ),
-    ),
-    (
-        r"Unknown pollutant '(?P<raw>.*)'; use a name or symbol such as cadmium, 镉 or Cd "
-        r"\(known: (?P<known>[^()]+)\)\.",
-        lambda m: gettext(
-            "Unknown pollutant '%(value)s'; use a name or symbol such as cadmium, 镉 or Cd "
-            "(known: %(known)s).",
-            value=m["raw"],
-            known=_list(m["known"]),
-        ),
-    ),
-    (
-        r"'(?P<name>\w+)' must be one of (?P<choices>[^']+)\.",
-        lambda m: gettext(
-            "'%(name)s' must be one of %(choices)s.",
-            name=m["name"],
-            choices=_list(m["choices"]),
-        ),
-    ),
-    (
-        r"'(?P<name>\w+)' must be a date as YYYY-MM-DD, not '(?P<raw>.*)'\.",
-        lambda m: gettext(
-            "'%(name)s' must be a date as YYYY-MM-DD, not '%(value)s'.",
-            name=m["name"],
-            value=m["raw"],
-        ),
-    ),
-    (
-        r"'(?P<name>\w+)' must be between (?P<low>[\d-]+) and (?P<high>[\d-]+), "
-        r"not (?P<day>[\d-]+)\.",
-        lambda m: gettext(
-            "'%(name)s' must be between %(low)s and %(high)s, not %(value)s.",
-            name=m["name"],
-            low=m["low"],
-            high=m["high"],
-            value=m["day"],
-        ),
-    ),
-    (
-        r"'updated_since' must be a date or time in ISO 8601, e\.g\. 2024-03-01T00:00:00Z\.",
-        lambda m: gettext(
-            "'updated_since' must be a date or time in ISO 8601, e.g. 2024-03-01T00:00:00Z."
-        ),
-    ),
-    (
-        r"'sample' must be true \(illustrative records only\) or false \(real ones\)\.",
-        lambda m: gettext(
-            "'sample' must be true (illustrative records only) or false (real ones)."
-        ),
-    ),
-    (
-        r"'cursor' is not one this portal made; follow the 'next' link as given\.",
-        lambda m: gettext("'cursor' is not one this portal made; follow the 'next' link as given."),
-    ),
-    (
-        r"'(?P<name>\w+)' must be a whole number from (?P<low>\d+) to (?P<high>[\d,]+)\.",
-        lambda m: gettext(
-            "'%(name)s' must be a whole number from %(low)s to %(high)s.",
-            name=m["name"],
-            low=m["low"],
-            high=m["high"],
-        ),
-    ),
-    (
-        r"'(?P<name>\w+)' must be from (?P<low>\d+) to (?P<high>[\d,]+), not (?P<value>-?\d+)\.",
-        lambda m: gettext(
-            "'%(name)s' must be from %(low)s to %(high)s, not %(value)s.",
-            name=m["name"],
-            low=m["low"],
-            high=m["high"],
-            value=m["value"],
-        ),
-    ),
-    # A form's fields (the tip form), as the records layer and pydantic say them.
-    (r"is required", lambda m: gettext("is required")),
-    (
-        r"String should have at most (?P<n>[\d,]+) characters?",
-        lambda m: gettext("String should have at most %(n)s characters", n=m["n"]),
-    ),
-    (
-        r"String should have at least (?P<n>[\d,]+) characters?",
-        lambda m: gettext("String should have at least %(n)s characters", n=m["n"]),
-    ),
-    (
-        r"Input should be (?P<choices>.+)",
-        lambda m: gettext(
-            "Input should be %(choices)s", choices=_list(m["choices"].replace(" or ", ", "))
-        ),
-    ),
-    (
-        r"an id is a three-letter prefix and up to five parts of capital letters and digits "
-        r"joined by '-', for example INC-2012-0001",
-        lambda m: gettext(
-            "an id is a three-letter prefix and up to five parts of capital letters and digits "
-            "joined by '-', for example INC-2012-0001"
-        ),
-    ),
-    (
-        r"unknown province '(?P<raw>.*)'; use a name such as 广西 or Guangxi, or its code \(45\)",
-        lambda m: gettext(
-            "unknown province '%(value)s'; use a name such as 广西 or Guangxi, or its code (45)",
-            value=m["raw"],
-        ),
-    ),
-    (
-        r"character (?P<n>\d+) is an invisible control character \((?P<code>U\+[0-9A-F]+)\); "
-        r"remove it",
-        lambda m: gettext(
-            "character %(n)s is an invisible control character (%(code)s); remove it",
-            n=m["n"],
-            code=m["code"],
-        ),
-    ),
-    (
-        r"there is no record (?P<id>\S+)",
-        lambda m: gettext("there is no record %(id)s", id=m["id"]),
-    ),
-    (
-        r"Results go (?P<n>[\d,]+) deep at most; narrow the search instead\.",
-        lambda m: gettext("Results go %(n)s deep at most; narrow the search instead.", n=m["n"]),
-    ),
-]
-SHAPES = [(re.compile(shape, re.S), say) for shape, say in _SHAPES]
+def _cursor(p: Mapping[str, Any]) -> str:
+    if p["name"] == "before":
+        return gettext("'before' is not one this portal made; follow the page links as given.")
+    return gettext("'cursor' is not one this portal made; follow the 'next' link as given.")
 
 
-def in_page_language(problems: Iterable[str]) -> list[str]:
-    """Each problem in the page language where it is a known sentence, else as it came."""
+# code: its sentence through the catalogue, from the issue's parameters (portal/codes.py).
+SAY: dict[str, Say] = {
+    # A query string.
+    "filter_not_applicable": lambda p: gettext(
+        "The filter '%(name)s' does not apply to %(kind)s.", name=p["name"], kind=_kind(p["kind"])
+    ),
+    "unknown_parameter": lambda p: gettext(
+        "Unknown parameter '%(name)s'; %(kind)s take %(usable)s.",
+        name=p["name"],
+        kind=_kind(p["kind"]),
+        usable=_list(p["usable"]),
+    ),
+    "dates_reversed": lambda p: gettext("'from' is after 'to': give the earlier date first."),
+    "value_too_long": lambda p: gettext(
+        "'%(name)s' is longer than %(n)s characters.", name=p["name"], n=p["max"]
+    ),
+    "control_character": lambda p: gettext(
+        "'%(name)s' holds an invisible control character; remove it.", name=p["name"]
+    ),
+    "not_a_record_id": lambda p: gettext(
+        "'%(name)s' takes a record id such as DEP-MEE or ENT-0001.", name=p["name"]
+    ),
+    "unknown_province": lambda p: gettext(
+        "Unknown province '%(value)s'; use a name (广西, Guangxi) or code (45).", value=p["value"]
+    ),
+    "unknown_pollutant": lambda p: gettext(
+        "Unknown pollutant '%(value)s'; use a name or symbol such as cadmium, 镉 or Cd "
+        "(known: %(known)s).",
+        value=p["value"],
+        known=_list(p["known"]),
+    ),
+    "not_one_of": lambda p: gettext(
+        "'%(name)s' must be one of %(choices)s.", name=p["name"], choices=_list(p["choices"])
+    ),
+    "not_a_date": lambda p: gettext(
+        "'%(name)s' must be a date as YYYY-MM-DD, not '%(value)s'.",
+        name=p["name"],
+        value=p["value"],
+    ),
+    "not_a_time": lambda p: gettext(
+        "'updated_since' must be a date or time in ISO 8601, e.g. 2024-03-01T00:00:00Z."
+    ),
+    "not_a_boolean": lambda p: gettext(
+        "'sample' must be true (illustrative records only) or false (real ones)."
+    ),
+    "bad_cursor": _cursor,
+    "cursor_and_before": lambda p: gettext(
+        "Give 'cursor' or 'before', not both: follow the page links as given."
+    ),
+    "not_a_whole_number": lambda p: gettext(
+        "'%(name)s' must be a whole number from %(low)s to %(high)s.",
+        name=p["name"],
+        low=p["low"],
+        high=p["high"],
+    ),
+    "out_of_range": lambda p: gettext(
+        "'%(name)s' must be from %(low)s to %(high)s, not %(value)s.",
+        name=p["name"],
+        low=p["low"],
+        high=p["high"],
+        value=p["value"],
+    ),
+    "not_a_year": lambda p: gettext(
+        "'%(name)s' must be a year such as %(example)s, not '%(value)s'.",
+        name=p["name"],
+        example=p["example"],
+        value=p["value"],
+    ),
+    "year_not_known": lambda p: gettext(
+        "Obligations for %(year)s are not known yet: the portal shows the years %(first)s to "
+        "%(last)s.",
+        year=p["year"],
+        first=p["first"],
+        last=p["last"],
+    ),
+    "before_rules": lambda p: gettext(
+        "There are no disclosure obligations for %(year)s: the rules (Measures for the "
+        "Administration of Legal Disclosure of Enterprise Environmental Information, MEE Order "
+        "No. 24) are in force from %(in_force)s, and the first year they ask a report for is "
+        "%(first)s (due by 15 March %(due)s). Ask for a year from %(first)s on.",
+        year=p["year"],
+        in_force=p["in_force"],
+        first=p["first"],
+        due=p["due"],
+    ),
+    "too_deep": lambda p: gettext(
+        "Results go %(n)s deep at most; narrow the search instead.", n=f"{p['max']:,}"
+    ),
+    "search_too_slow": lambda p: gettext(
+        "This search would take longer than %(seconds)s seconds to answer; use fewer or more "
+        "specific words, or add a filter (kind, province, from, to).",
+        seconds=f"{p['seconds']:g}",
+    ),
+    # A form's fields (the tip form, the moderation form), as the records layer says them.
+    "missing": lambda p: gettext("is required"),
+    "string_too_long": lambda p: gettext(
+        "String should have at most %(n)s characters", n=p["max_length"]
+    ),
+    "enum": lambda p: gettext(
+        "Input should be %(choices)s", choices=_list([f"'{c}'" for c in p["choices"]])
+    ),
+    "record_id_format": lambda p: gettext(
+        "an id is a three-letter prefix and up to five parts of capital letters and digits "
+        "joined by '-', for example INC-2012-0001"
+    ),
+    "control_character_at": lambda p: gettext(
+        "character %(n)s is an invisible control character (%(code)s); remove it",
+        n=p["position"],
+        code=p["character"],
+    ),
+    "no_such_record": lambda p: gettext("there is no record %(id)s", id=p["id"]),
+    "no_such_tip": lambda p: gettext("There is no such tip."),
+    "status_transition": lambda p: gettext(
+        "%(id)s is %(status)s; it cannot become %(wanted)s",
+        id=p["id"],
+        status=p["status"],
+        wanted=p["wanted"],
+    ),
+    "reason_required": lambda p: gettext("say why the tip is rejected; it is public"),
+    "linked_record_required": lambda p: gettext("name the published record the tip led to"),
+}
+# A form says a few codes in its own words (a field's value, not an address's parameter).
+SAY_IN_FORM: dict[str, Say] = {
+    "unknown_province": lambda p: gettext(
+        "unknown province '%(value)s'; use a name such as 广西 or Guangxi, or its code (45)",
+        value=p["value"],
+    ),
+}
+
+
+def in_page_language(issues: Iterable[Issue], *, form: bool = False) -> list[str]:
+    """Each problem in the page language: its code's sentence, else the sentence as it came.
+
+    `form` for a form's fields, whose sentences say a value rather than a parameter."""
     if current_lang() == "en":
-        return list(problems)
+        return [issue.message for issue in issues]
     out = []
-    for problem in problems:
-        for shape, say in SHAPES:
-            found = shape.fullmatch(problem)
-            if found is not None:
-                out.append(say(found))
-                break
-        else:
-            out.append(problem)
+    for issue in issues:
+        say = (SAY_IN_FORM.get(issue.code) if form else None) or SAY.get(issue.code)
+        out.append(say(issue.params) if say is not None else issue.message)
     return out

@@ -193,7 +193,7 @@ def submit_tip() -> Any:
         tip_id = file_tip(db, data, client=client_address())
     except RecordError as exc:
         db.rollback()
-        said = in_page_language([p.message for p in exc.problems])
+        said = in_page_language([p.issue for p in exc.problems], form=True)
         problems = [f"{_field_name(p.field)}: {m}" for p, m in zip(exc.problems, said, strict=True)]
         return _form_page(values, problems, 422)
     db.commit()
@@ -356,7 +356,8 @@ def moderation_decide(tip_id: str) -> Any:
     wanted = requested_id(tip_id)
     try:
         if wanted is None:
-            raise RecordError([Problem(0, "id", "there is no such tip")], status="not_found")
+            unknown = Problem(0, "id", "there is no such tip", "no_such_tip", {"id": tip_id[:40]})
+            raise RecordError([unknown], status="not_found")
         moderate(
             db,
             wanted,
@@ -369,7 +370,8 @@ def moderation_decide(tip_id: str) -> Any:
     except RecordError as exc:
         db.rollback()
         status = {"not_found": 404, "conflict": 409}.get(exc.status, 422)
-        problems = [f"{tip_id[:40]}: {p.message}" for p in exc.problems]
+        said = in_page_language([p.issue for p in exc.problems], form=True)
+        problems = [f"{tip_id[:40]}: {s}" for s in said]
         return _queue_page(db, token, None, problems), status
     db.commit()
     return redirect(url_for("tips.moderation", lang=lang), 303)

@@ -10,6 +10,7 @@ from flask_babel import gettext
 
 from portal import records, search
 from portal.cache import remembered
+from portal.codes import Issue
 from portal.conditional import base_url
 from portal.db import request_session
 from portal.models import vocab
@@ -54,7 +55,7 @@ def _names_for(items: list[Any]) -> dict[str, tuple[str, str | None]]:
     return records.names(request_session(current_app), sorted(i for i in ids if i))
 
 
-def _bad_query(problems: list[str], kind: str | None = None) -> tuple[str, int]:
+def _bad_query(problems: list[Issue], kind: str | None = None) -> tuple[str, int]:
     """The 400 page of an address whose filters cannot be read: each problem in the page
     language where it is a known sentence, and a way back to the listing without filters."""
     back = None
@@ -117,7 +118,7 @@ def listing(kind: str) -> tuple[str, int] | str:
     try:
         query, before = read_query(kind, request.args, current_app.config["PAGE_SIZE"])
     except QueryError as exc:
-        return _bad_query(exc.problems, kind)
+        return _bad_query(exc.issues, kind)
     session = request_session(current_app)
     lang = current_lang()
     page = run_page(session, query, before, request.args, lang)
@@ -223,12 +224,12 @@ def search_page() -> tuple[str, int, dict[str, str]] | tuple[str, int] | str:
     try:
         query = parse_search(request.args, ignore=("lang",))
     except QueryError as exc:
-        return _bad_query(exc.problems)
+        return _bad_query(exc.issues)
     service = search.service_of(current_app)
     try:
         result = service.search(query, lang=lang) if (query.text or query.filters) else None
     except SearchTooSlow as exc:
-        return _bad_query(exc.problems)
+        return _bad_query(exc.issues)
     except IndexUnavailable:
         message = gettext(
             "The search index is being rebuilt. Try again in a minute; the listings work meanwhile."

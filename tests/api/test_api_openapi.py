@@ -26,8 +26,10 @@ def test_the_document_describes_every_kind(client: FlaskClient) -> None:
         "type",
         "title",
         "status",
+        "code",
         "detail",
         "problems",
+        "errors",
     }
     assert "tombstone" in schemas["Gone"]["properties"]
 
