@@ -10,6 +10,7 @@ from portal.models.enterprise import Enterprise
 from portal.models.incident import Incident, IncidentEnterprise, IncidentReading, IncidentUpdate
 from portal.models.inspection import Inspection
 from portal.models.moderator import ModeratorSession
+from portal.models.penalty import Penalty
 from portal.models.response import Response
 from portal.models.revision import RecordPollutant, Revision
 from portal.models.tip import Tip
@@ -65,6 +66,7 @@ __all__ = [
     "IncidentUpdate",
     "Inspection",
     "ModeratorSession",
+    "Penalty",
     "RecordPollutant",
     "Response",
     "Revision",

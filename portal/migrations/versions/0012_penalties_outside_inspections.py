@@ -1,0 +1,52 @@
+"""penalties outside inspections
+
+A `penalty` table for penalties an inspection does not carry: a court's fine of an enterprise
+after an incident, a customs penalty (issue 21). Each row belongs to the `penalties` list of an
+incident or of an enterprise (`record_id`, no foreign key: it points at either table) and names
+the enterprise fined, the amount in whole units of its currency, the authority, the date and
+the source. Existing records have no penalties; nothing else changes.
+
+Revision ID: 0012
+Revises: 0011
+Create Date: 2026-12-07 20:00:00.000000
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+revision: str = "0012"
+down_revision: str | None = "0011"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "penalty",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("record_id", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+        sa.Column("enterprise_id", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+        sa.Column("amount", sa.BigInteger(), nullable=False),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("approximate", sa.Boolean(), nullable=False),
+        sa.Column("authority_zh", sa.String(length=300), nullable=False),
+        sa.Column("authority_en", sa.String(length=300), nullable=True),
+        sa.Column("department_id", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+        sa.Column("decided_on", sa.Date(), nullable=True),
+        sa.Column("source", sa.JSON(), nullable=True),
+        sa.ForeignKeyConstraint(["enterprise_id"], ["enterprise.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_penalty_record_id", "penalty", ["record_id"], unique=False)
+    op.create_index("ix_penalty_enterprise_id", "penalty", ["enterprise_id"], unique=False)
+
+
+def downgrade() -> None:
+    op.drop_index("ix_penalty_enterprise_id", table_name="penalty")
+    op.drop_index("ix_penalty_record_id", table_name="penalty")
+    op.drop_table("penalty")
