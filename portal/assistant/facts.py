@@ -21,6 +21,7 @@ from sqlmodel import Session
 from portal import records
 from portal.models import vocab
 from portal.models.labels import label
+from portal.models.penalty import money
 from portal.models.times import shown_in
 from portal.records.query import CHINA
 
@@ -138,6 +139,34 @@ def _enterprise(r: Any, names: Names, lang: str) -> Iterator[tuple[str, str]]:
     sector, status = label(str(r.sector), lang), label(str(r.status), lang)
     yield "sector", f"The sector of {n} is {sector}." if en else f"{n}所属行业为{sector}。"
     yield "status", f"The status of {n} is: {status}." if en else f"{n}的状态为：{status}。"
+    yield from _penalties(r, names, lang, None)
+
+
+def _penalties(r: Any, names: Names, lang: str, over: str | None) -> Iterator[tuple[str, str]]:
+    """Each penalty a record lists (outside inspections: a court's fine, a customs penalty)."""
+    en = lang == "en"
+    for i, p in enumerate(getattr(r, "penalties", None) or []):
+        e = (
+            _own(r, "name", lang)
+            if r.kind == "enterprises"
+            else _name(names, p.enterprise_id, lang)
+        )
+        by = (p.authority_en or p.authority_zh) if en else p.authority_zh
+        when = (
+            "" if p.decided_on is None else (f" on {p.decided_on}" if en else f"于{p.decided_on}")
+        )
+        if p.amount is None:
+            what = "penalised" if en else "处罚（来源未载明金额）"
+        else:
+            amount = money(p.amount, p.currency, lang, p.approximate)
+            what = f"fined {amount}" if en else f"罚款{amount}"
+        if en:
+            yield (
+                f"penalties.{i}",
+                f"{e} was {what} by {by}{when}" + (f" over {over}." if over else "."),
+            )
+        else:
+            yield f"penalties.{i}", f"{e}{when}" + (f"因{over}" if over else "") + f"被{by}{what}。"
 
 
 def _incident(r: Any, names: Names, lang: str) -> Iterator[tuple[str, str]]:
@@ -177,6 +206,7 @@ def _incident(r: Any, names: Names, lang: str) -> Iterator[tuple[str, str]]:
             f"responsible.{i}",
             (f"{e} was held responsible for {t}." if en else f"{e}被认定为{t}的责任方。"),
         )
+    yield from _penalties(r, names, lang, t)
 
 
 def _inspection(r: Any, names: Names, lang: str) -> Iterator[tuple[str, str]]:
@@ -283,4 +313,5 @@ def holds_in(session: Session, record: Any, field: str, passage: str) -> bool:
     """`holds`, with the display names of what the record names read from the database."""
     ids = [record.publisher_id, getattr(record, "enterprise_id", None)]
     ids += [r.enterprise_id for r in getattr(record, "responsible", []) or []]
+    ids += [p.enterprise_id for p in getattr(record, "penalties", []) or []]
     return holds(record, records.names(session, sorted({i for i in ids if i})), field, passage)

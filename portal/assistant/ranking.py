@@ -94,10 +94,11 @@ def _fines(
     where = _where(wanted, lang)
     if lang == "zh":
         order = "罚款总额" if total else "单笔罚款金额"
-        text = f"按数据库对全部符合条件（{where}）的罚款排序，{order}最高的是：{'；'.join(parts)}。"
+        text = f"按数据库对全部符合条件（{where}）的检查罚款排序，"
+        text += f"{order}最高的是：{'；'.join(parts)}。"
     else:
         order = "the largest total of fines" if total else "the largest single fine"
-        text = f"Ordered by the database over every fine matching {where}, {order}: "
+        text = f"Ordered by the database over every inspection fine matching {where}, {order}: "
         text += "; ".join(parts) + "."
     second = rankings.fined(session, query, 1, by=other)
     if second and second[0].enterprise_id != top[0].enterprise_id:

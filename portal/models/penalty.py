@@ -44,8 +44,11 @@ class PenaltyIn(Input):
         description="The enterprise fined. Required on an incident's penalty; on an "
         "enterprise's own list it is that enterprise (leave it out).",
     )
-    amount: Whole = Field(
-        ge=0, le=MAX_AMOUNT, description="The fine in whole units of `currency` (0: none)."
+    amount: Whole | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_AMOUNT,
+        description="The fine in whole units of `currency`; null when the source gives none.",
     )
     currency: Currency = Field(description="ISO 4217 code: " + ", ".join(Currency) + ".")
     approximate: bool = Field(
@@ -75,7 +78,7 @@ class Penalty(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     record_id: str = Field(index=True, max_length=40)
     enterprise_id: str = Field(foreign_key="enterprise.id", index=True, max_length=40)
-    amount: int = Field(sa_type=BigInteger)
+    amount: int | None = Field(default=None, sa_type=BigInteger)
     currency: str = Field(sa_type=enum_column(3))
     approximate: bool = False
     authority_zh: str = Field(sa_type=String(300))
@@ -97,3 +100,23 @@ def check_penalties(penalties: list[PenaltyIn], own_id: str | None, kind: str) -
                 f"penalties.{n}.enterprise_id: an enterprise's penalties are its own; leave "
                 "enterprise_id out, or put the penalty on the incident it followed"
             )
+
+
+# How an amount is written in each language: (before, after) the number.
+_SIGNS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
+    "CNY": (("¥", ""), ("", "元")),
+    "USD": (("US$", ""), ("", "美元")),
+    "EUR": (("€", ""), ("", "欧元")),
+    "HKD": (("HK$", ""), ("", "港元")),
+    "GBP": (("£", ""), ("", "英镑")),
+    "JPY": (("JP¥", ""), ("", "日元")),
+}
+
+
+def money(amount: int, currency: str, lang: str, approximate: bool = False) -> str:
+    """An amount in its own currency, as a reader writes it: ¥1,200,000, about US$162,000,
+    约162,000美元. Never converted."""
+    en, zh = _SIGNS.get(currency, ((f"{currency} ", ""), ("", f" {currency}")))
+    before, after = en if lang == "en" else zh
+    about = ("about " if lang == "en" else "约") if approximate else ""
+    return f"{about}{before}{amount:,}{after}"

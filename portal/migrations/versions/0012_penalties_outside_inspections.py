@@ -31,7 +31,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("record_id", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
         sa.Column("enterprise_id", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
-        sa.Column("amount", sa.BigInteger(), nullable=False),
+        sa.Column("amount", sa.BigInteger(), nullable=True),
         sa.Column("currency", sa.String(length=3), nullable=False),
         sa.Column("approximate", sa.Boolean(), nullable=False),
         sa.Column("authority_zh", sa.String(length=300), nullable=False),
