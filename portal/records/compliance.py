@@ -22,6 +22,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 from sqlalchemy import (
+    Boolean,
     Integer,
     Select,
     String,
@@ -60,6 +61,9 @@ class Fine(BaseModel):
 
     currency: Currency
     amount: int = Field(description="The sum of the fines in this currency that give an amount.")
+    approximate: bool = Field(
+        description="Some fine in the sum is given by its source as approximate ('about')."
+    )
 
 
 class ComplianceRow(BaseModel):
@@ -86,9 +90,9 @@ class ComplianceRow(BaseModel):
         "of incidents and of its own record."
     )
     fines_cny: int = Field(description="The total of those penalties stated in CNY (yuan).")
-    fines_other: list[Fine] = Field(
-        description="Totals in other currencies, one per currency, never converted or added "
-        "to the CNY total."
+    fines: list[Fine] = Field(
+        description="The totals per currency, CNY first, then by code; amounts in different "
+        "currencies are never converted or added together."
     )
     incidents: int = Field(description="Incidents that hold it responsible.")
     overdue_disclosures: int = Field(
@@ -203,22 +207,31 @@ def _overdue_table(session: Session, overdue: Mapping[str, int]) -> Any:
     return select(pairs.c.key.label("enterprise_id"), cast(pairs.c.value, Integer).label("n"))
 
 
-def _fines() -> Any:
-    """Every penalty of a live record: an inspection's fine (CNY), and the penalties listed on
-    incidents and enterprises, as (enterprise_id, currency, amount)."""
-    gone = union_all(
+def _gone() -> Any:
+    """The ids of withdrawn incidents and enterprises: their penalties no longer count."""
+    return union_all(
         select(col(Incident.id)).where(col(Incident.withdrawn_at).is_not(None)),
         select(col(Enterprise.id)).where(col(Enterprise.withdrawn_at).is_not(None)),
     )
+
+
+def _fines() -> Any:
+    """Every penalty of a live record: an inspection's fine (CNY), and the penalties listed on
+    incidents and enterprises, as (enterprise_id, currency, amount, approximate)."""
+    gone = _gone()
     return union_all(
         select(
             col(Inspection.enterprise_id).label("enterprise_id"),
             literal(Currency.CNY.value, String).label("currency"),
             col(Inspection.penalty_yuan).label("amount"),
+            literal(False, Boolean).label("approximate"),
         ).where(col(Inspection.withdrawn_at).is_(None), col(Inspection.penalty_yuan) > 0),
-        select(col(Penalty.enterprise_id), col(Penalty.currency), col(Penalty.amount)).where(
-            col(Penalty.record_id).not_in(gone)
-        ),
+        select(
+            col(Penalty.enterprise_id),
+            col(Penalty.currency),
+            col(Penalty.amount),
+            col(Penalty.approximate),
+        ).where(col(Penalty.record_id).not_in(gone)),
     ).subquery("fines")
 
 
@@ -344,23 +357,79 @@ class CompliancePage:
     pages: int
 
 
-def other_fines(session: Session, enterprise_ids: Sequence[str]) -> dict[str, list[Fine]]:
-    """Totals of fines in currencies other than CNY, per enterprise, per currency."""
+def fines_of(session: Session, enterprise_ids: Sequence[str]) -> dict[str, list[Fine]]:
+    """Totals of fines per enterprise, per currency (CNY first), for the enterprises given."""
     if not enterprise_ids:
         return {}
     fines = _fines()
+    cny_first = case((fines.c.currency == Currency.CNY.value, 0), else_=1)
     out: dict[str, list[Fine]] = defaultdict(list)
-    for enterprise_id, currency, amount in session.execute(
-        select(fines.c.enterprise_id, fines.c.currency, func.coalesce(func.sum(fines.c.amount), 0))
-        .where(
-            fines.c.enterprise_id.in_(list(enterprise_ids)),
-            fines.c.currency != Currency.CNY.value,
+    for enterprise_id, currency, amount, approximate in session.execute(
+        select(
+            fines.c.enterprise_id,
+            fines.c.currency,
+            func.coalesce(func.sum(fines.c.amount), 0),
+            func.max(case((fines.c.approximate, 1), else_=0)),
         )
+        .where(fines.c.enterprise_id.in_(list(enterprise_ids)))
         .group_by(fines.c.enterprise_id, fines.c.currency)
-        .order_by(fines.c.enterprise_id, fines.c.currency)
+        .order_by(fines.c.enterprise_id, cny_first, fines.c.currency)
     ):
-        out[enterprise_id].append(Fine(currency=currency, amount=int(amount)))
+        out[enterprise_id].append(
+            Fine(currency=currency, amount=int(amount), approximate=bool(approximate))
+        )
     return out
+
+
+class PenaltyEntry(BaseModel):
+    """One penalty of an enterprise, from whichever record carries it."""
+
+    record_id: str = Field(description="The inspection, incident or enterprise that lists it.")
+    amount: int | None
+    currency: Currency
+    approximate: bool
+    authority_zh: str | None = Field(description="Who imposed it; null for an inspection's fine.")
+    authority_en: str | None
+    department_id: str | None = Field(description="The department, when it is one on the portal.")
+    decided_on: date | None
+    source: dict[str, Any] | None
+
+
+def penalties_of(session: Session, enterprise_id: str) -> list[PenaltyEntry]:
+    """Every penalty of one enterprise from every live record, the latest first (those of
+    unknown date last), then by the record that carries it."""
+    gone = _gone()
+    found = [
+        PenaltyEntry(
+            record_id=r.id,
+            amount=r.penalty_yuan,
+            currency=Currency.CNY,
+            approximate=False,
+            authority_zh=None,
+            authority_en=None,
+            department_id=r.publisher_id,
+            decided_on=r.decided_on or r.inspected_on,
+            source=None,
+        )
+        for r in session.execute(
+            select(Inspection).where(
+                col(Inspection.enterprise_id) == enterprise_id,
+                col(Inspection.withdrawn_at).is_(None),
+                col(Inspection.penalty_yuan) > 0,
+            )
+        ).scalars()
+    ]
+    found += [
+        PenaltyEntry.model_validate(p.model_dump())
+        for p in session.execute(
+            select(Penalty)
+            .where(col(Penalty.enterprise_id) == enterprise_id, col(Penalty.record_id).not_in(gone))
+            .order_by(col(Penalty.id))
+        ).scalars()
+    ]
+    found.sort(key=lambda e: e.record_id)
+    found.sort(key=lambda e: e.decided_on or date.min, reverse=True)
+    return found
 
 
 class PageOutOfRange(QueryError):
@@ -401,14 +470,8 @@ def all_rows(
 
 
 def _complete(session: Session, found: Sequence[Any]) -> list[ComplianceRow]:
-    other = other_fines(session, [r.enterprise_id for r in found])
-    return [
-        ComplianceRow(
-            **{k: v for k, v in r._mapping.items()},
-            fines_other=other.get(r.enterprise_id, []),
-        )
-        for r in found
-    ]
+    totals = fines_of(session, [r.enterprise_id for r in found])
+    return [ComplianceRow(**dict(r._mapping), fines=totals.get(r.enterprise_id, [])) for r in found]
 
 
 def for_enterprise(session: Session, enterprise_id: str, overdue: int = 0) -> ComplianceRow | None:
