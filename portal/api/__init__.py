@@ -14,7 +14,16 @@ from typing import Any
 
 from flask import Flask
 
-ROUTE_MODULES = ("listing", "downloads", "meta", "search", "ask", "write", "obligations")
+ROUTE_MODULES = (
+    "compliance",
+    "listing",
+    "downloads",
+    "meta",
+    "search",
+    "ask",
+    "write",
+    "obligations",
+)
 TITLE = "Clearwater open-data API"
 DESCRIPTION = (
     "Records of China's recycled non-ferrous metal industry: enterprises, pollution incidents, "

@@ -30,6 +30,14 @@ FORMATS = tuple(MEDIA)
 _TRUE, _FALSE = ("1", "true", "yes"), ("0", "false", "no", "")
 
 
+def bom_wanted() -> bool | Response:
+    """Whether a CSV download starts with a byte-order mark (`bom=1`), or a 400."""
+    raw = request.args.get("bom", "").strip().lower()
+    if raw not in _TRUE + _FALSE:
+        return problem(400, "'bom' must be 1 (start with a byte-order mark) or 0.")
+    return raw in _TRUE
+
+
 def _stream(url: str, query: RecordQuery, fmt: str, bom: bool) -> Iterator[bytes]:
     """The download's bytes, read in its own session so the request can end first."""
     with Session(get_engine(url)) as session:
@@ -48,10 +56,10 @@ def _download_view(kind: str, fmt: str) -> Callable[[], Response]:
             )
         bom = False
         if fmt == "csv":
-            raw = request.args.get("bom", "").strip().lower()
-            if raw not in _TRUE + _FALSE:
-                return problem(400, "'bom' must be 1 (start with a byte-order mark) or 0.")
-            bom = raw in _TRUE
+            wanted = bom_wanted()
+            if isinstance(wanted, Response):
+                return wanted
+            bom = wanted
         query = parse_args(kind, ignore=("bom",) if fmt == "csv" else ())
         if isinstance(query, Response):
             return query

@@ -15,16 +15,17 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from functools import cache
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from pydantic import BaseModel
 from sqlmodel import Session
 
-from portal.api.export import Column, _records, _scalar_type, columns
+from portal.api.export import Column, _records, _scalar_type, model_columns
 from portal.records import KINDS, RecordQuery
 
 # A row group ends at GROUP_ROWS rows or GROUP_BYTES of Arrow data, whichever comes first: big
@@ -35,15 +36,15 @@ GROUP_BYTES = 16 << 20
 UTC_TIME = pa.timestamp("us", tz="UTC")
 
 
-def _arrow_type(kind_name: str, name: str, how: Column) -> pa.DataType:
-    """The Parquet column type of one public field."""
+def _arrow_type(model: type[BaseModel], name: str, how: Column) -> pa.DataType:
+    """The Parquet column type of one field of a public model."""
     if how is Column.joined:
         return pa.list_(pa.string())
     if how is Column.json:
         return pa.string()
     if name == "kind":
         return pa.string()
-    python = _scalar_type(KINDS[kind_name].public.model_fields[name].annotation)
+    python = _scalar_type(model.model_fields[name].annotation)
     if issubclass(python, bool):
         return pa.bool_()
     if issubclass(python, datetime):
@@ -57,11 +58,16 @@ def _arrow_type(kind_name: str, name: str, how: Column) -> pa.DataType:
     return pa.string()  # text and enumerations (their values)
 
 
-@cache
 def schema(kind_name: str) -> pa.Schema:
     """The Parquet schema of a kind's download: the public model's fields in order."""
+    return model_schema(KINDS[kind_name].public)
+
+
+@cache
+def model_schema(model: type[BaseModel]) -> pa.Schema:
+    """The Parquet schema of a model's rows: its fields in order."""
     return pa.schema(
-        [pa.field(name, _arrow_type(kind_name, name, how)) for name, how in columns(kind_name)]
+        [pa.field(name, _arrow_type(model, name, how)) for name, how in model_columns(model)]
     )
 
 
@@ -104,8 +110,7 @@ def _column(values: list[Any], typed: pa.DataType) -> pa.Array:
     return pa.array(values, typed)
 
 
-def _batch(kind_name: str, rows: list[list[Any]]) -> pa.RecordBatch:
-    typed = schema(kind_name)
+def _batch(typed: pa.Schema, rows: Sequence[Sequence[Any]]) -> pa.RecordBatch:
     arrays = [_column([row[at] for row in rows], typed.field(at).type) for at in range(len(typed))]
     return pa.RecordBatch.from_arrays(arrays, schema=typed)
 
@@ -113,16 +118,34 @@ def _batch(kind_name: str, rows: list[list[Any]]) -> pa.RecordBatch:
 def parquet_chunks(session: Session, query: RecordQuery) -> Iterator[bytes]:
     """The set as one Parquet file: a chunk per row group (GROUP_ROWS, GROUP_BYTES), then the
     footer. Only one row group is held at a time, as Arrow columns."""
-    typed = schema(query.kind)
+    return _groups(schema(query.kind), (rows for _steps, rows in _records(session, query)))
+
+
+def model_parquet_chunks(
+    model: type[BaseModel], batches: Iterable[Sequence[BaseModel]]
+) -> Iterator[bytes]:
+    """A derived table (rows of `model`, a batch at a time) as one Parquet file, as above."""
+    names = [name for name, _ in model_columns(model)]
+    return _groups(
+        model_schema(model),
+        (
+            [[values[n] for n in names] for values in (r.model_dump(mode="json") for r in rows)]
+            for rows in batches
+        ),
+    )
+
+
+def _groups(typed: pa.Schema, batches: Iterable[Sequence[Sequence[Any]]]) -> Iterator[bytes]:
+    """Batches of rows (values in the schema's order) written a row group at a time."""
     sink = _Sink()
     writer = pq.ParquetWriter(sink, typed, compression="zstd")
     held: list[pa.RecordBatch] = []
     count = size = 0
     try:
-        for _steps, rows in _records(session, query):
+        for rows in batches:
             if not rows:
                 continue
-            held.append(_batch(query.kind, rows))
+            held.append(_batch(typed, rows))
             count += len(rows)
             size += held[-1].nbytes
             if count >= GROUP_ROWS or size >= GROUP_BYTES:

@@ -45,7 +45,14 @@ def _names_for(items: list[Any]) -> dict[str, tuple[str, str | None]]:
     """Display names of every department and enterprise the items mention."""
     ids: set[str] = set()
     for item in items:
-        for attr in ("publisher_id", "enterprise_id", "parent_id", "withdrawn_by", "author_id", "department_id"):
+        for attr in (
+            "publisher_id",
+            "enterprise_id",
+            "parent_id",
+            "withdrawn_by",
+            "author_id",
+            "department_id",
+        ):
             value = getattr(item, attr, None)
             if value:
                 ids.add(value)
