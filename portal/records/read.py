@@ -34,7 +34,9 @@ _PART_PUBLIC: dict[str, Any] = {
     "figures": MeasurementPublic.judge,
     "responsible": _stored(ResponsibleIn),
     "updates": _stored(UpdateIn),
-    "penalties": _stored(PenaltyIn),
+    "penalties": lambda row: PenaltyIn.model_validate(
+        {name: row.get(name) for name in PenaltyIn.model_fields}, context=AS_STORED
+    ),  # validated again (a handful a record): its currency and source are typed
 }
 
 

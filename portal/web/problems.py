@@ -202,6 +202,40 @@ _SHAPES: list[tuple[str, Say]] = [
         r"Results go (?P<n>[\d,]+) deep at most; narrow the search instead\.",
         lambda m: gettext("Results go %(n)s deep at most; narrow the search instead.", n=m["n"]),
     ),
+    # The compliance table's own (portal/records/compliance.py).
+    (
+        r"Unknown parameter '(?P<name>.*)'; the compliance table takes (?P<usable>.+)\.",
+        lambda m: gettext(
+            "Unknown parameter '%(name)s'; the compliance table takes %(usable)s.",
+            name=m["name"],
+            usable=_list(m["usable"]),
+        ),
+    ),
+    (
+        r"'(?P<name>\w+)' must be a whole number from (?P<low>[\d,]+) to (?P<high>[\d,]+)\.",
+        lambda m: gettext(
+            "'%(name)s' must be a whole number from %(low)s to %(high)s.",
+            name=m["name"],
+            low=m["low"],
+            high=m["high"],
+        ),
+    ),
+    (
+        r"'order' must be asc \(smallest first\) or desc \(largest first\)\.",
+        lambda m: gettext("'order' must be asc (smallest first) or desc (largest first)."),
+    ),
+    (
+        r"Page (?P<page>[\d,]+) is past the last page \((?P<pages>[\d,]+)\) of (?P<total>[\d,]+) "
+        r"enterprises at (?P<limit>[\d,]+) a page\.",
+        lambda m: gettext(
+            "Page %(page)s is past the last page (%(pages)s) of %(total)s enterprises at "
+            "%(limit)s a page.",
+            page=m["page"],
+            pages=m["pages"],
+            total=m["total"],
+            limit=m["limit"],
+        ),
+    ),
 ]
 SHAPES = [(re.compile(shape, re.S), say) for shape, say in _SHAPES]
 
