@@ -3,7 +3,8 @@
 An inspection's own fine stays `penalty_yuan` on the inspection. Any other penalty is an item of
 a record's `penalties` list: an incident's (penalties over that incident) or an enterprise's (a
 penalty no published incident or inspection carries). All of them are stored in one table,
-`penalty`, so that every summary counts them in one query (docs/decisions/0021c-penalties.md).
+`penalty`, so that every summary counts them in one query
+(docs/decisions/0021-penalties-and-compliance-table.md).
 """
 
 from __future__ import annotations
