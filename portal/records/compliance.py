@@ -26,7 +26,6 @@ from sqlalchemy import (
     Integer,
     Select,
     String,
-    and_,
     case,
     cast,
     false,
@@ -38,6 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Session, col
 
+from portal.models import OPEN_ORDER
 from portal.models.enterprise import Enterprise
 from portal.models.incident import Incident, IncidentEnterprise
 from portal.models.inspection import Inspection, Outcome
@@ -263,6 +263,8 @@ def rows_select(
         col(Enterprise.park_zh),
         col(Enterprise.park_en),
     ).subquery("e")
+    # Each figure reads an index only (models/__init__.py, migration 0012): the rows of an
+    # inspection hold its findings, and reading 45,000 of them took 0.7 s at 100,000 records.
     ins = (
         select(
             col(Inspection.enterprise_id).label("enterprise_id"),
@@ -270,35 +272,32 @@ def rows_select(
             func.sum(case((col(Inspection.outcome) == Outcome.violation.value, 1), else_=0)).label(
                 "violations"
             ),
-            func.sum(
-                case(
-                    (
-                        and_(
-                            col(Inspection.outcome) == Outcome.rectification_ordered.value,
-                            col(Inspection.follow_up_zh).is_(None),
-                            col(Inspection.follow_up_en).is_(None),
-                        ),
-                        1,
-                    ),
-                    else_=0,
-                )
-            ).label("open_orders"),
             func.max(col(Inspection.inspected_on)).label("last"),
+            func.sum(case((col(Inspection.penalty_yuan) > 0, 1), else_=0)).label("fined"),
+            func.sum(col(Inspection.penalty_yuan)).label("yuan"),
         )
         .where(col(Inspection.withdrawn_at).is_(None))
         .group_by(col(Inspection.enterprise_id))
         .subquery("ins")
     )
-    fines = _fines()
+    orders = (
+        select(col(Inspection.enterprise_id).label("enterprise_id"), func.count().label("n"))
+        .where(*OPEN_ORDER)
+        .group_by(col(Inspection.enterprise_id))
+        .subquery("orders")
+    )
+    # The inspections' fines are counted above; the penalty table's (incidents', enterprises')
+    # here, then added: the same sums as fines_of() over _fines(), in one pass of each.
     pen = (
         select(
-            fines.c.enterprise_id,
+            col(Penalty.enterprise_id).label("enterprise_id"),
             func.count().label("n"),
-            func.sum(case((fines.c.currency == Currency.CNY.value, fines.c.amount), else_=0)).label(
-                "cny"
-            ),
+            func.sum(
+                case((col(Penalty.currency) == Currency.CNY.value, col(Penalty.amount)), else_=0)
+            ).label("cny"),
         )
-        .group_by(fines.c.enterprise_id)
+        .where(col(Penalty.record_id).not_in(_gone()))
+        .group_by(col(Penalty.enterprise_id))
         .subquery("pen")
     )
     inc = (
@@ -325,15 +324,16 @@ def rows_select(
             ents.c.park_en,
             func.coalesce(ins.c.n, 0).label("inspections"),
             func.coalesce(ins.c.violations, 0).label("violations"),
-            func.coalesce(ins.c.open_orders, 0).label("open_orders"),
+            func.coalesce(orders.c.n, 0).label("open_orders"),
             ins.c.last.label("last_inspection"),
-            func.coalesce(pen.c.n, 0).label("penalties"),
-            func.coalesce(pen.c.cny, 0).label("fines_cny"),
+            (func.coalesce(ins.c.fined, 0) + func.coalesce(pen.c.n, 0)).label("penalties"),
+            (func.coalesce(ins.c.yuan, 0) + func.coalesce(pen.c.cny, 0)).label("fines_cny"),
             func.coalesce(inc.c.n, 0).label("incidents"),
             func.coalesce(late.c.n, 0).label("overdue_disclosures"),
         )
         .select_from(ents)
         .outerjoin(ins, ins.c.enterprise_id == ents.c.id)
+        .outerjoin(orders, orders.c.enterprise_id == ents.c.id)
         .outerjoin(pen, pen.c.enterprise_id == ents.c.id)
         .outerjoin(inc, inc.c.enterprise_id == ents.c.id)
         .outerjoin(late, late.c.enterprise_id == ents.c.id)
@@ -441,7 +441,16 @@ def compliance_page(
 ) -> CompliancePage:
     """One page of the compliance table, or PageOutOfRange when the page is past the last."""
     rows = rows_select(session, query, overdue).subquery("rows")
-    total = session.execute(select(func.count()).select_from(rows)).scalar_one()
+    found = session.execute(
+        select(rows, func.count().over().label("total"))
+        .order_by(*_ordered(rows, query))
+        .offset((query.page - 1) * query.limit)
+        .limit(query.limit)
+    ).all()
+    if found:  # the total over every row comes with each row of the page: one pass
+        total = found[0].total
+    else:
+        total = session.execute(select(func.count()).select_from(rows)).scalar_one()
     pages = max(1, -(-total // query.limit))
     if query.page > pages:
         raise PageOutOfRange(
@@ -450,12 +459,6 @@ def compliance_page(
                 f"enterprises at {query.limit:,} a page."
             ]
         )
-    found = session.execute(
-        select(rows)
-        .order_by(*_ordered(rows, query))
-        .offset((query.page - 1) * query.limit)
-        .limit(query.limit)
-    ).all()
     return CompliancePage(_complete(session, found), total, pages)
 
 
