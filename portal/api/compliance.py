@@ -14,7 +14,7 @@ from flask import Response, current_app, request
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
-from portal.api.blueprint import NOT_MODIFIED, TAGS, bp
+from portal.api.blueprint import NOT_MODIFIED, TAGS, bp, problem_response
 from portal.api.downloads import FORMATS, MEDIA, bom_wanted
 from portal.api.export import consistent_read, table_chunks
 from portal.api.http import (
@@ -26,11 +26,10 @@ from portal.api.http import (
     validator,
 )
 from portal.api.obligations import today
+from portal.api.parameters import search_filter_parameters
 from portal.api.problems import problem
 from portal.cache import overdue_by_enterprise, remembered
 from portal.db import get_engine, request_session
-from portal.models.enterprise import Sector
-from portal.models.vocab import province_spellings
 from portal.records import compliance as cp
 from portal.records.listing import data_version
 from portal.records.query import MAX_LIMIT, QueryError
@@ -68,37 +67,9 @@ def _string(values: Any) -> dict[str, Any]:
     return {"type": "string", "enum": [str(v) for v in values]}
 
 
+# The place and sector filters as the listings document them (the same parser reads them).
 FILTER_PARAMETERS: list[dict[str, Any]] = [
-    {
-        "name": "province",
-        "in": "query",
-        "required": False,
-        "description": "The enterprise's province by name (广西, Guangxi) or code (45).",
-        "schema": _string(province_spellings()),
-        "example": "45",
-    },
-    {
-        "name": "city",
-        "in": "query",
-        "required": False,
-        "description": "The enterprise's city, by its Chinese or English name as recorded.",
-        "schema": {"type": "string", "maxLength": 500, "pattern": r"\S"},
-        "example": "Hechi",
-    },
-    {
-        "name": "sector",
-        "in": "query",
-        "required": False,
-        "description": "The enterprise's sector.",
-        "schema": _string(Sector),
-    },
-    {
-        "name": "park",
-        "in": "query",
-        "required": False,
-        "description": "The enterprise's industrial park, by its Chinese or English name.",
-        "schema": {"type": "string", "maxLength": 500, "pattern": r"\S"},
-    },
+    *search_filter_parameters(cp.FILTERS, []),
     {
         "name": "sort",
         "in": "query",
@@ -122,8 +93,8 @@ PAGE_PARAMETERS: list[dict[str, Any]] = [
         "name": "page",
         "in": "query",
         "required": False,
-        "description": f"The page, from 1; past the last page is a 400 that says how many "
-        f"there are (at most {cp.MAX_PAGE:,}).",
+        "description": f"The page, from 1 to {cp.MAX_PAGE:,}; past the last page is a 404 that "
+        "says how many there are.",
         "schema": {"type": "integer", "minimum": 1, "maximum": cp.MAX_PAGE, "default": 1},
     },
     {
@@ -188,7 +159,11 @@ def _alternates(query: cp.ComplianceQuery, base: str, own: str) -> list[tuple[st
     "responsible and its overdue disclosure obligations. Filter by province, city, sector and "
     "park; sort by any column in either direction; numbered pages. Answers 304 to "
     "If-None-Match / If-Modified-Since. docs/compliance.md explains each column.",
-    responses={200: ComplianceList, 304: NOT_MODIFIED},
+    responses={
+        200: ComplianceList,
+        304: NOT_MODIFIED,
+        404: problem_response("Not Found: the page is past the last; the sentence says how many."),
+    },
     openapi_extensions={"parameters": FILTER_PARAMETERS + PAGE_PARAMETERS},
 )
 def compliance_table() -> Response:
@@ -210,8 +185,8 @@ def compliance_table() -> Response:
             (repr(query), day.isoformat()),
             lambda: cp.compliance_page(session, query, overdue_by_enterprise(session, day)),
         )
-    except QueryError as exc:
-        return _bad(exc)
+    except cp.PageOutOfRange as exc:  # a page that does not exist: the query itself is fine
+        return problem(404, exc.problems[0], exc.problems)
     next_url = None
     if query.page < page.pages:
         args = {**query.filters(), "page": query.page + 1, "limit": query.limit}

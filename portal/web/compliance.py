@@ -87,9 +87,9 @@ def page() -> tuple[str, int] | str:
             (lang, request.query_string, base_url(), day.isoformat()),
             render,
         )
-    except QueryError as exc:  # a page past the last
+    except cp.PageOutOfRange as exc:  # a page that does not exist
         problems = in_page_language(exc.problems)
-        return render_template("error.html", status=400, title=title, problems=problems), 400
+        return render_template("error.html", status=404, title=title, problems=problems), 404
 
 
 # Columns whose first click sorts the largest first (counts, totals, dates).

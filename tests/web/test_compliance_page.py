@@ -60,13 +60,18 @@ def test_what_it_cannot_read_is_said_in_the_page_language(sample_client: FlaskCl
     for query, zh in (
         ("sort=secret", "“sort”只能是以下之一"),
         ("order=up", "“order”只能是 asc（从小到大）或 desc（从大到小）。"),
-        ("page=70", "第 70 页超出范围"),
         ("page=0", "“page”应是 1 到 100,000 之间的整数。"),
         ("colour=red", "未知参数“colour”；企业合规一览接受的参数为"),
     ):
         response = sample_client.get(f"/enterprises/compliance?{query}&lang=zh")
         assert response.status_code == 400, query
         assert zh in response.get_data(as_text=True), query
+
+
+def test_a_page_past_the_last_is_not_found(sample_client: FlaskClient) -> None:
+    response = sample_client.get("/enterprises/compliance?page=70&lang=zh")
+    assert response.status_code == 404
+    assert "第 70 页超出范围" in response.get_data(as_text=True)
 
 
 def test_the_enterprise_listing_links_to_the_table(sample_client: FlaskClient) -> None:
