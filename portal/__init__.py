@@ -50,9 +50,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(web.bp)
     web.register_errors(app)
 
+    from portal.web import compliance as compliance_page
     from portal.web import obligations as obligations_page
 
     app.register_blueprint(obligations_page.bp)
+    app.register_blueprint(compliance_page.bp)
 
     from portal import feeds, feeds_obligations, feeds_record  # noqa: F401  (add their routes)
     from portal.web import tips

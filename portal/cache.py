@@ -125,3 +125,13 @@ def all_obligations(session: Session, today: date) -> list[Obligation]:
     return remembered(
         "obligations", version, (today.isoformat(),), lambda: obligations.compute(session, today)
     )
+
+
+def overdue_by_enterprise(session: Session, today: date) -> dict[str, int]:
+    """How many disclosure obligations of each enterprise are overdue as of `today` (from the
+    kept computation of every obligation): the compliance table's last column."""
+    counts: dict[str, int] = {}
+    for o in all_obligations(session, today):
+        if o.status == obligations.Status.overdue:
+            counts[o.enterprise_id] = counts.get(o.enterprise_id, 0) + 1
+    return counts

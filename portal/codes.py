@@ -46,6 +46,10 @@ CODES: dict[str, tuple[str, tuple[str, ...]]] = {
     "cursor_and_before": ("both 'cursor' and 'before' are given", ()),
     "not_a_whole_number": ("the value is not a whole number", ("name", "low", "high")),
     "out_of_range": ("the number is outside the range", ("name", "low", "high", "value")),
+    "page_past_last": (
+        "a page past the last page of the compliance table",
+        ("page", "pages", "total", "limit"),
+    ),
     "not_a_year": ("the value is not a year", ("name", "value", "example")),
     "year_not_known": ("obligations of a year not yet known", ("year", "first", "last")),
     "before_rules": (

@@ -438,6 +438,16 @@ REAL_INCIDENT = {
                     "treatment and pumped its waste into karst caves; named responsible on 3 February "
                     "2012"},
     ],
+    # The court's fine as the source gives it: about US$162,000, in 2013. The source names
+    # neither the court nor the day, and gives no amount in yuan: none is made up here.
+    "penalties": [
+        {"enterprise_id": "ENT-GX-JINHE", "amount": 162000, "currency": "USD",
+         "approximate": True,
+         "authority_zh": "人民法院（来源未载明法院名称）",
+         "authority_en": "A court (the source does not name it)",
+         "source": {"title": "OOSKAnews, July 2013: sentences over the 2012 Longjiang cadmium "
+                             "spill"}},
+    ],
     "updates": [
         {"department_id": "DEP-GX-HC-YZ-EEB", "at": iso(dt(2012, 1, 15, 12, 0)),
          "text_zh": "宜州市环境保护局在龙江河拉浪水电站发现网箱养鱼死亡；拉浪码头前200米处水体重金属超标。",

@@ -15,6 +15,7 @@ from typing import Any
 from flask import Flask
 
 ROUTE_MODULES = (
+    "compliance",
     "listing",
     "downloads",
     "readings",

@@ -53,6 +53,9 @@ NOTES = {
     "figures": MEASUREMENTS,
     "responsible": "Enterprises held responsible: JSON list of {enterprise_id, role_zh, role_en}.",
     "updates": "The timeline: JSON list of {department_id, at, text_zh, text_en}.",
+    "penalties": "Penalties outside inspections (a court's fine, a customs penalty): JSON list of "
+    "{enterprise_id, amount, currency, approximate, authority_zh, authority_en, department_id, "
+    "decided_on, source}; amount in whole units of its ISO 4217 currency, never converted.",
     "began_at": "When the incident began (UTC); empty when nobody knows yet. Listings date "
     "such an incident by found_at, or else published_at.",
     "revision": "How many revisions the record has had (1 when never corrected).",

@@ -57,14 +57,17 @@ def _snapshot_session() -> tuple[Session, int, datetime | None]:
     return session, version, changed_at
 
 
-def _bom_argument(fmt: str) -> bool | Response:
-    """The `bom` parameter of a CSV download (False for other formats), or a 400."""
-    if fmt != "csv":
-        return False
+def bom_wanted() -> bool | Response:
+    """Whether a CSV download starts with a byte-order mark (`bom=1`), or a 400."""
     raw = request.args.get("bom", "").strip().lower()
     if raw not in _TRUE + _FALSE:
         return problem(400, "'bom' must be 1 (start with a byte-order mark) or 0.")
     return raw in _TRUE
+
+
+def _bom_argument(fmt: str) -> bool | Response:
+    """The `bom` parameter of a CSV download (False for other formats), or a 400."""
+    return bom_wanted() if fmt == "csv" else False
 
 
 Links = list[tuple[str, str, str | None]]

@@ -19,7 +19,7 @@ from functools import cache
 from typing import Annotated, Any, get_args, get_origin
 
 import pydantic_core
-from pydantic import TypeAdapter
+from pydantic import BaseModel, TypeAdapter
 from sqlalchemy import JSON, Row, Text, or_, select, type_coerce
 from sqlmodel import Session, col
 
@@ -99,11 +99,18 @@ def names_for(session: Session, code: str, values: Iterable[str | None]) -> Mapp
 def columns(kind_name: str) -> tuple[tuple[str, Column], ...]:
     """The CSV columns of a kind: its public model's fields in order, with how each is written,
     and the names beside its codes (NAMED)."""
-    schema = KINDS[kind_name].public.model_json_schema(mode="serialization")
+    return model_columns(KINDS[kind_name].public, named=True)
+
+
+@cache
+def model_columns(model: type[BaseModel], named: bool = False) -> tuple[tuple[str, Column], ...]:
+    """The CSV columns of a model's rows: its fields in order, with how each is written (and,
+    `named`, the names beside its codes)."""
+    schema = model.model_json_schema(mode="serialization")
     defs = schema.get("$defs", {})
     out = []
     for name, prop in schema["properties"].items():
-        if name in NAMED:
+        if named and name in NAMED:
             out += [(name, Column.scalar), *((n, Column.scalar) for n in NAMED[name])]
             continue
         options = [
@@ -465,6 +472,37 @@ def ndjson_chunks(session: Session, query: RecordQuery) -> Iterator[bytes]:
             yield b"".join(
                 to_json(dict(zip(names, values, strict=True))) + b"\n" for values in rows
             )
+
+
+def table_chunks(
+    model: type[BaseModel], batches: Iterable[Sequence[BaseModel]], fmt: str, *, bom: bool = False
+) -> Iterator[bytes]:
+    """CSV, NDJSON or Parquet chunks of a derived table (rows of `model`, a batch at a time,
+    such as the compliance table): the same cells, lines and column types as the records'."""
+    if fmt == "parquet":
+        from portal.api.parquet import model_parquet_chunks  # it builds on this module
+
+        return model_parquet_chunks(model, batches)
+    if fmt == "csv":
+        return _model_csv(model, batches, bom)
+    return (b"".join(pydantic_core.to_json(row) + b"\n" for row in rows) for rows in batches)
+
+
+def _model_csv(
+    model: type[BaseModel], batches: Iterable[Sequence[BaseModel]], bom: bool
+) -> Iterator[bytes]:
+    how = model_columns(model)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([name for name, _ in how])
+    yield (BOM if bom else b"") + buffer.getvalue().encode()
+    for rows in batches:
+        buffer.seek(0)
+        buffer.truncate()
+        for row in rows:
+            values = row.model_dump(mode="json")
+            writer.writerow([cell(values[name], column) for name, column in how])
+        yield buffer.getvalue().encode()
 
 
 def chunks(session: Session, query: RecordQuery, fmt: str, *, bom: bool = False) -> Iterator[bytes]:

@@ -15,16 +15,17 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from functools import cache
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from pydantic import BaseModel
 from sqlmodel import Session
 
-from portal.api.export import NAME_COLUMNS, Column, _records, _scalar_type, columns
+from portal.api.export import NAME_COLUMNS, Column, _records, _scalar_type, model_columns
 from portal.records import KINDS, RecordQuery
 
 # A row group ends at GROUP_ROWS rows or GROUP_BYTES of Arrow data, whichever comes first: big
@@ -35,15 +36,15 @@ GROUP_BYTES = 16 << 20
 UTC_TIME = pa.timestamp("us", tz="UTC")
 
 
-def _arrow_type(kind_name: str, name: str, how: Column) -> pa.DataType:
-    """The Parquet column type of one public field."""
+def _arrow_type(model: type[BaseModel], name: str, how: Column) -> pa.DataType:
+    """The Parquet column type of one field of a public model."""
     if how is Column.joined:
         return pa.list_(pa.string())
     if how is Column.json:
         return pa.string()
     if name == "kind" or name in NAME_COLUMNS:
         return pa.string()
-    return scalar_arrow_type(_scalar_type(KINDS[kind_name].public.model_fields[name].annotation))
+    return scalar_arrow_type(_scalar_type(model.model_fields[name].annotation))
 
 
 def scalar_arrow_type(python: type) -> pa.DataType:
@@ -63,9 +64,16 @@ def scalar_arrow_type(python: type) -> pa.DataType:
 
 @cache
 def schema(kind_name: str) -> pa.Schema:
-    """The Parquet schema of a kind's download: the public model's fields in order."""
+    """The Parquet schema of a kind's download: the public model's fields in order, with the
+    names beside its codes."""
+    return model_schema(KINDS[kind_name].public, named=True)
+
+
+@cache
+def model_schema(model: type[BaseModel], named: bool = False) -> pa.Schema:
+    """The Parquet schema of a model's rows: its fields in order."""
     return pa.schema(
-        [pa.field(name, _arrow_type(kind_name, name, how)) for name, how in columns(kind_name)]
+        [pa.field(name, _arrow_type(model, name, how)) for name, how in model_columns(model, named)]
     )
 
 
@@ -108,8 +116,7 @@ def _column(values: list[Any], typed: pa.DataType) -> pa.Array:
     return pa.array(values, typed)
 
 
-def _batch(kind_name: str, rows: list[list[Any]]) -> pa.RecordBatch:
-    typed = schema(kind_name)
+def _batch(typed: pa.Schema, rows: Sequence[Sequence[Any]]) -> pa.RecordBatch:
     arrays = [_column([row[at] for row in rows], typed.field(at).type) for at in range(len(typed))]
     return pa.RecordBatch.from_arrays(arrays, schema=typed)
 
@@ -117,8 +124,25 @@ def _batch(kind_name: str, rows: list[list[Any]]) -> pa.RecordBatch:
 def parquet_chunks(session: Session, query: RecordQuery) -> Iterator[bytes]:
     """The set as one Parquet file: a chunk per row group (GROUP_ROWS, GROUP_BYTES), then the
     footer. Only one row group is held at a time, as Arrow columns."""
-    batches = (_batch(query.kind, rows) for _steps, rows in _records(session, query) if rows)
-    return row_groups(schema(query.kind), batches)
+    typed = schema(query.kind)
+    batches = (_batch(typed, rows) for _steps, rows in _records(session, query) if rows)
+    return row_groups(typed, batches)
+
+
+def model_parquet_chunks(
+    model: type[BaseModel], batches: Iterable[Sequence[BaseModel]]
+) -> Iterator[bytes]:
+    """A derived table (rows of `model`, a batch at a time) as one Parquet file, as above."""
+    typed = model_schema(model)
+    names = [name for name, _ in model_columns(model)]
+    return row_groups(
+        typed,
+        (
+            _batch(typed, [[r.model_dump(mode="json")[n] for n in names] for r in rows])
+            for rows in batches
+            if rows
+        ),
+    )
 
 
 def row_groups(typed: pa.Schema, batches: Iterator[pa.RecordBatch]) -> Iterator[bytes]:

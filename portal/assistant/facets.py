@@ -95,6 +95,7 @@ def ids_named(record: Any) -> list[str]:
     ids = [record.publisher_id, getattr(record, "enterprise_id", None)]
     ids += [r.enterprise_id for r in getattr(record, "responsible", []) or []]
     ids += [u.department_id for u in getattr(record, "updates", []) or []]
+    ids += [p.enterprise_id for p in getattr(record, "penalties", []) or []]
     return list(dict.fromkeys(i for i in ids if i))
 
 

@@ -22,6 +22,7 @@ from portal import records
 from portal.catalogue import words
 from portal.models import vocab
 from portal.models.labels import label
+from portal.models.penalty import money
 from portal.models.times import shown_in
 from portal.records.query import CHINA
 
@@ -161,6 +162,43 @@ def _enterprise(r: Any, names: Names, lang: str) -> Iterator[tuple[str, str]]:
     sector, status = label(str(r.sector), lang), label(str(r.status), lang)
     yield "sector", say.gettext("The sector of %(name)s is %(sector)s.", name=n, sector=sector)
     yield "status", say.gettext("The status of %(name)s is: %(status)s.", name=n, status=status)
+    yield from _penalties(r, names, lang, None)
+
+
+def _penalties(r: Any, names: Names, lang: str, over: str | None) -> Iterator[tuple[str, str]]:
+    """Each penalty a record lists (outside inspections: a court's fine, a customs penalty)."""
+    say, en = words(lang), lang == "en"
+    for i, p in enumerate(getattr(r, "penalties", None) or []):
+        e = (
+            _own(r, "name", lang)
+            if r.kind == "enterprises"
+            else _name(names, p.enterprise_id, lang)
+        )
+        by = (p.authority_en or p.authority_zh) if en else p.authority_zh
+        when = "" if p.decided_on is None else say.gettext(" on %(day)s", day=str(p.decided_on))
+        if p.amount is None:
+            what = say.pgettext("penalty", "penalised")
+        else:
+            amount = money(p.amount, p.currency, lang, p.approximate)
+            what = say.gettext("fined %(amount)s", amount=amount)
+        if over:
+            said = say.gettext(
+                "%(enterprise)s was %(what)s by %(authority)s%(when)s over %(over)s.",
+                enterprise=e,
+                what=what,
+                authority=by,
+                when=when,
+                over=over,
+            )
+        else:
+            said = say.gettext(
+                "%(enterprise)s was %(what)s by %(authority)s%(when)s.",
+                enterprise=e,
+                what=what,
+                authority=by,
+                when=when,
+            )
+        yield f"penalties.{i}", said
 
 
 def _incident(r: Any, names: Names, lang: str) -> Iterator[tuple[str, str]]:
@@ -212,6 +250,7 @@ def _incident(r: Any, names: Names, lang: str) -> Iterator[tuple[str, str]]:
                 "%(enterprise)s was held responsible for %(title)s.", enterprise=e, title=t
             ),
         )
+    yield from _penalties(r, names, lang, t)
 
 
 def _inspection(r: Any, names: Names, lang: str) -> Iterator[tuple[str, str]]:
@@ -322,4 +361,5 @@ def holds_in(session: Session, record: Any, field: str, passage: str) -> bool:
     """`holds`, with the display names of what the record names read from the database."""
     ids = [record.publisher_id, getattr(record, "enterprise_id", None)]
     ids += [r.enterprise_id for r in getattr(record, "responsible", []) or []]
+    ids += [p.enterprise_id for p in getattr(record, "penalties", []) or []]
     return holds(record, records.names(session, sorted({i for i in ids if i})), field, passage)

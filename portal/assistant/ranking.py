@@ -102,15 +102,15 @@ def _fines(
     say, where, ranked = words(lang), _where(wanted, lang), messages.separator(lang).join(parts)
     if total:
         text = say.gettext(
-            "Ordered by the database over every fine matching %(where)s, the largest total of "
-            "fines: %(ranked)s.",
+            "Ordered by the database over every inspection fine matching %(where)s, the largest "
+            "total of fines: %(ranked)s.",
             where=where,
             ranked=ranked,
         )
     else:
         text = say.gettext(
-            "Ordered by the database over every fine matching %(where)s, the largest single "
-            "fine: %(ranked)s.",
+            "Ordered by the database over every inspection fine matching %(where)s, the largest "
+            "single fine: %(ranked)s.",
             where=where,
             ranked=ranked,
         )

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from sqlalchemy import Index, func
+from sqlalchemy import Index, and_, func
 
 from portal.models.department import Department
 from portal.models.disclosure import Disclosure, DisclosureFigure
@@ -10,6 +10,7 @@ from portal.models.enterprise import Enterprise
 from portal.models.incident import Incident, IncidentEnterprise, IncidentReading, IncidentUpdate
 from portal.models.inspection import Inspection
 from portal.models.moderator import ModeratorSession
+from portal.models.penalty import Penalty
 from portal.models.response import Response
 from portal.models.revision import RecordPollutant, Revision
 from portal.models.tip import Tip
@@ -52,7 +53,34 @@ Index("ix_incident_dated_id", INCIDENT_DATE, _i.id)
 Index("ix_incident_province_dated_id", _i.province, INCIDENT_DATE, _i.id)
 Index("ix_incident_status_dated_id", _i.status, INCIDENT_DATE, _i.id)
 
+# The compliance table (records/compliance.py) counts each enterprise's inspections, violations,
+# last inspection and fines from this index alone (an inspection's row holds its findings:
+# reading them all took 0.7 s a page at 100,000 records, the index 0.1 s), and its open
+# rectification orders from the partial index (migration 0012).
+_s = Inspection.__table__.c  # type: ignore[attr-defined]
+Index(
+    "ix_inspection_compliance",
+    _s.enterprise_id,
+    _s.withdrawn_at,
+    _s.outcome,
+    _s.inspected_on,
+    _s.penalty_yuan,
+)
+OPEN_ORDER = (
+    _s.withdrawn_at.is_(None),
+    _s.outcome == "rectification_ordered",
+    _s.follow_up_zh.is_(None),
+    _s.follow_up_en.is_(None),
+)
+Index(
+    "ix_inspection_open_order",
+    _s.enterprise_id,
+    sqlite_where=and_(*OPEN_ORDER),
+    postgresql_where=and_(*OPEN_ORDER),
+)
+
 __all__ = [
+    "OPEN_ORDER",
     "AuditEntry",
     "Department",
     "Disclosure",
@@ -65,6 +93,7 @@ __all__ = [
     "IncidentUpdate",
     "Inspection",
     "ModeratorSession",
+    "Penalty",
     "RecordPollutant",
     "Response",
     "Revision",

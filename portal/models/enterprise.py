@@ -24,6 +24,7 @@ from portal.models.credit_code import validate_credit_code
 from portal.models.department import Province
 from portal.models.numbers import Real, Whole
 from portal.models.partial import correction_model
+from portal.models.penalty import PenaltyIn, check_penalties
 
 
 class Sector(StrEnum):
@@ -132,11 +133,29 @@ class EnterpriseBase(SQLModel):
         return validate_credit_code(value)
 
 
-class EnterpriseCreate(EnterpriseBase, PublishedFields):
+class EnterpriseParts(SQLModel):
+    """The nested part an enterprise is published with."""
+
+    penalties: list[PenaltyIn] = Field(
+        default_factory=list,
+        max_length=200,
+        description="Penalties no published incident or inspection carries (a customs penalty, "
+        "a court's fine): the enterprise's own, so enterprise_id is left out.",
+    )
+
+
+class EnterpriseCreate(EnterpriseBase, EnterpriseParts, PublishedFields):
     """An enterprise as a department registers it."""
 
+    @model_validator(mode="after")
+    def _own_penalties(self) -> EnterpriseCreate:
+        check_penalties(self.penalties, self.id, "enterprises")
+        return self
 
-EnterpriseCorrection = correction_model(EnterpriseBase, "EnterpriseCorrection")
+
+EnterpriseCorrection = correction_model(
+    EnterpriseBase, "EnterpriseCorrection", penalties=(list[PenaltyIn] | None, None)
+)
 
 
 class Enterprise(EnterpriseBase, RecordColumns, table=True):
@@ -145,3 +164,5 @@ class Enterprise(EnterpriseBase, RecordColumns, table=True):
 
 class EnterprisePublic(EnterpriseBase, RecordPublic):
     """An enterprise as the public sees it."""
+
+    penalties: list[PenaltyIn] = []

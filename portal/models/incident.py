@@ -25,6 +25,7 @@ from portal.models.department import Province
 from portal.models.measurement import MeasurementBase, MeasurementPublic, Pollutants
 from portal.models.numbers import Real
 from portal.models.partial import correction_model
+from portal.models.penalty import PenaltyIn, check_penalties
 from portal.models.times import Instant
 
 
@@ -91,6 +92,12 @@ class IncidentParts(Input):
     readings: list[ReadingIn] = Field(default_factory=list, max_length=2000)
     responsible: list[ResponsibleIn] = Field(default_factory=list, max_length=100)
     updates: list[UpdateIn] = Field(default_factory=list, max_length=500)
+    penalties: list[PenaltyIn] = Field(
+        default_factory=list,
+        max_length=100,
+        description="Penalties imposed over the incident (a court's fine, say), beside the "
+        "fines of inspections.",
+    )
 
 
 class IncidentCreate(IncidentBase, IncidentParts, PublishedFields):
@@ -100,6 +107,7 @@ class IncidentCreate(IncidentBase, IncidentParts, PublishedFields):
     def _dates_and_pollutants(self) -> IncidentCreate:
         if self.found_at and self.began_at and self.found_at < self.began_at:
             raise ValueError("found_at is before began_at: an incident is found after it begins")
+        check_penalties(self.penalties, self.id, "incidents")
         # Every pollutant measured is a pollutant of the incident.
         self.pollutants = sorted(set(self.pollutants) | {r.pollutant for r in self.readings})
         return self
@@ -112,6 +120,7 @@ IncidentCorrection = correction_model(
     readings=(list[ReadingIn] | None, None),
     responsible=(list[ResponsibleIn] | None, None),
     updates=(list[UpdateIn] | None, None),
+    penalties=(list[PenaltyIn] | None, None),
 )
 
 
@@ -167,6 +176,7 @@ class IncidentPublic(IncidentBase, RecordPublic):
     readings: list[ReadingPublic] = []
     responsible: list[ResponsibleIn] = []
     updates: list[UpdateIn] = []
+    penalties: list[PenaltyIn] = []
 
 
 class ReadingRow(BaseModel):

@@ -324,6 +324,11 @@ def check_references(session: Session, kind: Kind, items: Sequence[Any]) -> list
             wants["ENT"].append((index, f"responsible.{n}.enterprise_id", r.enterprise_id))
         for n, u in enumerate(getattr(item, "updates", None) or []):
             wants["DEP"].append((index, f"updates.{n}.department_id", u.department_id))
+        for n, p in enumerate(getattr(item, "penalties", None) or []):
+            if p.enterprise_id is not None:
+                wants["ENT"].append((index, f"penalties.{n}.enterprise_id", p.enterprise_id))
+            if p.department_id is not None:
+                wants["DEP"].append((index, f"penalties.{n}.department_id", p.department_id))
     problems = []
     for prefix, table in (("DEP", Department), ("ENT", Enterprise)):
         found = existing_ids(session, table, (ref for _, _, ref in wants[prefix]))

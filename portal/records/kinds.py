@@ -43,6 +43,7 @@ from portal.models.inspection import (
     InspectionCreate,
     InspectionPublic,
 )
+from portal.models.penalty import Penalty
 from portal.models.response import Response, ResponseCorrection, ResponseCreate, ResponsePublic
 
 
@@ -53,6 +54,9 @@ class Part:
     name: str
     table: type[SQLModel]
     fk: str
+    # Columns that name the record itself when an item leaves them out (an enterprise's own
+    # penalties name the enterprise fined).
+    own: tuple[str, ...] = ()
 
     def order(self) -> list[Any]:
         """The columns that give the items in one order on every database: their key. A
@@ -133,6 +137,7 @@ KINDS: dict[str, Kind] = {
             "published_at",
             ("name_zh", "name_en"),
             ("name_zh", "name_en", "city_zh", "city_en", "park_zh", "park_en"),
+            parts=(Part("penalties", Penalty, "record_id", own=("enterprise_id",)),),
             filters=_COMMON
             | {"province", "city", "county", "park", "sector", "status", "department"},
         ),
@@ -150,6 +155,7 @@ KINDS: dict[str, Kind] = {
                 Part("readings", IncidentReading, "incident_id"),
                 Part("responsible", IncidentEnterprise, "incident_id"),
                 Part("updates", IncidentUpdate, "incident_id"),
+                Part("penalties", Penalty, "record_id"),
             ),
             pollutant_parts=("readings",),
             has_pollutants=True,

@@ -14,6 +14,7 @@ from sqlmodel import Session, col
 from portal.models.common import RecordPublic
 from portal.models.incident import ReadingPublic, ResponsibleIn, UpdateIn
 from portal.models.measurement import MeasurementPublic
+from portal.models.penalty import PenaltyIn
 from portal.models.response import Response
 from portal.models.revision import RecordPollutant, Revision, RevisionPublic
 from portal.models.times import AS_STORED
@@ -33,6 +34,9 @@ _PART_PUBLIC: dict[str, Any] = {
     "figures": MeasurementPublic.judge,
     "responsible": _stored(ResponsibleIn),
     "updates": _stored(UpdateIn),
+    "penalties": lambda row: PenaltyIn.model_validate(
+        {name: row.get(name) for name in PenaltyIn.model_fields}, context=AS_STORED
+    ),  # validated again (a handful a record): its currency and source are typed
 }
 
 

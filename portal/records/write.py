@@ -193,6 +193,9 @@ def _write_parts(session: Session, kind: Kind, plans: Sequence[Planned], replace
             for child in getattr(p.item, part.name):
                 values = {k: v for k, v in child.model_dump().items() if k in columns}
                 values[part.fk] = p.record_id
+                for name in part.own:
+                    if values.get(name) is None:
+                        values[name] = p.record_id
                 rows.append(values)
         if rows:
             conn.execute(insert(part.table), rows)

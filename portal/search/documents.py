@@ -131,6 +131,7 @@ _PART_COLUMNS = {
     "figures": ("site_zh", "site_en"),
     "responsible": ("enterprise_id",),
     "updates": ("department_id", "text_zh", "text_en"),
+    "penalties": ("enterprise_id",),
 }
 
 

@@ -14,6 +14,7 @@ from jinja2.ext import _make_new_gettext, _make_new_ngettext
 
 from portal.models import vocab
 from portal.models.labels import label
+from portal.models.penalty import money
 from portal.models.times import shown_in
 from portal.records import PUBLIC_KINDS
 from portal.records.query import CHINA
@@ -190,4 +191,5 @@ def page_helpers() -> dict[str, Any]:
         "field_label": field_label,
         "change_value": change_value,
         "class_name": lambda klass: gettext("class %(name)s", name=klass) if klass else "",
+        "money": lambda amount, currency, about=False: money(amount, currency, lang, about),
     }

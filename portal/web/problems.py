@@ -28,6 +28,8 @@ def _kind(name: Param) -> str:
         return gettext("search")
     if name == "obligations":
         return gettext("obligations")
+    if name == "compliance":
+        return gettext("the compliance table")
     return kind_label(str(name))
 
 
@@ -96,6 +98,14 @@ SAY: dict[str, Say] = {
         name=p["name"],
         low=p["low"],
         high=p["high"],
+    ),
+    "page_past_last": lambda p: gettext(
+        "Page %(page)s is past the last page (%(pages)s) of %(total)s enterprises at "
+        "%(limit)s a page.",
+        page=f"{p['page']:,}",
+        pages=f"{p['pages']:,}",
+        total=f"{p['total']:,}",
+        limit=f"{p['limit']:,}",
     ),
     "out_of_range": lambda p: gettext(
         "'%(name)s' must be from %(low)s to %(high)s, not %(value)s.",

@@ -11,7 +11,7 @@ from flask import url_for
 from sqlmodel import Session
 
 from portal import records
-from portal.records import RecordQuery
+from portal.records import RecordQuery, compliance
 from portal.records.query import CHINA
 from portal.web.charts import ReadingChart, reading_charts
 from portal.web.i18n import pick
@@ -43,7 +43,9 @@ class Compliance:
     status: str
     inspections: int = 0
     outcomes: dict[str, int] = field(default_factory=dict)
-    penalties: int = 0
+    penalties: int = 0  # from every source: inspections' fines, incidents' and its own
+    fines: list[Any] = field(default_factory=list)  # totals per currency, never added together
+    penalty_list: list[Any] = field(default_factory=list)
     open_orders: list[Any] = field(default_factory=list)
     overdue: list[Any] = field(default_factory=list)
     incidents: int = 0
@@ -72,10 +74,13 @@ def enterprise_page(session: Session, item: Any, today: date, lang: str) -> dict
     summary = Compliance(status=item.status, inspections=n_ins, incidents=n_inc)
     for ins in inspections:
         summary.outcomes[ins.outcome] = summary.outcomes.get(ins.outcome, 0) + 1
-        summary.penalties += ins.penalty_yuan or 0
         if ins.outcome == "rectification_ordered" and ins.deadline and not ins.follow_up_zh:
             (summary.overdue if ins.deadline < today else summary.open_orders).append(ins)
     summary.disclosures, summary.responses = n_dis, n_rsp
+    row = compliance.for_enterprise(session, item.id)
+    if row is not None:  # None: a withdrawn enterprise, which counts nothing
+        summary.penalties, summary.fines = row.penalties, row.fines
+        summary.penalty_list = compliance.penalties_of(session, item.id)
     summary.latest_disclosure = disclosures[0] if disclosures else None
     events = [Event(i.inspected_on, i, i.publisher_id) for i in inspections]
     # An incident of unknown start sits where its listing puts it: when found, or published.

@@ -46,12 +46,21 @@ def _names_for(items: list[Any]) -> dict[str, tuple[str, str | None]]:
     """Display names of every department and enterprise the items mention."""
     ids: set[str] = set()
     for item in items:
-        for attr in ("publisher_id", "enterprise_id", "parent_id", "withdrawn_by", "author_id"):
+        for attr in (
+            "publisher_id",
+            "enterprise_id",
+            "parent_id",
+            "withdrawn_by",
+            "author_id",
+            "department_id",
+        ):
             value = getattr(item, attr, None)
             if value:
                 ids.add(value)
         for part in getattr(item, "responsible", []) + getattr(item, "updates", []):
             ids.add(getattr(part, "enterprise_id", None) or part.department_id)
+        for penalty in getattr(item, "penalties", []):
+            ids.update((penalty.enterprise_id, penalty.department_id))
     return records.names(request_session(current_app), sorted(i for i in ids if i))
 
 
@@ -178,7 +187,10 @@ def record(kind: str, record_id: str) -> str:
         extra["charts"] = recordpage.figure_charts(item)
     related = [r for group in extra["related"].values() for r in group]
     timeline = [e.item for e in extra.get("timeline", [])]
-    names = _names_for([item, *responses, *related, *timeline, *extra.get("bureaus", [])])
+    penalties = getattr(extra.get("compliance"), "penalty_list", [])
+    names = _names_for(
+        [item, *responses, *related, *timeline, *extra.get("bureaus", []), *penalties]
+    )
     # The record's own feed first, then what else follows it: everything about an enterprise
     # or a department, and the kind's feed.
     feed = feed_of(

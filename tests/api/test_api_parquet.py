@@ -83,6 +83,7 @@ def test_it_is_sent_a_row_group_at_a_time(
     """Memory stays flat: each row group leaves as a chunk of the body as soon as it is made,
     so the server never holds more than one group, and the footer comes last."""
     monkeypatch.setattr(export, "BATCH", 4)
+    monkeypatch.setattr(export, "PARTS_BATCH", 4)  # enterprises carry penalties as parts
     monkeypatch.setattr(parquet, "GROUP_ROWS", 8)
     response = sample_client.get("/api/v1/enterprises.parquet")
     chunks = [c for c in response.response if c]  # the body as the server sends it

@@ -67,6 +67,7 @@ PAGES = [
     ("moderate-login", "/moderate"),
     ("moderate", "/moderate"),
     ("obligations", "/obligations"),
+    ("compliance", "/enterprises/compliance?sort=penalties&order=desc"),
     ("ask", "/ask"),
 ]
 # Pages seen signed in as a moderator (the harness signs in through the form first).

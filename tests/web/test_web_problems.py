@@ -272,8 +272,10 @@ def _listed(page: str, marker: str) -> list[str]:
 
 def test_every_code_a_page_says_is_tried_on_a_page() -> None:
     tried = {c for c, *_ in ADDRESSES} | {c for c, *_ in TIP_FORMS} | {c for c, *_ in MODERATIONS}
-    # A search too slow comes only from PostgreSQL's engine; it is tried below, alone.
-    assert tried | {"search_too_slow"} == set(SAY) | set(SAY_IN_FORM)
+    # A search too slow comes only from PostgreSQL's engine, a page past the last is a 404: each
+    # is tried below, alone.
+    alone = {"search_too_slow", "page_past_last"}
+    assert tried | alone == set(SAY) | set(SAY_IN_FORM)
     assert set(SAY) <= set(CODES)
 
 
@@ -400,3 +402,15 @@ def test_a_value_given_in_the_address_stays_text(client: FlaskClient) -> None:
 def test_the_bad_filter_page_links_back_without_filters(client: FlaskClient) -> None:
     page = client.get("/inspections?outcome=guilty&lang=zh").get_data(as_text=True)
     assert '<a href="/inspections?lang=zh">不加筛选条件的全部检查</a>' in page
+
+
+def test_a_page_past_the_last_is_said_in_the_page_language(client: FlaskClient) -> None:
+    """The compliance table's pages are numbered: a page past the last is a 404 that says
+    how many there are, in the page language."""
+    for lang, sentence in (
+        ("zh", "第 50 页超出范围：共 0 家企业，每页 5 家，最后一页是第 1 页。"),
+        ("en", "Page 50 is past the last page (1) of 0 enterprises at 5 a page."),
+    ):
+        response = client.get(f"/enterprises/compliance?page=50&limit=5&lang={lang}")
+        assert response.status_code == 404
+        assert _listed(response.get_data(as_text=True), '<ul class="problems">') == [sentence]
