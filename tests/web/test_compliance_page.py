@@ -61,7 +61,7 @@ def test_what_it_cannot_read_is_said_in_the_page_language(sample_client: FlaskCl
         ("sort=secret", "“sort”只能是以下之一"),
         ("order=up", "“order”只能是以下之一：asc、desc。"),
         ("page=0", "“page”应是 1 到 100000 之间的整数。"),
-        ("colour=red", "未知参数“colour”；企业合规一览接受的参数为"),
+        ("colour=red", "未知参数“colour”；企业合规一览可用的参数有："),
     ):
         response = sample_client.get(f"/enterprises/compliance?{query}&lang=zh")
         assert response.status_code == 400, query
