@@ -4,6 +4,7 @@ pollutants, labels of enumeration values, and the date and number filters."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import quote
@@ -146,6 +147,15 @@ def href(url: str) -> str:
     return quote(url, safe=":/?#[]@!$&'()*+,;=%~")
 
 
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def chinese(text: object) -> bool:
+    """Whether a text holds Chinese characters: a source's title on an English page is then marked
+    as Chinese (lang and a note), since the portal cannot translate what a publisher typed."""
+    return isinstance(text, str) and _HAN.search(text) is not None
+
+
 def install(bp: Blueprint) -> None:
     """Register the filters and the context processor on the HTML blueprint."""
     bp.add_app_template_filter(lambda v: _china(v, "%Y-%m-%d"), "day")
@@ -154,6 +164,7 @@ def install(bp: Blueprint) -> None:
     bp.add_app_template_filter(number, "number")
     bp.add_app_template_filter(iso, "iso")
     bp.add_app_template_filter(href, "href")
+    bp.add_app_template_test(chinese, "chinese")
     bp.app_context_processor(page_helpers)
 
 

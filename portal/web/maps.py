@@ -1,5 +1,6 @@
 """Maps drawn on the server as SVG: markers on the land outline of East Asia (Natural Earth via
-world-atlas, vendored), a graticule, a scale bar and a locator. No tiles, no script: a map is
+world-atlas, vendored), rivers and city names (Natural Earth 10m, data/map-features.json), a
+graticule, a scale bar and a locator. No tiles, no script: a map is
 whole in the page, offline, and still says where things are in its legend when images are off."""
 
 from __future__ import annotations
@@ -9,9 +10,15 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+from portal.layout import DATA_DIR
+
+FEATURES = DATA_DIR / "map-features.json"
+LABEL_SIZE = 11.0  # font size of a city's name, in map units
+MAX_CITIES = 12
 LAND = Path(__file__).resolve().parent / "static" / "vendor" / "land-east-asia.json"
 WIDTH = 480.0
 KM_PER_DEGREE = 111.32
@@ -53,6 +60,43 @@ class Tick:
     axis: str  # "lat" or "lon"
 
 
+@dataclass(frozen=True)
+class Box:
+    """An axis-aligned rectangle in map units: left, top, width, height."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+
+    def overlaps(self, other: Box) -> bool:
+        """Whether the two share any area (touching edges do not count)."""
+        return (
+            self.x < other.x + other.w
+            and other.x < self.x + self.w
+            and self.y < other.y + other.h
+            and other.y < self.y + self.h
+        )
+
+    def within(self, width: float, height: float) -> bool:
+        """Whether the box lies wholly inside a map of this size."""
+        return (
+            self.x >= 0 and self.y >= 0 and self.x + self.w <= width and self.y + self.h <= height
+        )
+
+
+@dataclass(frozen=True)
+class CityLabel:
+    """A city's dot and name: the text starts at (tx, ty) (its baseline) and fills `box`."""
+
+    x: float
+    y: float
+    name: str
+    tx: float
+    ty: float
+    box: Box
+
+
 @dataclass
 class MapFigure:
     """What a template needs to draw one map."""
@@ -66,6 +110,8 @@ class MapFigure:
     scale_km: int
     locator: Locator | None = None
     places: list[Place] = field(default_factory=list)
+    rivers: str = ""  # SVG path data of open lines
+    cities: list[CityLabel] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -86,6 +132,89 @@ def _land() -> dict[str, Any]:
     rings of [lon, lat] points."""
     data: dict[str, Any] = json.loads(LAND.read_text("utf-8"))
     return data
+
+
+@lru_cache(maxsize=1)
+def _features() -> dict[str, Any]:
+    """Rivers (`lines` of [lon, lat]) and populated places (`name_en`, `name_zh`, `lon`, `lat`),
+    made by tools/vendor_map_features.py; the most important first in each."""
+    data: dict[str, Any] = json.loads(FEATURES.read_text("utf-8"))
+    return data
+
+
+def clip_line(
+    line: Sequence[Sequence[float]], box: tuple[float, float, float, float]
+) -> list[list[Point]]:
+    """The pieces of an open line inside an axis-aligned box (Liang-Barsky on each segment)."""
+    west, south, east, north = box
+    pieces: list[list[Point]] = []
+    current: list[Point] = []
+    for a, b in pairwise(line):
+        (x1, y1), (x2, y2) = (a[0], a[1]), (b[0], b[1])
+        dx, dy = x2 - x1, y2 - y1
+        t0, t1 = 0.0, 1.0
+        for p, q in ((-dx, x1 - west), (dx, east - x1), (-dy, y1 - south), (dy, north - y1)):
+            if p == 0:
+                if q < 0:
+                    t0, t1 = 1.0, 0.0
+                continue
+            t = q / p
+            if p < 0:
+                t0 = max(t0, t)
+            else:
+                t1 = min(t1, t)
+        if t0 > t1:
+            if current:
+                pieces.append(current)
+                current = []
+            continue
+        start = (x1 + t0 * dx, y1 + t0 * dy)
+        end = (x1 + t1 * dx, y1 + t1 * dy)
+        if not current:
+            current = [start]
+        current.append(end)
+        if t1 < 1.0:
+            pieces.append(current)
+            current = []
+    if current:
+        pieces.append(current)
+    return [p for p in pieces if len(p) >= 2]
+
+
+def text_width(text: str, size: float) -> float:
+    """How wide a label is drawn: a CJK character 1em, anything else about 0.6em."""
+    return sum(size if ord(c) >= 0x2E80 else 0.6 * size for c in text)
+
+
+def place_labels(
+    cities: Sequence[tuple[float, float, str]],
+    width: float,
+    height: float,
+    obstacles: Sequence[Box],
+    size: float = LABEL_SIZE,
+) -> list[CityLabel]:
+    """Cities' dots and names, in the order given (most important first), each where neither
+    its dot nor its name overlaps an obstacle, an earlier one or the map's edge; a city that
+    fits nowhere (right, left, above or below its dot) is left out."""
+    taken = list(obstacles)
+    out: list[CityLabel] = []
+    for x, y, name in cities:
+        dot = Box(x - 2.5, y - 2.5, 5, 5)
+        if not dot.within(width, height) or any(dot.overlaps(b) for b in taken):
+            continue
+        w = text_width(name, size)
+        for left, top in (
+            (x + 5, y - size / 2),
+            (x - 5 - w, y - size / 2),
+            (x - w / 2, y - 3 - size),
+            (x - w / 2, y + 3),
+        ):
+            box = Box(left, top, w, size)
+            if box.within(width, height) and not any(box.overlaps(b) for b in taken):
+                out.append(CityLabel(x, y, name, left, top + size * 0.82, box))
+                taken += [dot, box]
+                break
+    return out
 
 
 def clip_ring(
@@ -211,9 +340,13 @@ def _spread(markers: list[Marker]) -> list[Marker]:
 
 
 def _locator(
-    view: tuple[float, float, float, float], main: _Projection, markers: list[Marker]
+    view: tuple[float, float, float, float],
+    main: _Projection,
+    markers: list[Marker],
+    cities: Sequence[tuple[float, float, str]] = (),
 ) -> Locator | None:
-    """A locator in the corner with no marker under it; none when the map already shows China."""
+    """A locator in a corner with no marker under it, clear of the scale bar, hiding the fewest
+    of the first MAX_CITIES cities; none when the map already shows China."""
     if view[2] - view[0] > 25:
         return None
     project = _Projection(CHINA, 150)
@@ -228,23 +361,69 @@ def _locator(
         (main.width - project.width - pad, pad),
         (pad, pad),
     ]
+    scale_bar = Box(8, main.height - 32, _scale(main)[0] + 60, 24)
+    best: tuple[int, float, float] | None = None
     for cx, cy in corners:
         if cy < 0:
             break
-        clear = all(
-            not (
-                cx - 12 <= m.x <= cx + project.width + 12
-                and cy - 12 <= m.y <= cy + project.height + 12
-            )
+        area = Box(cx - 12, cy - 12, project.width + 24, project.height + 24)
+        clear = not area.overlaps(scale_bar) and all(
+            not (area.x <= m.x <= area.x + area.w and area.y <= m.y <= area.y + area.h)
             for m in markers
         )
-        if clear:
-            return Locator(cx, cy, project.width, project.height, land, box)
-    return None
+        if not clear:
+            continue
+        hidden = sum(
+            area.x <= x <= area.x + area.w and area.y <= y <= area.y + area.h
+            for x, y, _ in cities[:MAX_CITIES]
+        )
+        if best is None or hidden < best[0]:
+            best = (hidden, cx, cy)
+    if best is None:
+        return None
+    return Locator(best[1], best[2], project.width, project.height, land, box)
 
 
-def place_map(places: Sequence[Place]) -> MapFigure | None:
-    """A map of the places (those outside East Asia are left to the legend); None for no place."""
+def obstacles(fig: MapFigure) -> list[Box]:
+    """What a city's name must not cover: the scale bar, the locator, the markers and the
+    graticule's labels (as the template draws them, 12 units high)."""
+    out = [Box(8, fig.height - 32, fig.scale_px + 60, 24)]
+    if fig.locator:
+        loc = fig.locator
+        out.append(Box(loc.x, loc.y, loc.width, loc.height))
+    out += [Box(m.x - 13, m.y - 13, 26, 26) for m in fig.markers]
+    for tk in fig.ticks:
+        text = f"{tk.degrees:g}°E" if tk.axis == "lon" else f"{tk.degrees:g}°N"
+        w = text_width(text, 12)
+        out.append(Box(tk.x1 + 3, 2, w, 14) if tk.axis == "lon" else Box(4, tk.y1 - 15, w, 14))
+    return out
+
+
+def _rivers(view: tuple[float, float, float, float], project: _Projection) -> str:
+    parts = []
+    for river in _features()["rivers"]:
+        for line in river["lines"]:
+            for piece in clip_line(line, view):
+                xy = [project(lon, lat) for lon, lat in piece]
+                parts.append("M" + "L".join(f"{x:.1f} {y:.1f}" for x, y in xy))
+    return "".join(parts)
+
+
+def _cities(
+    view: tuple[float, float, float, float], project: _Projection, lang: str
+) -> list[tuple[float, float, str]]:
+    key = "name_zh" if lang == "zh" else "name_en"
+    out = []
+    for city in _features()["places"]:
+        name = city.get(key)
+        if name and view[0] <= city["lon"] <= view[2] and view[1] <= city["lat"] <= view[3]:
+            out.append((*project(city["lon"], city["lat"]), name))
+    return out
+
+
+def place_map(places: Sequence[Place], lang: str = "en") -> MapFigure | None:
+    """A map of the places (those outside East Asia are left to the legend); None for no place.
+    City names are in the page language (`zh` or `en`)."""
     region = tuple(_land()["region"])
     shown = [
         p for p in places if region[0] <= p.lon <= region[2] and region[1] <= p.lat <= region[3]
@@ -257,7 +436,7 @@ def place_map(places: Sequence[Place]) -> MapFigure | None:
     rings = [clip_ring(r, view) for r in _land()[scale]]
     markers = _spread([Marker(*project(p.lon, p.lat), p) for p in shown])
     scale_px, scale_km = _scale(project)
-    return MapFigure(
+    fig = MapFigure(
         width=project.width,
         height=project.height,
         land=_path(rings, project),
@@ -265,6 +444,11 @@ def place_map(places: Sequence[Place]) -> MapFigure | None:
         markers=markers,
         scale_px=scale_px,
         scale_km=scale_km,
-        locator=_locator(view, project, markers),
         places=list(places),
+        rivers=_rivers(view, project),
     )
+    cities = _cities(view, project, lang)
+    fig.locator = _locator(view, project, markers, cities)
+    labels = place_labels(cities, fig.width, fig.height, obstacles(fig))
+    fig.cities = labels[:MAX_CITIES]
+    return fig

@@ -94,7 +94,7 @@ def enterprise_page(session: Session, item: Any, today: date, lang: str) -> dict
         "compliance": summary,
         "timeline": events,
         "related": {"incidents": incidents[:20], "inspections": inspections[:20]},
-        "map": place_map(_marked(item, "enterprise", lang)),
+        "map": place_map(_marked(item, "enterprise", lang), lang),
     }
 
 
@@ -129,7 +129,7 @@ def incident_page(session: Session, item: Any, lang: str) -> dict[str, Any]:
     for r in item.responsible:
         if r.enterprise_id in held:
             _add(places, held[r.enterprise_id], "enterprise", held[r.enterprise_id], lang)
-    return {"map": place_map(places), "charts": reading_charts(item.readings)}
+    return {"map": place_map(places, lang), "charts": reading_charts(item.readings)}
 
 
 def figure_charts(item: Any) -> list[ReadingChart]:
@@ -143,7 +143,7 @@ def incidents_map(items: list[Any], lang: str) -> MapFigure | None:
     for item in items:
         if item.kind == "incidents":
             _add(places, item, "incident", item, lang)
-    return place_map(places)
+    return place_map(places, lang)
 
 
 def _add(
