@@ -13,7 +13,7 @@ tools/translations.py) finds them with its default keywords:
     say.pgettext("feed title", "Search")
 
 Named values are substituted as Flask-Babel does (`%` only when values are given; ngettext
-gives `num`). See docs/decisions/0021-i-one-catalogue.md.
+gives `num`). See docs/decisions/0021-one-catalogue.md.
 """
 
 from __future__ import annotations

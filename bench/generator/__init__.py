@@ -8,7 +8,7 @@ with the json module: no pydantic in the loop, one `random.Random(seed)`, and no
 a few bytes per enterprise.
 
 It ships with the source checkout, not in the portal's wheel: `portal generate` runs it from a
-checkout (docs/decisions/0021-generator-beside-the-benchmarks.md). A module per record kind fills
+checkout (docs/decisions/0023-generator-beside-the-benchmarks.md). A module per record kind fills
 its sentence pools (`fill`) and draws its rows (`rows`); run.py holds what they share. The same
 seed writes the same bytes: the pools are filled, and the rows drawn, in one fixed order.
 """

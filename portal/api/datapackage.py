@@ -92,7 +92,7 @@ def field_descriptors(kind_name: str, fmt: str) -> list[dict[str, Any]]:
             elif fmt == "parquet":
                 # A Parquet list of strings. Table Schema's `array` means JSON arrays, and
                 # frictionless reads Parquet through pandas, which gives numpy arrays that
-                # neither `array` nor `list` accepts (decision 0021d).
+                # neither `array` nor `list` accepts (decision 0024).
                 field = {"name": name, "type": "any"}
         elif how is Column.json and fmt == "parquet":
             field["type"] = "string"  # JSON text, as in the CSV

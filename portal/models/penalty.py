@@ -4,7 +4,7 @@ An inspection's own fine stays `penalty_yuan` on the inspection. Any other penal
 a record's `penalties` list: an incident's (penalties over that incident) or an enterprise's (a
 penalty no published incident or inspection carries). All of them are stored in one table,
 `penalty`, so that every summary counts them in one query
-(docs/decisions/0021-penalties-and-compliance-table.md).
+(docs/decisions/0025-penalties-and-compliance-table.md).
 """
 
 from __future__ import annotations

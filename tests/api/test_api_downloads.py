@@ -182,7 +182,7 @@ def test_the_data_package_validates_with_every_download(
     for res in descriptor["resources"]:  # paths are relative: fetch each beside the descriptor
         (tmp_path / res["path"]).write_bytes(sample_client.get(f"/api/v1/{res['path']}").data)
     # Parquet too: frictionless reads it through pandas (lists as numpy arrays, integers with
-    # gaps as floats), which the descriptor allows for (decision 0021d); pyarrow checks the
+    # gaps as floats), which the descriptor allows for (decision 0024); pyarrow checks the
     # types themselves in test_api_parquet.py.
     (tmp_path / "datapackage.json").write_text(json.dumps(descriptor), "utf-8")
     report = frictionless.validate(str(tmp_path / "datapackage.json"))
