@@ -4,6 +4,7 @@ from typing import Any
 
 from sqlalchemy import Index, func
 
+from portal.models.alert import AlertLink, AlertSent, AlertSubscription
 from portal.models.department import Department
 from portal.models.disclosure import Disclosure, DisclosureFigure
 from portal.models.enterprise import Enterprise
@@ -53,6 +54,9 @@ Index("ix_incident_province_dated_id", _i.province, INCIDENT_DATE, _i.id)
 Index("ix_incident_status_dated_id", _i.status, INCIDENT_DATE, _i.id)
 
 __all__ = [
+    "AlertLink",
+    "AlertSent",
+    "AlertSubscription",
     "AuditEntry",
     "Department",
     "Disclosure",
