@@ -611,12 +611,12 @@ def followed(address: str) -> tuple[Feed, list[Any] | None, str]:
     language; an HTTPException with the sentence its route would answer when there is none."""
     parts = urlsplit(address)
     try:
-        endpoint, values = current_app.url_map.bind("localhost").match(parts.path, method="GET")
+        endpoint, matched = current_app.url_map.bind("localhost").match(parts.path, method="GET")
     except HTTPException:
-        endpoint, values = "", {}
+        endpoint, matched = "", {}
     if endpoint not in BUILDERS:
         abort(404, description=f"There is no feed at {parts.path[:80]} to follow.")
-    values.pop("fmt", None)
+    values = {k: v for k, v in matched.items() if k != "fmt"}
     try:
         args, lang, limit = feed_args(MultiDict(parse_qsl(parts.query, keep_blank_values=True)))
     except QueryError as exc:

@@ -38,6 +38,8 @@ def feed_of(endpoint: str, title: str, **args: Any) -> dict[str, str]:
     base = base_url()
     out = {fmt: base + url_for(endpoint, fmt=fmt, **values) for fmt in ("atom", "rss")}
     out["title"] = title
+    # What an email alert on this page follows: the feed's address in any language.
+    out["alert"] = url_for(endpoint, fmt="atom", **{k: v for k, v in values.items() if k != "lang"})
     return out
 
 
