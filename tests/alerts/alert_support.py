@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from smtp_support import Inbox, smtp_server
 from sqlmodel import Session
 
 from conftest import portal_like, table_counts
 from factories import basics
-from smtp_support import Inbox, smtp_server
 
 BASE = "https://clearwater.example.org"
 ALERT_TABLES = ("alert_subscription", "alert_link", "alert_sent")

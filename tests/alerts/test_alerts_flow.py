@@ -6,16 +6,17 @@ from __future__ import annotations
 
 from email.message import EmailMessage
 
+from alert_support import BASE, ask, inbox, mailing_app, mclient, nothing_kept, smtp
 from flask import Flask
 from flask.testing import FlaskClient
+from smtp_support import Inbox, html_part, link_in, text_part
 from sqlmodel import Session
 
-from alert_support import BASE, ask, inbox, mailing_app, mclient, nothing_kept, smtp  # noqa: F401
 from factories import incident, publish
 from portal import records
 from portal.alerts.sender import send_due
-from smtp_support import Inbox, html_part, link_in, text_part
 
+__all__ = ["inbox", "mailing_app", "mclient", "smtp"]
 PAGE = "/incidents?province=45&lang=en"
 
 
