@@ -24,7 +24,7 @@ def _confirm(mail: EmailMessage, client: FlaskClient) -> None:
     link = link_in(mail, "/alerts/confirm/")
     path = link.removeprefix(BASE)
     shown = client.get(path)
-    assert shown.status_code == 200 and "Confirm" in shown.get_data(as_text=True)
+    assert shown.status_code == 200 and "确认" in shown.get_data(as_text=True)
     done = client.post(path)
     assert done.status_code == 200, done.get_data(as_text=True)
 

@@ -1,5 +1,6 @@
-"""The zh_Hans catalogue covers every interface string of portal/web, and the committed .mo is
-compiled from the committed .po (a fresh install serves Chinese with no build step)."""
+"""The zh_Hans catalogue covers every interface string of portal/web and of the alert mails
+(portal/alerts), and the committed .mo is compiled from the committed .po (a fresh install serves
+Chinese with no build step)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,12 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "portal" / "web" / "translations" / "zh_Hans" / "LC_MESSAGES"
-METHODS = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
+METHODS = [
+    ("**/templates/**.html", "jinja2"),
+    ("**/templates/**.txt", "jinja2"),
+    ("**.py", "python"),
+]
+ROOTS = (ROOT / "portal" / "web", ROOT / "portal" / "alerts")
 KEYWORDS = {
     "_": None,
     "gettext": None,
@@ -25,10 +31,11 @@ KEYWORDS = {
 def extracted() -> set[Any]:
     """Every (context, msgid or singular-plural pair) the web package asks for."""
     found = set()
-    for _file, _line, message, _comments, context in extract_from_dir(
-        ROOT / "portal" / "web", METHODS, keywords=KEYWORDS
-    ):
-        found.add((context, message if isinstance(message, str) else tuple(message)))
+    for root in ROOTS:
+        for _file, _line, message, _comments, context in extract_from_dir(
+            root, METHODS, keywords=KEYWORDS
+        ):
+            found.add((context, message if isinstance(message, str) else tuple(message)))
     return found
 
 
