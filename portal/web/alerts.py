@@ -167,7 +167,7 @@ def subscribe() -> Any:
     if frequency not in {f.value for f in Frequency}:
         problems.append(gettext("Choose how often: as soon as something changes, or daily."))
     try:
-        feed, title, page = _followable(values["feed"])
+        feed, title, page = _followable(request.form.get("feed") or "")
     except HTTPException as exc:
         if exc.code != 422:
             raise
