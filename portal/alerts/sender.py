@@ -27,7 +27,7 @@ from typing import Any
 from flask import Flask, render_template, url_for
 from flask_babel import force_locale, gettext
 from markupsafe import Markup
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from portal.alerts import store
@@ -197,7 +197,7 @@ def _send_one(app: Flask, smtp: Any, sub_id: int, now: datetime, tally: Tally) -
         return
     try:
         store.log_sent(db, sub, todo, now)
-    except IntegrityError:  # another sender is mailing them right now
+    except (IntegrityError, OperationalError):  # another sender mails them (or holds SQLite)
         db.rollback()
         return
     secret = store.new_link(db, sub, LinkPurpose.unsubscribe, now)

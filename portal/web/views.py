@@ -192,6 +192,9 @@ def record(kind: str, record_id: str) -> str:
     elif kind == "departments":
         about = gettext("What this department and its bureaus publish")
         also.insert(0, feed_of("feeds.department_feed", about, record_id=item.id))
+    if kind in ("enterprises", "departments"):
+        # An email alert on an enterprise or a department follows everything about it.
+        feed["alert"] = also[0]["alert"]
     return render_template(
         f"record_{kind}.html",
         kind=kind,
