@@ -8,7 +8,7 @@ one transaction that commits only after the relay accepted the mail:
 - the relay refuses, or the process dies before the relay accepts: nothing is logged, and the
   next run mails the same records (nothing is lost);
 - the process dies after the relay accepted and before the commit: the next run mails them
-  again. Alerts are at-least-once (docs/decisions/0021a-alerts-at-least-once.md): a second copy
+  again. Alerts are at-least-once (docs/decisions/0021a-email-alerts.md): a second copy
   of a mail about a pollution incident costs less than a missed one.
 - two senders at once: the sent-log's unique key (subscription, record, revision) makes the
   second one's insert fail, and it sends nothing for that subscription.
