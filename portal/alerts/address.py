@@ -36,7 +36,7 @@ REASONS = {
 
 
 def checked_address(text: str) -> str:
-    """The address to mail, its domain in lower case; AddressError with a sentence if not one."""
+    """The address to mail, its domain in lower-case ASCII (IDNA); AddressError if not one."""
     if any(ord(c) < 32 or ord(c) == 127 for c in text):
         raise AddressError("control")
     address = text.strip()
@@ -56,4 +56,4 @@ def checked_address(text: str) -> str:
     labels = ascii_domain.split(".")
     if len(labels) < 2 or not all(_LABEL.fullmatch(label) for label in labels):
         raise AddressError("domain")
-    return f"{local}@{domain.lower()}"
+    return f"{local}@{ascii_domain}"  # an IDN as its ASCII form: every relay takes it

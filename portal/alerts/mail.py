@@ -16,6 +16,7 @@ from email.utils import formatdate, make_msgid, parseaddr
 from urllib.parse import unquote, urlsplit
 
 PORTS = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
+SUBJECT_MAX = 250  # characters of a subject kept
 TIMEOUT = 30.0  # seconds a relay may take to answer any one command
 
 
@@ -37,7 +38,9 @@ def compose(
     msg = EmailMessage()
     msg["From"] = sender
     msg["To"] = to
-    msg["Subject"] = subject
+    # A subject names the feed, whose filters came from an address: one line, whatever they
+    # hold (the mail library would refuse a line break; this keeps the mail).
+    msg["Subject"] = " ".join(subject.split())[:SUBJECT_MAX]
     msg["Date"] = formatdate(localtime=False)
     domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
     msg["Message-ID"] = make_msgid(domain=domain)

@@ -243,7 +243,7 @@ def confirm_page(secret: str) -> str:
     sub = _linked(secret, LinkPurpose.confirm)
     if sub is None:
         _dead_link()
-    return render_template("alerts.html", state="confirm", secret=secret, feed=sub.feed)
+    return render_template("alerts.html", state="confirm", secret=secret)
 
 
 @bp.post("/alerts/confirm/<secret>")

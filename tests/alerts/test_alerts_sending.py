@@ -24,7 +24,7 @@ from alert_support import (
 )
 from flask import Flask
 from flask.testing import FlaskClient
-from smtp_support import WAIT, Inbox, link_in, text_part
+from smtp_support import WAIT, Inbox, html_part, link_in, text_part
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -217,3 +217,22 @@ def test_the_command_says_what_is_missing(mailing_app: Flask) -> None:
     )
     assert no_from.returncode == 1
     assert "PORTAL_ALERTS_FROM must give the sender" in no_from.stderr
+
+
+def test_record_text_is_escaped_in_the_mail(
+    mailing_app: Flask, mclient: FlaskClient, inbox: Inbox, session: Session
+) -> None:
+    follow(mclient, inbox, "/incidents?lang=en")
+    publish(
+        session,
+        incident(
+            title_en='<script>alert("title")</script> spill',
+            summary_en='<img src=x onerror=alert(1)> "quoted" & more',
+        ),
+    )
+    assert send_due(mailing_app).mails == 1
+    mail = inbox.next()
+    body = html_part(mail)
+    assert "<script>" not in body and "<img" not in body
+    assert "&lt;script&gt;" in body and "&lt;img src=x onerror=alert(1)&gt;" in body
+    assert '<script>alert("title")</script> spill' in text_part(mail)  # plain text, as written
