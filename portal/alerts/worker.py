@@ -18,6 +18,7 @@ from typing import Any
 from flask import Flask
 from redis import Redis, RedisError
 from sqlalchemy import event
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session as OrmSession
 
 from portal.alerts.mail import RelayError
@@ -96,7 +97,7 @@ def run(app: Flask, *, stop: threading.Event | None = None, rounds: int | None =
 def _round(app: Flask) -> Tally:
     try:
         tally = send_due(app)
-    except RelayError as exc:
+    except (RelayError, SQLAlchemyError) as exc:  # the relay or the database is away: next round
         log.warning("alerts round failed: %s", exc)
         return Tally()
     if tally.mails or tally.failed:
