@@ -19,7 +19,7 @@ from __future__ import annotations
 import html
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
 from typing import Any
@@ -36,6 +36,7 @@ from portal.conditional import base_url
 from portal.db import request_session
 from portal.feeds import Entry, change_entries, feed_changes, feed_title, followed
 from portal.models.alert import AlertSubscription, Frequency, LinkPurpose
+from portal.records import Change
 from portal.records.tokens import now_utc
 from portal.web.i18n import LOCALES
 
@@ -173,26 +174,49 @@ def send_due(app: Flask, *, daily: bool = False, now: datetime | None = None) ->
         db.rollback()
         if not due:
             return tally
+        seen = Round()
         with relay(str(app.config["SMTP_URL"])) as smtp:
             for sub_id in due:
-                _send_one(app, smtp, sub_id, moment, tally)
+                _send_one(app, smtp, sub_id, moment, tally, seen)
     return tally
 
 
-def _send_one(app: Flask, smtp: Any, sub_id: int, now: datetime, tally: Tally) -> None:
+@dataclass
+class Round:
+    """What one run has built already: subscribers of the same feed in the same language share
+    its feed, its changes and the entries of the same records (built once, not per address)."""
+
+    feeds: dict[str, Any] = field(default_factory=dict)  # address -> (feed, changes) or error
+    entries: dict[tuple[str, tuple[Change, ...]], list[Entry]] = field(default_factory=dict)
+
+
+def _feed_of(db: Any, sub: AlertSubscription, seen: Round) -> Any:
+    """The subscription's feed and its newest changes; the HTTPException if it has none."""
+    address = address_with_lang(sub)
+    if address not in seen.feeds:
+        try:
+            feed, found, lang = followed(address)
+        except HTTPException as exc:
+            seen.feeds[address] = exc
+        else:
+            seen.feeds[address] = (feed, lang, feed_changes(db, feed, MOST_ITEMS, found))
+    return seen.feeds[address]
+
+
+def _send_one(app: Flask, smtp: Any, sub_id: int, now: datetime, tally: Tally, seen: Round) -> None:
     db = request_session(app)
     sub = db.get(AlertSubscription, sub_id)
     if sub is None or sub.confirmed_at is None:  # unsubscribed since the list was read
         db.rollback()
         return
-    try:
-        feed, found, lang = followed(address_with_lang(sub))
-    except HTTPException as exc:
-        log.warning("alert %s cannot follow %s: %s", sub_id, sub.feed, exc.description)
+    built = _feed_of(db, sub, seen)
+    if isinstance(built, HTTPException):
+        log.warning("alert %s cannot follow %s: %s", sub_id, sub.feed, built.description)
         db.rollback()
         tally.unfollowable += 1
         return
-    todo = store.unsent(db, sub, feed_changes(db, feed, MOST_ITEMS, found))
+    feed, lang, changes = built
+    todo = store.unsent(db, sub, changes)
     if not todo:
         db.rollback()
         return
@@ -202,8 +226,10 @@ def _send_one(app: Flask, smtp: Any, sub_id: int, now: datetime, tally: Tally) -
         db.rollback()
         return
     secret = store.new_link(db, sub, LinkPurpose.unsubscribe, now)
-    entries = change_entries(db, todo, lang, base_url())
-    msg = alert(app, sub, entries, feed_title(feed, lang), feed.html_url, secret)
+    key = (lang, tuple(todo))
+    if key not in seen.entries:
+        seen.entries[key] = change_entries(db, todo, lang, base_url())
+    msg = alert(app, sub, seen.entries[key], feed_title(feed, lang), feed.html_url, secret)
     try:
         deliver(smtp, msg)
     except RelayError as exc:
