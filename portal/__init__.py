@@ -39,6 +39,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     init_cache(app)
 
+    from portal.alerts import worker as alerts_worker
+
+    alerts_worker.install(app, db.get_engine(app.config["DATABASE_URL"]))
+
     from portal import search, web
 
     app.extensions["search"] = search.start(
@@ -57,10 +61,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(compliance_page.bp)
 
     from portal import feeds, feeds_obligations, feeds_record  # noqa: F401  (add their routes)
-    from portal.web import tips
+    from portal.web import alerts, tips
 
     app.register_blueprint(feeds.bp)
     app.register_blueprint(tips.bp)
+    app.register_blueprint(alerts.bp)
 
     from portal.assistant import web as ask
 

@@ -563,6 +563,64 @@ def snapshot(out: Path | None, if_none: bool) -> None:
     click.echo(f"Snapshot written to {folder}; check it with `sha256sum -c SHA256SUMS` there.")
 
 
+@main.group()
+def alerts() -> None:
+    """Email alerts: send what changed to the confirmed subscribers (docs/alerts.md)."""
+
+
+def _alerts_app() -> Any:
+    from portal import create_app
+
+    _ready_engine()
+    return create_app({"SEARCH_REBUILD_ON_START": False})
+
+
+@alerts.command("send")
+@click.option("--daily", is_flag=True, help="Send the daily summaries (run once a day).")
+@friendly
+def alerts_send(daily: bool) -> None:
+    """Mail each confirmed subscriber what changed since their last mail (immediate alerts; the
+    daily summaries with --daily). For cron: each record revision is mailed once."""
+    from portal.alerts.mail import RelayError
+    from portal.alerts.sender import AlertsOff, send_due
+
+    try:
+        tally = send_due(_alerts_app(), daily=daily)
+    except (AlertsOff, RelayError) as exc:
+        _fail(str(exc))
+    click.echo(
+        f"Alerts: {tally.mails} mail(s) with {tally.records} record(s) sent, {tally.failed} "
+        f"refused by the relay, {tally.unfollowable} feed(s) that cannot be followed now, "
+        f"{tally.expired} unconfirmed request(s) deleted."
+    )
+    if tally.failed:
+        sys.exit(1)
+
+
+@alerts.command("worker")
+@friendly
+def alerts_worker() -> None:
+    """Send immediate alerts as records are published: woken through Redis when
+    PORTAL_REDIS_URL is set, else every PORTAL_ALERT_POLL_SECONDS. Stop it with Ctrl-C."""
+    import logging
+
+    from portal.alerts import worker
+    from portal.alerts.sender import AlertsOff, check_settings
+
+    app = _alerts_app()
+    try:
+        check_settings(app)
+    except AlertsOff as exc:
+        _fail(str(exc))
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    how = "woken through Redis" if app.config.get("REDIS_URL") else "polling"
+    click.echo(f"Alerts worker started ({how}, every {app.config['ALERT_POLL_SECONDS']:g} s).")
+    try:
+        worker.run(app)
+    except KeyboardInterrupt:
+        click.echo("Alerts worker stopped.")
+
+
 @main.command("config")
 @friendly
 def config_() -> None:

@@ -137,6 +137,40 @@ SETTINGS: tuple[Setting, ...] = (
         "Empty means the host of PORTAL_BASE_URL, else localhost.",
     ),
     Setting(
+        "PORTAL_SMTP_URL",
+        "",
+        "SMTP relay that email alerts go through: smtp://host:25 (plain), smtp+starttls://"
+        "user:password@host:587 or smtps://user:password@host:465. Empty means no email alerts.",
+        Address(("smtp", "smtp+starttls", "smtps"), "smtp+starttls://user:pass@mail.example:587"),
+        secret=True,
+    ),
+    Setting(
+        "PORTAL_ALERTS_FROM",
+        "",
+        "Sender of alert mails (alerts@example.org, or Clearwater <alerts@example.org>); "
+        "required with PORTAL_SMTP_URL.",
+    ),
+    Setting(
+        "PORTAL_ALERT_RATE_LIMIT",
+        "3 per hour",
+        "Alert requests (each mails a confirmation link) one email address may receive, and "
+        "one client address may make; beyond it, 429.",
+        Rate(),
+    ),
+    Setting(
+        "PORTAL_ALERT_CONFIRM_HOURS",
+        "48",
+        "Hours a confirmation link lasts; an alert nobody confirmed is deleted, address and all.",
+        Whole(1, 720),
+    ),
+    Setting(
+        "PORTAL_ALERT_POLL_SECONDS",
+        "60",
+        "Seconds `portal alerts worker` waits between looks for new records when no publication "
+        "wakes it (without Redis, or while Redis is away).",
+        Seconds(1, 3600),
+    ),
+    Setting(
         "PORTAL_LLM_BASE_URL",
         "",
         "OpenAI-compatible server (Ollama, vLLM, llama.cpp) the /ask assistant writes its "
@@ -302,6 +336,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             wrong.append(f"{setting.name} must be {setting.kind.expects}, not {shown}.")
     if values.get("llm_base_url") and not values.get("llm_model"):
         wrong.append("PORTAL_LLM_MODEL must name the model when PORTAL_LLM_BASE_URL is set.")
+    if values.get("smtp_url") and not values.get("alerts_from"):
+        wrong.append("PORTAL_ALERTS_FROM must give the sender when PORTAL_SMTP_URL is set.")
     if wrong:
         raise ConfigError(" ".join(wrong))
     return Settings(**values)

@@ -237,6 +237,11 @@ class Settings:
     moderator_session_hours: int
     snapshot_dir: str
     feed_tag_authority: str
+    smtp_url: str = field(repr=False)  # may hold the relay's password
+    alerts_from: str
+    alert_rate_limit: str
+    alert_confirm_hours: int
+    alert_poll_seconds: float
     llm_base_url: str
     llm_model: str
     llm_api_key: str = field(repr=False)

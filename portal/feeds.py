@@ -14,15 +14,16 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from feedgen.feed import FeedGenerator
 from flask import Blueprint, Response, abort, current_app, request, url_for
-from werkzeug.exceptions import BadRequest
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import BadRequest, HTTPException
 
 from portal import records, search
 from portal.cache import remembered
@@ -491,27 +492,38 @@ def document(
     return out
 
 
+def feed_title(feed: Feed, lang: str) -> str:
+    """The feed's title: the site, what it follows, and its filters."""
+    described = _describe(feed.filters, lang)
+    site = words(lang).gettext("Clearwater")
+    return f"{site} · {feed.title}" + (f" · {described}" if described else "")
+
+
+def change_entries(
+    session: Any, changes: list[Change], lang: str, base: str, found: list[Any] | None = None
+) -> list[Entry]:
+    """One entry per changed record, in the changes' order (`found`: the records, if loaded)."""
+    if found is None:
+        by_id = records.get_records(session, [c.id for c in changes])
+        items = [by_id[c.id] for c in changes if c.id in by_id]
+    else:
+        items = found
+    revisions = records.latest_revisions(session, changes)
+    names = records.names(session, _name_ids(items, revisions.values()))
+    return [record_entry(item, revisions.get(item.id), names, lang, base) for item in items]
+
+
 def render(
-    feed: Feed,
-    items: list[RecordPublic],
-    revisions: Mapping[str, RevisionPublic],
-    names: Mapping[str, tuple[str, str | None]],
-    *,
-    fmt: str,
-    lang: str,
-    self_url: str,
-    base: str,
+    feed: Feed, entries: list[Entry], *, fmt: str, lang: str, self_url: str, base: str
 ) -> bytes:
     """The feed of a record query: one entry per record, most recently changed first."""
     query = urlencode(sorted(feed.filters.items()))
-    described = _describe(feed.filters, lang)
     say = words(lang)
     return document(
-        [record_entry(item, revisions.get(item.id), names, lang, base) for item in items],
+        entries,
         feed_id=f"tag:{tag_authority()},{TAG_DATE}:feeds/{feed.key}"
         + (f"?{query}" if query else ""),
-        title=f"{say.gettext('Clearwater')} · {feed.title}"
-        + (f" · {described}" if described else ""),
+        title=feed_title(feed, lang),
         subtitle=say.gettext("Records published, corrected or withdrawn, newest change first."),
         pages=(self_url, feed.html_url),
         fmt=fmt,
@@ -535,6 +547,13 @@ def newest_changes(session: Any, feed: Feed, limit: int) -> list[Change]:
         changes.extend(records.recent_changes(session, query, limit))
     changes.sort(key=lambda c: (c.updated_at, c.id), reverse=True)
     return changes[:limit]
+
+
+def feed_changes(session: Any, feed: Feed, limit: int, found: list[Any] | None) -> list[Change]:
+    """The newest `limit` changes the feed follows: its queries', or a search feed's finds."""
+    if found is None:
+        return newest_changes(session, feed, limit)
+    return [Change(i.id, i.updated_at, i.revision) for i in found[:limit]]
 
 
 def serve(feed: Feed, fmt: str, lang: str, limit: int, *, found: list[Any] | None = None) -> Any:
@@ -565,25 +584,13 @@ def _rendered(
     session: Any, feed: Feed, fmt: str, lang: str, limit: int, found: list[Any] | None
 ) -> tuple[str, datetime | None, bytes]:
     """The feed's entity tag, last change and body."""
-    if found is None:
-        changes = newest_changes(session, feed, limit)
-    else:
-        changes = [Change(i.id, i.updated_at, i.revision) for i in found]
+    changes = feed_changes(session, feed, limit, found)
     tag = validator("feed", request.full_path, fmt, lang, *changes)
     last_modified = max((c.updated_at for c in changes), default=None)
-    if found is None:
-        by_id = records.get_records(session, [c.id for c in changes])
-        items = [by_id[c.id] for c in changes if c.id in by_id]
-    else:
-        items = found
-    revisions = records.latest_revisions(session, changes)
-    names = records.names(session, _name_ids(items, revisions.values()))
     base = base_url()
     body = render(
         feed,
-        items,
-        revisions,
-        names,
+        change_entries(session, changes, lang, base, found),
         fmt=fmt,
         lang=lang,
         self_url=base + request.full_path.rstrip("?"),
@@ -614,10 +621,56 @@ def _page(endpoint: str, args: Mapping[str, str], lang: str, **values: Any) -> s
 FMT = "<any(atom, rss):fmt>"
 
 
+# A feed as its route builds it, before serving: what it follows, and for a search feed the
+# records the search found, in its order. Email alerts (portal/alerts) build the same feeds.
+Built = tuple[Feed, list[Any] | None]
+Builder = Callable[..., Built]
+BUILDERS: dict[str, Builder] = {}  # endpoint -> builder(args, lang, limit, **route values)
+
+
+def builds(endpoint: str) -> Callable[[Builder], Builder]:
+    """Name the builder of a feed route's endpoint (alerts find a feed's builder by address)."""
+
+    def register(builder: Builder) -> Builder:
+        BUILDERS[endpoint] = builder
+        return builder
+
+    return register
+
+
+def _served(endpoint: str, fmt: str, **values: Any) -> Any:
+    args, lang, limit = _parse()
+    feed, found = BUILDERS[endpoint](args, lang, limit, **values)
+    return serve(feed, fmt, lang, limit, found=found)
+
+
+def followed(address: str) -> tuple[Feed, list[Any] | None, str]:
+    """The feed at an address (its path and query string) as its route builds it, and its
+    language; an HTTPException with the sentence its route would answer when there is none."""
+    parts = urlsplit(address)
+    try:
+        endpoint, matched = current_app.url_map.bind("localhost").match(parts.path, method="GET")
+    except HTTPException:
+        endpoint, matched = "", {}
+    if endpoint not in BUILDERS:
+        abort(404, description=f"There is no feed at {parts.path[:80]} to follow.")
+    values = {k: v for k, v in matched.items() if k != "fmt"}
+    try:
+        args, lang, limit = feed_args(MultiDict(parse_qsl(parts.query, keep_blank_values=True)))
+    except QueryError as exc:
+        raise QueryRefused(exc) from None
+    feed, found = BUILDERS[endpoint](args, lang, limit, **values)
+    return feed, found, lang
+
+
 @bp.get(f"/all.{FMT}")
 def all_records(fmt: str) -> Any:
     """Everything published, corrected or withdrawn, across kinds."""
-    args, lang, limit = _parse()
+    return _served("feeds.all_records", fmt)
+
+
+@builds("feeds.all_records")
+def _all_feed(args: dict[str, str], lang: str, limit: int) -> Built:
     feed = Feed(
         "all",
         words(lang).gettext("All records"),
@@ -625,13 +678,17 @@ def all_records(fmt: str) -> Any:
         queries=_queries(ALL_KINDS, args),
         filters=args,
     )
-    return serve(feed, fmt, lang, limit)
+    return feed, None
 
 
 @bp.get(f"/<any({', '.join(FEED_KINDS)}):kind>.{FMT}")
 def kind_feed(kind: str, fmt: str) -> Any:
     """One kind's records; every listing filter applies."""
-    args, lang, limit = _parse()
+    return _served("feeds.kind_feed", fmt, kind=kind)
+
+
+@builds("feeds.kind_feed")
+def _kind_feed(args: dict[str, str], lang: str, limit: int, kind: str) -> Built:
     # The queries first: they refuse a 'kind' in the address, which would else replace the
     # kind of the listing's link and make url_for fail (a 500).
     queries = _queries([kind], args)
@@ -644,14 +701,17 @@ def kind_feed(kind: str, fmt: str) -> Any:
             if subject
             else _page("web.data", {}, lang)
         )
-    feed = Feed(kind, kind_name(kind, lang), page, queries=queries, filters=args)
-    return serve(feed, fmt, lang, limit)
+    return Feed(kind, kind_name(kind, lang), page, queries=queries, filters=args), None
 
 
 @bp.get(f"/search.{FMT}")
 def search_feed(fmt: str) -> Any:
     """The newest records a search finds (its filters apply)."""
-    args, lang, limit = _parse()
+    return _served("feeds.search_feed", fmt)
+
+
+@builds("feeds.search_feed")
+def _search_feed(args: dict[str, str], lang: str, limit: int) -> Built:
     if not (args.get("q") or "").strip() and not any(k != "q" for k in args):
         abort(400, description="Give the words to follow in 'q' (or follow /feeds/all.atom).")
     try:
@@ -679,7 +739,7 @@ def search_feed(fmt: str) -> Any:
         _page("web.search_page", args, lang),
         filters=args,
     )
-    return serve(feed, fmt, lang, limit, found=found)
+    return feed, found
 
 
 def _followed(kind: str, record_id: str) -> Any:
@@ -696,7 +756,11 @@ def _followed(kind: str, record_id: str) -> Any:
 def enterprise_feed(record_id: str, fmt: str) -> Any:
     """Everything about one enterprise: its own record, its disclosures and responses, the
     inspections of it and the incidents naming it."""
-    args, lang, limit = _parse()
+    return _served("feeds.enterprise_feed", fmt, record_id=record_id)
+
+
+@builds("feeds.enterprise_feed")
+def _enterprise_feed(args: dict[str, str], lang: str, limit: int, record_id: str) -> Built:
     item = _followed("enterprises", record_id)
     kinds = ("incidents", "inspections", "disclosures", "responses")
     feed = Feed(
@@ -707,13 +771,17 @@ def enterprise_feed(record_id: str, fmt: str) -> Any:
         pinned=[item] if not args else [],
         filters=args,
     )
-    return serve(feed, fmt, lang, limit)
+    return feed, None
 
 
 @bp.get(f"/departments/<record_id>.{FMT}")
 def department_feed(record_id: str, fmt: str) -> Any:
     """What one department (and the bureaus under it) published."""
-    args, lang, limit = _parse()
+    return _served("feeds.department_feed", fmt, record_id=record_id)
+
+
+@builds("feeds.department_feed")
+def _department_feed(args: dict[str, str], lang: str, limit: int, record_id: str) -> Built:
     item = _followed("departments", record_id)
     kinds = ("departments", "enterprises", "incidents", "inspections")
     feed = Feed(
@@ -723,7 +791,7 @@ def department_feed(record_id: str, fmt: str) -> Any:
         queries=_queries(kinds, args, department=item.id),
         filters=args,
     )
-    return serve(feed, fmt, lang, limit)
+    return feed, None
 
 
 @bp.get("/<path:rest>")

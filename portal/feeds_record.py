@@ -34,9 +34,12 @@ from portal.feeds import (
     FORMATS,
     MAX_AGE,
     TAG_DATE,
+    Built,
     Entry,
+    Feed,
     QueryRefused,
     bp,
+    builds,
     correction_note,
     document,
     entry_id,
@@ -180,17 +183,11 @@ def _exists(session: Session, record_id: str) -> str | None:
     return kind.name if found else None
 
 
-@bp.get(f"/records/<record_id>.{FMT}")
-def record_feed(record_id: str, fmt: str) -> Any:
-    """One record's life: publication, corrections, withdrawal, timeline updates, replies."""
-    try:
-        args, lang, limit = feed_args(request.args)
-    except QueryError as exc:
-        raise QueryRefused(exc) from None
+def _followed_kind(session: Session, record_id: str, args: Mapping[str, str]) -> str:
+    """The kind of the record whose feed is asked for; 400 for filters, 404 for no record."""
     if args:
         names = ", ".join(sorted(n[:40] for n in args))
         abort(400, description=f"One record's feed takes only lang and limit, not {names}.")
-    session = request_session(current_app)
     kind = _exists(session, record_id)
     if kind is None:
         abort(
@@ -198,6 +195,39 @@ def record_feed(record_id: str, fmt: str) -> Any:
             description=f"There is no record {record_id[:60]!r} with a page of its own; a "
             "response is in the feed of the incident or inspection it answers.",
         )
+    return kind
+
+
+@builds("feeds.record_feed")
+def _record_follow(args: dict[str, str], lang: str, limit: int, record_id: str) -> Built:
+    """What an email alert on one record follows: the record's revisions (a publication,
+    correction, withdrawal or timeline update each makes one) and the replies to it."""
+    session = request_session(current_app)
+    kind = _followed_kind(session, record_id, args)
+    item = records.get_record(session, requested_id(record_id) or record_id)
+    assert item is not None  # _followed_kind found it, in this transaction
+    names = records.names(session, [getattr(item, "enterprise_id", None) or item.id])
+    title = entry_title(item, names, lang)
+    replies = [RecordQuery(kind="responses", subject=item.id)]
+    feed = Feed(
+        f"records/{item.id}",
+        title,
+        f"{base_url()}/{kind}/{item.id}" + ("?lang=en" if lang == "en" else ""),
+        queries=replies if kind in ("incidents", "inspections") else [],
+        pinned=[item],
+    )
+    return feed, None
+
+
+@bp.get(f"/records/<record_id>.{FMT}")
+def record_feed(record_id: str, fmt: str) -> Any:
+    """One record's life: publication, corrections, withdrawal, timeline updates, replies."""
+    try:
+        args, lang, limit = feed_args(request.args)
+    except QueryError as exc:
+        raise QueryRefused(exc) from None
+    session = request_session(current_app)
+    kind = _followed_kind(session, record_id, args)
     wanted = requested_id(record_id) or record_id
     base = base_url()
 

@@ -4,6 +4,7 @@ from typing import Any
 
 from sqlalchemy import Index, and_, func
 
+from portal.models.alert import AlertLink, AlertSent, AlertSubscription
 from portal.models.department import Department
 from portal.models.disclosure import Disclosure, DisclosureFigure
 from portal.models.enterprise import Enterprise
@@ -81,6 +82,9 @@ Index(
 
 __all__ = [
     "OPEN_ORDER",
+    "AlertLink",
+    "AlertSent",
+    "AlertSubscription",
     "AuditEntry",
     "Department",
     "Disclosure",

@@ -39,6 +39,8 @@ def feed_of(endpoint: str, title: str, **args: Any) -> dict[str, str]:
     base = base_url()
     out = {fmt: base + url_for(endpoint, fmt=fmt, **values) for fmt in ("atom", "rss")}
     out["title"] = title
+    # What an email alert on this page follows: the feed's address in any language.
+    out["alert"] = url_for(endpoint, fmt="atom", **{k: v for k, v in values.items() if k != "lang"})
     return out
 
 
@@ -203,6 +205,9 @@ def record(kind: str, record_id: str) -> str:
     elif kind == "departments":
         about = gettext("What this department and its bureaus publish")
         also.insert(0, feed_of("feeds.department_feed", about, record_id=item.id))
+    if kind in ("enterprises", "departments"):
+        # An email alert on an enterprise or a department follows everything about it.
+        feed["alert"] = also[0]["alert"]
     return render_template(
         f"record_{kind}.html",
         kind=kind,

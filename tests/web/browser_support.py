@@ -169,7 +169,11 @@ def site(
             url = databases.fresh(databases.template("sample", _load_sample), root)
             shutil.copytree(sample_index_template, root / "index")
             tip_id, secret = _prepare(url)
-            server = make_server("127.0.0.1", 0, _app(url, root / "index"), threaded=True)
+            app = _app(url, root / "index")
+            # The pages show the "Get email alerts" form when a relay is set; nothing here
+            # mails (nothing listens on port 1), but every page is checked with the form on.
+            app.config.update(SMTP_URL="smtp://127.0.0.1:1", ALERTS_FROM="alerts@example.org")
+            server = make_server("127.0.0.1", 0, app, threaded=True)
             threading.Thread(target=server.serve_forever, daemon=True).start()
             base = f"http://127.0.0.1:{server.server_port}"
             _state["site"] = Site(base, url, tip_id, secret)
