@@ -101,6 +101,18 @@ def _measured(m: Any, lang: str, prefix: str) -> str:
     )
 
 
+def _counted(m: Any, lang: str, prefix: str) -> str:
+    """A disclosed figure that is no pollutant (an investment, t CO2e, staff trained): no limit."""
+    item = _own(m, "item", lang)
+    unit = vocab.units().get(m.unit)
+    shown = (unit.name_en if lang == "en" else unit.name_zh) if unit else m.unit
+    site = _own(m, "site", lang)
+    if lang == "en":
+        at = f" at {site}" if site else ""
+        return f"{prefix}{item}{at}: {number(m.value)} {shown}."
+    return f"{prefix}{site}{item}为{number(m.value)}{shown}。"
+
+
 def _enterprise(r: Any, names: Names, lang: str) -> Iterator[tuple[str, str]]:
     n = _own(r, "name", lang)
     en = lang == "en"
@@ -270,7 +282,8 @@ def _measurements(record: Any, names: Names, lang: str) -> list[Fact]:
                 if lang == "en"
                 else f"{e}披露（截至{end}）："
             )
-            out.append(Fact(f"figures.{i}", lang, _measured(m, lang, head), _day(m.measured_at)))
+            said = _measured(m, lang, head) if m.pollutant else _counted(m, lang, head)
+            out.append(Fact(f"figures.{i}", lang, said, _day(m.measured_at)))
     return out
 
 

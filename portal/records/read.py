@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from portal.models.common import RecordPublic
+from portal.models.disclosure import FigurePublic
 from portal.models.incident import ReadingPublic, ResponsibleIn, UpdateIn
-from portal.models.measurement import MeasurementPublic
 from portal.models.response import Response
 from portal.models.revision import RecordPollutant, Revision, RevisionPublic
 from portal.models.times import AS_STORED
@@ -30,7 +30,7 @@ def _stored(model: type[Any]) -> Any:
 
 _PART_PUBLIC: dict[str, Any] = {
     "readings": ReadingPublic.judge,
-    "figures": MeasurementPublic.judge,
+    "figures": FigurePublic.judge,
     "responsible": _stored(ResponsibleIn),
     "updates": _stored(UpdateIn),
 }

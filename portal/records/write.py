@@ -196,7 +196,8 @@ def _write_parts(session: Session, kind: Kind, plans: Sequence[Planned], replace
     for p in plans:
         codes = set(getattr(p.item, "pollutants", None) or []) if kind.has_pollutants else set()
         for part_name in kind.pollutant_parts:
-            codes.update(child.pollutant for child in getattr(p.item, part_name))
+            parts = getattr(p.item, part_name)
+            codes.update(child.pollutant for child in parts if child.pollutant is not None)
         pollutant_rows.extend(
             {"record_id": p.record_id, "pollutant": c, "kind": kind.name} for c in sorted(codes)
         )
