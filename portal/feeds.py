@@ -492,10 +492,10 @@ def _publisher_path(publisher_id: str) -> str:
 # -- serving ------------------------------------------------------------------------------------
 def newest_changes(session: Any, feed: Feed, limit: int) -> list[Change]:
     """The newest `limit` changes across the feed's queries (and its pinned record)."""
-    changes = [Change(p.id, p.updated_at, p.revision) for p in feed.pinned]
+    changes = [Change(p.id, p.updated_at, p.revision, p.recorded_at) for p in feed.pinned]
     for query in feed.queries:
         changes.extend(records.recent_changes(session, query, limit))
-    changes.sort(key=lambda c: (c.updated_at, c.id), reverse=True)
+    changes.sort(key=lambda c: c.order, reverse=True)
     return changes[:limit]
 
 
@@ -530,9 +530,9 @@ def _rendered(
     if found is None:
         changes = newest_changes(session, feed, limit)
     else:
-        changes = [Change(i.id, i.updated_at, i.revision) for i in found]
+        changes = [Change(i.id, i.updated_at, i.revision, i.recorded_at) for i in found]
     tag = validator("feed", request.full_path, fmt, lang, *changes)
-    last_modified = max((c.updated_at for c in changes), default=None)
+    last_modified = max((c.recorded_at for c in changes), default=None)
     if found is None:
         by_id = records.get_records(session, [c.id for c in changes])
         items = [by_id[c.id] for c in changes if c.id in by_id]

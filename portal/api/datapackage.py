@@ -62,7 +62,12 @@ NOTES = {
     "began_at": "When the incident began (UTC); empty when nobody knows yet. Listings date "
     "such an incident by found_at, or else published_at.",
     "revision": "How many revisions the record has had (1 when never corrected).",
-    "updated_at": "When the record was last published, corrected or withdrawn (UTC).",
+    "updated_at": "When the record last really changed (UTC): its publication, or its last "
+    "correction or withdrawal; an imported record keeps its publication time.",
+    "recorded_at": "When this portal last recorded the record (UTC): the import, the load or "
+    "the API request. `updated_since` reads it.",
+    "entered_by": "Who entered the record here: publisher (its own clerk) or editor (compiled "
+    "from the public sources it names).",
 }
 
 

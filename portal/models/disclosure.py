@@ -68,8 +68,11 @@ class FigureBase(MeasurementBase):
 
     item_zh: Name | None = Field(default=None, sa_type=String(200))
     item_en: Name | None = Field(default=None, sa_type=String(200))
-    site_zh: Name | None = Field(default=None, sa_type=String(200))
-    pollutant: Pollutant | None = Field(default=None, max_length=16, index=True)
+    # Optional here, required of an incident's reading: a figure need not be measured at a site.
+    site_zh: Name | None = Field(default=None, sa_type=String(200))  # type: ignore[assignment]
+    pollutant: Pollutant | None = Field(  # type: ignore[assignment]
+        default=None, max_length=16, index=True
+    )
     unit: Unit = Field(sa_type=String(100))
 
 
