@@ -31,7 +31,7 @@ from portal.models.common import RecordPublic, requested_id
 from portal.models.labels import label
 from portal.models.revision import Action, RevisionPublic
 from portal.models.times import shown_in
-from portal.models.vocab import pollutants, provinces
+from portal.models.vocab import pollutants, provinces, units
 from portal.records import KINDS, PUBLIC_KINDS, Change, QueryError, RecordQuery, parse_query
 from portal.records.listing import data_version
 from portal.records.query import CHINA
@@ -335,12 +335,40 @@ def record_text(item: Any, lang: str) -> str:
             parts.append(paragraph(zh, "zh"))
         if en:
             parts.append(paragraph(en, "en"))
+    if item.kind == "disclosures" and item.figures:
+        parts.append(paragraph(figures_line(item.figures, lang)))
     if item.kind == "inspections" and item.penalty_yuan:
         fine = (
             f"Fine: ¥{item.penalty_yuan:,}" if lang == "en" else f"罚款：{item.penalty_yuan:,} 元"
         )
         parts.append(paragraph(fine))
     return "".join(parts)
+
+
+FIGURES_SHOWN = 12  # a disclosure's figures in its entry; its page has them all
+
+
+def figures_line(figures: list[Any], lang: str) -> str:
+    """A disclosure's figures in a line: what each counts, its value and unit (环保投资 356.8
+    万元; 铅（车间排放口）0.3 毫克/升)."""
+    shown = []
+    for f in figures[:FIGURES_SHOWN]:
+        what = _text(f, "item", lang) or _text(f, "item", "zh") or ""
+        if f.pollutant:
+            p = pollutants().get(f.pollutant)
+            name = (p.name_en if lang == "en" else p.name_zh) if p else f.pollutant
+            what = what or name
+        site = _text(f, "site", lang) or _text(f, "site", "zh")
+        if site:
+            what += f" ({site})" if lang == "en" else f"（{site}）"
+        unit = units().get(f.unit)
+        unit_name = (unit.code if lang == "en" else unit.name_zh) if unit else f.unit
+        shown.append(f"{what} {f.value:,g} {unit_name}")
+    more = len(figures) - FIGURES_SHOWN
+    if lang == "en":
+        tail = f"; and {more} more" if more > 0 else ""
+        return "Figures: " + "; ".join(shown) + tail + "."
+    return "数据：" + "；".join(shown) + (f"；另有 {more} 项" if more > 0 else "") + "。"
 
 
 def entry_summary(

@@ -110,8 +110,30 @@ def test_import_and_api_take_figures_that_are_not_pollutants(
     _check_figures(json.loads(rows["DIS-T-CARBON2"]["figures"]))
     lines = client.get("/api/v1/disclosures.ndjson").get_data(as_text=True).splitlines()
     _check_figures(next(json.loads(x) for x in lines if "CARBON1" in x)["figures"])
-    feed = feedparser.parse(client.get("/feeds/disclosures.atom").get_data())
-    assert {e.id.rsplit(":", 1)[1] for e in feed.entries} >= {"DIS-T-CARBON1", "DIS-T-CARBON2"}
+    zh = [
+        "环保投资 356.8 万元",
+        "碳排放量 12,640 吨二氧化碳当量",
+        "废水排放量（总排口） 18,500 立方米",
+        "环保培训人数 46 人",
+        "外购电力 8,250 兆瓦时",
+        "铅排放浓度（车间排放口） 0.3 毫克/升",
+    ]
+    en = [
+        "Environmental protection investment 356.8 万元",
+        "Carbon emissions 12,640 t CO2e",
+        "Wastewater discharged (总排口) 18,500 m³",
+        "Staff trained in environmental protection 46 persons",
+        "Electricity bought 8,250 MWh",
+        "铅排放浓度 (车间排放口) 0.3 mg/L",
+    ]
+    for lang, said in (
+        ("zh", "数据：" + "；".join(zh) + "。"),
+        ("en", "Figures: " + "; ".join(en) + "."),
+    ):
+        feed = feedparser.parse(client.get(f"/feeds/disclosures.atom?lang={lang}").get_data())
+        summaries = {e.id.rsplit(":", 1)[1]: e.summary for e in feed.entries}
+        assert set(summaries) == {"DIS-T-CARBON1", "DIS-T-CARBON2"}
+        assert said in summaries["DIS-T-CARBON1"], summaries["DIS-T-CARBON1"]
 
 
 @pytest.mark.parametrize(
