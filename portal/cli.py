@@ -97,6 +97,7 @@ def load_sample(if_empty: bool) -> None:
     from portal.db import session_scope
     from portal.ingest import import_file
     from portal.records import empty
+    from portal.records.write import now_utc
 
     engine = _ready_engine()
     service = _search()
@@ -105,8 +106,13 @@ def load_sample(if_empty: bool) -> None:
             click.echo("The database already has records; sample not loaded.")
             return
         totals = {"new": 0, "corrected": 0, "unchanged": 0}
+        # One transaction, one moment: every record is recorded at the time of the load, and
+        # feeds list them by their own times of publication (decision 0029).
+        moment = now_utc()
         for path in sorted(SAMPLE_DIR.glob("[0-9][0-9]-*.*")):
-            result = import_file(session, path, as_publisher=None, on_problem=_print_problem(path))
+            result = import_file(
+                session, path, as_publisher=None, now=moment, on_problem=_print_problem(path)
+            )
             if not result.ok:
                 session.rollback()
                 _fail(f"{path.name}: {result.problem_count} problem(s); nothing was loaded")

@@ -35,7 +35,7 @@ from portal.models.common import RecordPublic, requested_id
 from portal.models.labels import label
 from portal.models.revision import Action, RevisionPublic
 from portal.models.times import shown_in
-from portal.models.vocab import pollutants, provinces
+from portal.models.vocab import pollutants, provinces, units
 from portal.records import KINDS, PUBLIC_KINDS, Change, QueryError, RecordQuery, parse_query
 from portal.records.listing import data_version
 from portal.records.query import CHINA, bad_lang, not_whole
@@ -377,10 +377,38 @@ def record_text(item: Any, lang: str) -> str:
             parts.append(paragraph(zh, "zh"))
         if en:
             parts.append(paragraph(en, "en"))
+    if item.kind == "disclosures" and item.figures:
+        parts.append(paragraph(figures_line(item.figures, lang)))
     if item.kind == "inspections" and item.penalty_yuan:
         amount = f"{item.penalty_yuan:,}"
         parts.append(paragraph(say.gettext("Fine: ¥%(amount)s", amount=amount)))
     return "".join(parts)
+
+
+FIGURES_SHOWN = 12  # a disclosure's figures in its entry; its page has them all
+
+
+def figures_line(figures: list[Any], lang: str) -> str:
+    """A disclosure's figures in a line: what each counts, its value and unit (环保投资 356.8
+    万元; 铅（车间排放口）0.3 毫克/升)."""
+    shown = []
+    for f in figures[:FIGURES_SHOWN]:
+        what = _text(f, "item", lang) or _text(f, "item", "zh") or ""
+        if f.pollutant:
+            p = pollutants().get(f.pollutant)
+            name = (p.name_en if lang == "en" else p.name_zh) if p else f.pollutant
+            what = what or name
+        site = _text(f, "site", lang) or _text(f, "site", "zh")
+        if site:
+            what += f" ({site})" if lang == "en" else f"（{site}）"
+        unit = units().get(f.unit)
+        unit_name = (unit.code if lang == "en" else unit.name_zh) if unit else f.unit
+        shown.append(f"{what} {f.value:,g} {unit_name}")
+    more = len(figures) - FIGURES_SHOWN
+    if lang == "en":
+        tail = f"; and {more} more" if more > 0 else ""
+        return "Figures: " + "; ".join(shown) + tail + "."
+    return "数据：" + "；".join(shown) + (f"；另有 {more} 项" if more > 0 else "") + "。"
 
 
 def entry_summary(
@@ -542,10 +570,10 @@ def _publisher_path(publisher_id: str) -> str:
 # -- serving ------------------------------------------------------------------------------------
 def newest_changes(session: Any, feed: Feed, limit: int) -> list[Change]:
     """The newest `limit` changes across the feed's queries (and its pinned record)."""
-    changes = [Change(p.id, p.updated_at, p.revision) for p in feed.pinned]
+    changes = [Change(p.id, p.updated_at, p.revision, p.recorded_at) for p in feed.pinned]
     for query in feed.queries:
         changes.extend(records.recent_changes(session, query, limit))
-    changes.sort(key=lambda c: (c.updated_at, c.id), reverse=True)
+    changes.sort(key=lambda c: c.order, reverse=True)
     return changes[:limit]
 
 
@@ -553,7 +581,7 @@ def feed_changes(session: Any, feed: Feed, limit: int, found: list[Any] | None) 
     """The newest `limit` changes the feed follows: its queries', or a search feed's finds."""
     if found is None:
         return newest_changes(session, feed, limit)
-    return [Change(i.id, i.updated_at, i.revision) for i in found[:limit]]
+    return [Change(i.id, i.updated_at, i.revision, i.recorded_at) for i in found[:limit]]
 
 
 def serve(feed: Feed, fmt: str, lang: str, limit: int, *, found: list[Any] | None = None) -> Any:
@@ -586,7 +614,7 @@ def _rendered(
     """The feed's entity tag, last change and body."""
     changes = feed_changes(session, feed, limit, found)
     tag = validator("feed", request.full_path, fmt, lang, *changes)
-    last_modified = max((c.updated_at for c in changes), default=None)
+    last_modified = max((c.recorded_at for c in changes), default=None)
     base = base_url()
     body = render(
         feed,

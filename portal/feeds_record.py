@@ -104,10 +104,11 @@ def revision_entry(
         id=entry_id(f"{item.id}/revisions/{revision.number}"),
         title=title,
         link=f"{base}/{item.kind}/{item.id}",
-        # A publication keeps the date its publisher gave (as in every feed); `updated` is
-        # when the event reached the portal.
-        published=item.published_at if revision.action == Action.publish else revision.at,
-        updated=revision.at,
+        # When the event was published: a publication keeps the date its publisher gave, even
+        # when the portal recorded it later (an import of old records); a revision from before
+        # the portal kept that time says when it was recorded.
+        published=revision.published_at or revision.at,
+        updated=revision.published_at or revision.at,
         author=_who(names, revision.author_id, lang),
         author_url=_who_url(revision.author_id, base),
         summary=summary,

@@ -46,11 +46,19 @@ MEASUREMENTS = (
     "judged against, its `limit` in `limit_unit` (mg/L after converting µg/L), and "
     "exceedance_factor = value / limit (dimensionless; null when no limit is on file)."
 )
+FIGURES = (
+    "A disclosure's figures as JSON objects: what each counts (item_zh, item_en; a pollutant "
+    "code when it is one), value in `unit` (a code of data/units.csv: t, m³, MWh, t CO2e, 万元, "
+    "persons, mg/L, ...), value_in_base in base_unit (万元 as CNY, kWh as MWh), the site, and for "
+    "a pollutant the standard and class judged against, its `limit` in `limit_unit` and "
+    "exceedance_factor = value / limit (dimensionless; null when no limit is on file or the "
+    "figure is not a pollutant)."
+)
 NOTES = {
     "sources": "Publications the record rests on: JSON list of {title, url, published_on}.",
     "pollutants": "Pollutant codes (Cd, Pb, As, ...).",
     "readings": MEASUREMENTS,
-    "figures": MEASUREMENTS,
+    "figures": FIGURES,
     "responsible": "Enterprises held responsible: JSON list of {enterprise_id, role_zh, role_en}.",
     "updates": "The timeline: JSON list of {department_id, at, text_zh, text_en}.",
     "penalties": "Penalties outside inspections (a court's fine, a customs penalty): JSON list of "
@@ -59,7 +67,12 @@ NOTES = {
     "began_at": "When the incident began (UTC); empty when nobody knows yet. Listings date "
     "such an incident by found_at, or else published_at.",
     "revision": "How many revisions the record has had (1 when never corrected).",
-    "updated_at": "When the record was last published, corrected or withdrawn (UTC).",
+    "updated_at": "When the record last really changed (UTC): its publication, or its last "
+    "correction or withdrawal; an imported record keeps its publication time.",
+    "recorded_at": "When this portal last recorded the record (UTC): the import, the load or "
+    "the API request. `updated_since` reads it.",
+    "entered_by": "Who entered the record here: publisher (its own clerk) or editor (compiled "
+    "from the public sources it names).",
 }
 
 

@@ -227,9 +227,9 @@ def _fragment_key(record_id: str, revision: int, base: str) -> tuple[str, str, i
 
 @cache
 def revision_of(kind: str) -> Any:
-    """SELECT revision, updated_at of one live record by id (built once per kind)."""
+    """SELECT revision, recorded_at of one live record by id (built once per kind)."""
     table = KINDS[kind].table
-    return select(table.revision, table.updated_at).where(
+    return select(table.revision, table.recorded_at).where(
         table.id == bindparam("id"), table.withdrawn_at.is_(None)
     )
 
@@ -246,13 +246,13 @@ def _kept(kind: str, record_id: str) -> Response | None:
         found = conn.execute(revision_of(kind), {"id": wanted}).first()
     if found is None:
         return None
-    revision, updated_at = found
+    revision, recorded_at = found
     base = base_url()
     body = RECORDS.get(_fragment_key(wanted, revision, base))
     if body is None:
         return None
-    tag = validator("record", wanted, revision, updated_at, base)
-    response = not_modified(tag, updated_at) or stamp(_json(body), tag, updated_at)
+    tag = validator("record", wanted, revision, recorded_at, base)
+    response = not_modified(tag, recorded_at) or stamp(_json(body), tag, recorded_at)
     response.headers["Link"] = link_header([(f"{base}/{kind}/{wanted}", "alternate", "text/html")])
     return response
 
@@ -268,13 +268,13 @@ def _record_view(kind: str) -> Callable[..., Response]:
         base = base_url()
         if item.withdrawn_at is not None:
             return tombstone(item, base)
-        tag = validator("record", item.id, item.revision, item.updated_at, base)
-        cached = not_modified(tag, item.updated_at)
+        tag = validator("record", item.id, item.revision, item.recorded_at, base)
+        cached = not_modified(tag, item.recorded_at)
         if cached is not None:
             return cached
         body = item_json(item, base)
         RECORDS.put(_fragment_key(item.id, item.revision, base), body)
-        response = stamp(_json(body), tag, item.updated_at)
+        response = stamp(_json(body), tag, item.recorded_at)
         response.headers["Link"] = link_header(
             [(f"{base}/{kind}/{item.id}", "alternate", "text/html")]
         )
@@ -289,8 +289,8 @@ def _history_view(kind: str) -> Callable[..., Response]:
         item = _find(kind, path.record_id)
         if isinstance(item, Response):
             return item
-        tag = validator("history", item.id, item.revision, item.updated_at)
-        cached = not_modified(tag, item.updated_at)
+        tag = validator("history", item.id, item.revision, item.recorded_at)
+        cached = not_modified(tag, item.recorded_at)
         if cached is not None:
             return cached
         revisions = history(request_session(current_app), item.id)
@@ -299,7 +299,7 @@ def _history_view(kind: str) -> Callable[..., Response]:
             "total": len(revisions),
             "next": None,
         }
-        return stamp(json_response(body), tag, item.updated_at)
+        return stamp(json_response(body), tag, item.recorded_at)
 
     view.__name__ = f"{kind[:-1]}_history"
     return view

@@ -129,6 +129,27 @@ def _address(smallest_first: tuple[str, ...], lang: str) -> str:
     return "".join(reversed(smallest_first))
 
 
+def _counted(m: Any, lang: str, prefix: str) -> str:
+    """A disclosed figure that is no pollutant (an investment, t CO2e, staff trained): no limit."""
+    item = _own(m, "item", lang)
+    unit = vocab.units().get(m.unit)
+    shown = (unit.name_en if lang == "en" else unit.name_zh) if unit else m.unit
+    site = _own(m, "site", lang)
+    say, value = words(lang), number(m.value)
+    if site:
+        return say.gettext(
+            "%(prefix)s%(item)s at %(site)s: %(value)s %(unit)s.",
+            prefix=prefix,
+            item=item,
+            site=site,
+            value=value,
+            unit=shown,
+        )
+    return say.gettext(
+        "%(prefix)s%(item)s: %(value)s %(unit)s.", prefix=prefix, item=item, value=value, unit=shown
+    )
+
+
 def _enterprise(r: Any, names: Names, lang: str) -> Iterator[tuple[str, str]]:
     say, n = words(lang), _own(r, "name", lang)
     if r.credit_code:
@@ -348,7 +369,8 @@ def _measurements(record: Any, names: Names, lang: str) -> list[Fact]:
             head = words(lang).gettext(
                 "%(enterprise)s disclosed for the period ending %(end)s: ", enterprise=e, end=end
             )
-            out.append(Fact(f"figures.{i}", lang, _measured(m, lang, head), _day(m.measured_at)))
+            said = _measured(m, lang, head) if m.pollutant else _counted(m, lang, head)
+            out.append(Fact(f"figures.{i}", lang, said, _day(m.measured_at)))
     return out
 
 

@@ -26,6 +26,13 @@ for _table in _TABLES:
         _table.__table__.c.updated_at,
         _table.__table__.c.id,
     )
+    # Feeds list what the portal recorded last, then what changed last (decision 0029).
+    Index(
+        f"ix_{_table.__tablename__}_recorded_updated_id",
+        _table.__table__.c.recorded_at,
+        _table.__table__.c.updated_at,
+        _table.__table__.c.id,
+    )
 
 # Listings filter on one value and show the newest first (ORDER BY date DESC, id DESC LIMIT n):
 # (filter, date, id) walks the matching rows already in order and stops after a page, where an

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Annotated, Any
+from enum import StrEnum
+from typing import Annotated, Any, Self
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    StringConstraints,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 from sqlalchemy import JSON, String
 from sqlmodel import Field, SQLModel
@@ -189,14 +197,38 @@ class Input(SQLModel):
     model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
 
 
+class EnteredBy(StrEnum):
+    """Who entered a record into this portal (decision 0029)."""
+
+    publisher = "publisher"  # a clerk of its publisher: the department or enterprise itself
+    editor = "editor"  # an editor, compiling it from the public sources the record names
+
+
 class PublishedFields(Input):
-    """What every publish request may carry beside the kind's own fields."""
+    """What every publish request may carry beside the kind's own fields.
+
+    `published_at` is when the record was first published, and `first_published_by_zh` / `_en`
+    who published it first when that was not its publisher (a news agency, say)."""
 
     id: RecordId | None = None
     publisher_id: RecordId
     published_at: PastInstant | None = None
+    first_published_by_zh: Name | None = None
+    first_published_by_en: Name | None = None
+    entered_by: EnteredBy = EnteredBy.publisher
     sample: bool = False
     sources: list[Source] = Field(default_factory=list, max_length=50)
+
+    @model_validator(mode="after")
+    def _provenance(self) -> Self:
+        if self.first_published_by_en is not None and self.first_published_by_zh is None:
+            raise ValueError("first_published_by_en translates first_published_by_zh: give both")
+        if self.entered_by == EnteredBy.editor and not self.sources:
+            raise ValueError(
+                "a record compiled by an editor names the public sources it was compiled from: "
+                "give them in sources"
+            )
+        return self
 
 
 class RecordColumns(SQLModel):
@@ -205,7 +237,13 @@ class RecordColumns(SQLModel):
     id: str = Field(primary_key=True, max_length=ID_MAX)
     publisher_id: str = Field(index=True, max_length=ID_MAX)
     published_at: datetime = Field(index=True)
+    # When the record last really changed: its first publication, or its last correction or
+    # withdrawal. `recorded_at` is when this portal wrote that (an import of old records, say).
     updated_at: datetime = Field(index=True)
+    recorded_at: datetime = Field()  # indexed with updated_at and id (models/__init__.py)
+    first_published_by_zh: str | None = Field(default=None, sa_type=String(200))
+    first_published_by_en: str | None = Field(default=None, sa_type=String(200))
+    entered_by: str = Field(default="publisher", sa_type=String(16))
     revision: int = 1
     sample: bool = False
     sources: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
@@ -222,6 +260,10 @@ class RecordPublic(SQLModel):
     publisher_id: str
     published_at: datetime
     updated_at: datetime
+    recorded_at: datetime
+    first_published_by_zh: str | None = None
+    first_published_by_en: str | None = None
+    entered_by: EnteredBy = EnteredBy.publisher
     revision: int
     sample: bool
     sources: list[dict[str, Any]]

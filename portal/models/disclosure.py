@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from decimal import Decimal
 from enum import StrEnum
+from typing import Any, Self
 
 from pydantic import model_validator
 from sqlalchemy import String
@@ -11,15 +14,17 @@ from sqlmodel import Field, SQLModel
 from portal.models.common import (
     Body,
     Input,
+    Name,
     PublishedFields,
     RecordColumns,
     RecordPublic,
     Title,
     enum_column,
 )
-from portal.models.measurement import MeasurementBase, MeasurementPublic
+from portal.models.measurement import MeasurementBase, MeasurementPublic, Pollutant, Unit
 from portal.models.partial import correction_model
 from portal.models.times import Day
+from portal.models.vocab import units
 
 
 class DisclosureCategory(StrEnum):
@@ -56,8 +61,33 @@ class DisclosureBase(SQLModel):
     text_en: Body | None = Field(default=None, sa_type=String(20000))
 
 
-class FigureIn(MeasurementBase, Input):
-    """One measured figure in a disclosure (an outlet's concentration, say)."""
+class FigureBase(MeasurementBase):
+    """One figure of a disclosure: an item, a value and a unit from data/units.csv. An outlet's
+    concentration names its pollutant (and site, and standard); an environmental-protection
+    investment in 万元, t CO2e of carbon, m³ of wastewater or a number of staff trained need not."""
+
+    item_zh: Name | None = Field(default=None, sa_type=String(200))
+    item_en: Name | None = Field(default=None, sa_type=String(200))
+    # Optional here, required of an incident's reading: a figure need not be measured at a site.
+    site_zh: Name | None = Field(default=None, sa_type=String(200))  # type: ignore[assignment]
+    pollutant: Pollutant | None = Field(  # type: ignore[assignment]
+        default=None, max_length=16, index=True
+    )
+    unit: Unit = Field(sa_type=String(100))
+
+
+class FigureIn(FigureBase, Input):
+    """One figure in a disclosure as it is filed."""
+
+    @model_validator(mode="after")
+    def _says_what(self) -> Self:
+        if self.item_en is not None and self.item_zh is None:
+            raise ValueError("item_en translates item_zh: give item_zh too")
+        if self.item_zh is None and self.pollutant is None:
+            raise ValueError(
+                "a figure says what it counts: give item_zh (环保投资, say), a pollutant, or both"
+            )
+        return self
 
 
 class DisclosureParts(Input):
@@ -90,7 +120,7 @@ class Disclosure(DisclosureBase, RecordColumns, table=True):
     """The disclosure table."""
 
 
-class DisclosureFigure(MeasurementBase, table=True):
+class DisclosureFigure(FigureBase, table=True):
     """The table of a disclosure's measured figures."""
 
     __tablename__ = "disclosure_figure"
@@ -98,8 +128,26 @@ class DisclosureFigure(MeasurementBase, table=True):
     disclosure_id: str = Field(foreign_key="disclosure.id", index=True, max_length=40)
 
 
+class FigurePublic(FigureBase, MeasurementPublic):
+    """A figure with its value in its quantity's base unit (万元 as CNY, kWh as MWh), and, for
+    a pollutant with a standard, its limit and exceedance factor."""
+
+    value_in_base: float | None = None
+    base_unit: str | None = None
+
+    @classmethod
+    def judge(cls, row: MeasurementBase | Mapping[str, Any]) -> Self:
+        """The stored figure judged against its standard, with its value in the base unit."""
+        figure = super().judge(row)
+        unit = units().get(figure.unit)
+        if unit is not None:
+            figure.value_in_base = float(Decimal(str(figure.value)) * unit.per_base)
+            figure.base_unit = unit.base
+        return figure
+
+
 class DisclosurePublic(DisclosureBase, RecordPublic):
     """A disclosure with its figures judged against their standards."""
 
     pollutants: list[str] = []
-    figures: list[MeasurementPublic] = []
+    figures: list[FigurePublic] = []

@@ -13,7 +13,15 @@ from sqlmodel import Field, SQLModel
 from portal.models.common import Name, SchemaExtra, Short, Title
 from portal.models.numbers import Real
 from portal.models.times import Instant
-from portal.models.vocab import exceedance, pollutant_code, pollutant_spellings, pollutants
+from portal.models.vocab import (
+    exceedance,
+    pollutant_code,
+    pollutant_spellings,
+    pollutants,
+    unit_code,
+    unit_spellings,
+    units,
+)
 
 
 def check_pollutant(value: str) -> str:
@@ -32,6 +40,28 @@ Pollutant = Annotated[
     str,
     BeforeValidator(check_pollutant),
     SchemaExtra(enum=list(pollutant_spellings()), maxLength=None),
+]
+
+
+def check_unit(value: str) -> str:
+    """Normalise a unit as written (吨, ug/L, 万元) to its code in data/units.csv, or refuse it."""
+    if not isinstance(value, str):
+        raise ValueError("a unit is a code or name in text, such as mg/L, t or 万元")
+    code = unit_code(value)
+    if code is None:
+        known = ", ".join(units())
+        raise ValueError(
+            f"unknown unit {value!r}; use one of {known} (docs/data-formats.md lists them with "
+            "their names and conversions)"
+        )
+    return code
+
+
+# Stored as the code; the document lists every spelling the validator reads (case aside).
+Unit = Annotated[
+    str,
+    BeforeValidator(check_unit),
+    SchemaExtra(enum=list(unit_spellings()), maxLength=None),
 ]
 # A record's pollutants: known codes, each once, in a stable order.
 Pollutants = Annotated[list[Pollutant], AfterValidator(lambda codes: sorted(set(codes)))]
@@ -70,6 +100,8 @@ class MeasurementPublic(MeasurementBase):
         """
         get = row.get if isinstance(row, Mapping) else lambda name: getattr(row, name, None)
         data: dict[str, Any] = {name: get(name) for name in cls.model_fields if name not in _JUDGED}
+        if data["pollutant"] is None:  # a disclosed figure that is no pollutant (an investment)
+            return cls.model_construct(**data)
         result = exceedance(
             data["pollutant"],
             Decimal(str(data["value"])),

@@ -27,7 +27,11 @@ class RevisionBase(SQLModel):
     kind: str = Field(max_length=32)
     number: int
     action: Action = Field(sa_type=enum_column())
-    at: datetime = Field(index=True)
+    at: datetime = Field(index=True)  # when this portal recorded the revision
+    # When what the revision says was published: a record's first publication keeps the time it
+    # was published (an import of old records, the sample set); a correction or withdrawal made
+    # here is published when it is recorded. None: recorded before the portal kept it (0013).
+    published_at: datetime | None = None
     author_id: str = Field(max_length=ID_MAX)
     reason: str | None = Field(default=None, sa_type=String(2000))
     # {field: {"old": value, "new": value}}; empty for the first publication.

@@ -1,4 +1,4 @@
-"""Controlled vocabularies read from data/: provinces, pollutants and the standards' limits."""
+"""Controlled vocabularies read from data/: provinces, pollutants, units, the standards' limits."""
 
 from __future__ import annotations
 
@@ -133,14 +133,67 @@ def limits() -> tuple[Limit, ...]:
     return tuple(rows)
 
 
-# Units the portal converts between; anything else is compared only with an identical unit.
-# casefold() turns the micro sign into the Greek mu, so both spellings are keys.
-_TO_MG_PER_L = {
-    "mg/l": Decimal(1),
-    "\u00b5g/l": Decimal("0.001"),
-    "\u03bcg/l": Decimal("0.001"),
-    "ug/l": Decimal("0.001"),
-}
+@dataclass(frozen=True)
+class Unit:
+    """A unit of the documented vocabulary (data/units.csv): `per_base` of it make one `base`."""
+
+    code: str
+    quantity: str
+    per_base: Decimal
+    base: str
+    name_zh: str
+    name_en: str
+
+
+@lru_cache(maxsize=1)
+def units() -> dict[str, Unit]:
+    """Every unit of the vocabulary by code, in the file's order."""
+    out = {}
+    for r in _read("units.csv"):
+        try:
+            factor = Decimal(r["per_base"])
+        except InvalidOperation:
+            raise ValueError(f"data/units.csv: {r['per_base']!r} is not a number") from None
+        out[r["code"]] = Unit(
+            r["code"], r["quantity"], factor, r["base"], r["name_zh"], r["name_en"]
+        )
+    return out
+
+
+# casefold() turns the micro sign into the Greek mu, so both spellings are one key.
+@lru_cache(maxsize=1)
+def _unit_names() -> dict[str, str]:
+    names: dict[str, str] = {}
+    for r in _read("units.csv"):
+        for alias in [r["code"], *r["aliases"].split(";")]:
+            names[alias.strip().casefold()] = r["code"]
+    return names
+
+
+@lru_cache(maxsize=1)
+def unit_spellings() -> tuple[str, ...]:
+    """Every code and alias that unit_code() reads (it also ignores case)."""
+    names = []
+    for r in _read("units.csv"):
+        names += [r["code"], *r["aliases"].split(";")]
+    return tuple(_spellings(names))
+
+
+def unit_code(text: str) -> str | None:
+    """The vocabulary's code for a unit as written (吨, tonnes, ug/L), or None when unknown."""
+    return _unit_names().get(text.strip().casefold())
+
+
+def convert(value: Decimal, unit: str, to: str) -> Decimal | None:
+    """A value in another unit of the same quantity (万元 to CNY, kWh to MWh, µg/L to mg/L);
+    None when either unit is unknown or they measure different things."""
+    have, want = unit_code(unit), unit_code(to)
+    if have is None or want is None:
+        return value if unit.strip() == to.strip() else None
+    have_unit, want_unit = units()[have], units()[want]
+    if have_unit.base != want_unit.base:
+        return None
+    return value * have_unit.per_base / want_unit.per_base
 
 
 @dataclass(frozen=True)
@@ -171,16 +224,12 @@ def find_limit(pollutant: str, standard: str | None, standard_class: str | None)
 def exceedance(
     pollutant: str, value: Decimal, unit: str, standard: str | None, standard_class: str | None
 ) -> Exceedance | None:
-    """Compute value / limit, converting µg/L to mg/L; None means "no limit on file"."""
+    """Compute value / limit in the limit's unit (µg/L read as mg/L, say); None means "no limit
+    on file" or a unit that cannot be compared with the limit's."""
     row = find_limit(pollutant, standard, standard_class)
     if row is None:
         return None
-    if unit.strip() == row.unit:
-        converted = value
-    else:
-        have = _TO_MG_PER_L.get(unit.strip().casefold())
-        want = _TO_MG_PER_L.get(row.unit.casefold())
-        if have is None or want is None:
-            return None
-        converted = value * have / want
+    converted = convert(value, unit, row.unit)
+    if converted is None:
+        return None
     return Exceedance(row, (converted / row.limit).quantize(Decimal("0.01")))

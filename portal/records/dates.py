@@ -21,7 +21,8 @@ from portal.records.kinds import KINDS
 # widest offset (under a day), bound what the models can have accepted.
 _TIME_LOW = datetime.combine(EARLIEST, time.min, UTC) - timedelta(days=1)
 _TIME_HIGH = datetime.combine(LATEST, time.max, UTC) + timedelta(days=1)
-_SERVER_SET = frozenset({"updated_at", "withdrawn_at", "decided_at"})  # the portal's own clock
+# The portal's own clock (updated_at: a publication time that was checked when it was given).
+_SERVER_SET = frozenset({"updated_at", "recorded_at", "withdrawn_at", "decided_at"})
 
 
 @dataclass(frozen=True)

@@ -145,7 +145,8 @@ def filtered(session: Session, query: RecordQuery, *, walk: bool = True) -> Sele
     if query.sample is not None:
         stmt = stmt.where(table.sample == query.sample)
     if query.updated_since:
-        stmt = stmt.where(table.updated_at > query.updated_since)
+        # What this portal wrote since: an import of old records is news to a mirror.
+        stmt = stmt.where(table.recorded_at > query.updated_since)
     if query.text:
         words = [w for w in query.text.split() if w][:10]
         for word in words:

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from portal.models.common import RecordPublic
+from portal.models.disclosure import FigurePublic
 from portal.models.incident import ReadingPublic, ResponsibleIn, UpdateIn
-from portal.models.measurement import MeasurementPublic
 from portal.models.penalty import PenaltyIn
 from portal.models.response import Response
 from portal.models.revision import RecordPollutant, Revision, RevisionPublic
@@ -31,7 +31,7 @@ def _stored(model: type[Any]) -> Any:
 
 _PART_PUBLIC: dict[str, Any] = {
     "readings": ReadingPublic.judge,
-    "figures": MeasurementPublic.judge,
+    "figures": FigurePublic.judge,
     "responsible": _stored(ResponsibleIn),
     "updates": _stored(UpdateIn),
     "penalties": lambda row: PenaltyIn.model_validate(
@@ -93,8 +93,8 @@ def list_records(session: Session, query: RecordQuery) -> tuple[Page, list[Recor
 
 
 def freshness(session: Session, query: RecordQuery) -> tuple[int, datetime | None, int]:
-    """How many records a listing query matches, when the newest last changed, and the sum of
-    their revision numbers.
+    """How many records a listing query matches, when this portal last wrote one, and the sum
+    of their revision numbers.
 
     Cheap validators for a listing or a download (ETag, Last-Modified): a publication or a
     withdrawal changes the count, a correction the revisions, whatever its timestamp.
@@ -102,28 +102,35 @@ def freshness(session: Session, query: RecordQuery) -> tuple[int, datetime | Non
     table = KINDS[query.kind].table
     count, newest, revisions = session.execute(
         filtered(session, query, walk=False).with_only_columns(
-            func.count(), func.max(table.updated_at), func.coalesce(func.sum(table.revision), 0)
+            func.count(), func.max(table.recorded_at), func.coalesce(func.sum(table.revision), 0)
         )
     ).one()
     return int(count), newest, int(revisions)
 
 
 class Change(NamedTuple):
-    """Which revision of a record a reader last saw, and when it was made."""
+    """Which revision of a record a reader last saw, when it was made and when it was recorded."""
 
     id: str
     updated_at: datetime
     revision: int
+    recorded_at: datetime
+
+    @property
+    def order(self) -> tuple[datetime, datetime, str]:
+        """Newest first by this: what the portal recorded last, then what changed last."""
+        return (self.recorded_at, self.updated_at, self.id)
 
 
 def recent_changes(session: Session, query: RecordQuery, limit: int) -> list[Change]:
-    """The records a query matches, most recently changed first, withdrawn ones included (a
-    feed keeps a withdrawal as an entry that says so). Keys only: cheap enough to decide a 304."""
+    """The records a query matches, most recently recorded first (then most recently changed),
+    withdrawn ones included (a feed keeps a withdrawal as an entry that says so). Keys only:
+    cheap enough to decide a 304."""
     table = KINDS[query.kind].table
     stmt = (
         filtered(session, replace(query, include_withdrawn=True))
-        .with_only_columns(table.id, table.updated_at, table.revision)
-        .order_by(table.updated_at.desc(), table.id.desc())
+        .with_only_columns(table.id, table.updated_at, table.revision, table.recorded_at)
+        .order_by(table.recorded_at.desc(), table.updated_at.desc(), table.id.desc())
         .limit(limit)
     )
     return [Change(*row) for row in session.execute(stmt)]

@@ -85,6 +85,16 @@ def _current(session: Session, kind: Kind, ids: Sequence[str]) -> dict[str, tupl
     return out
 
 
+def _as_now(kind: Kind, record_id: str, old: dict[str, Any]) -> dict[str, Any]:
+    """A stored snapshot as the current models write it: a field added since (a figure's item,
+    `entered_by`) takes its default, so a record filed again unchanged is still unchanged and a
+    correction lists only what it changed. A snapshot the models no longer accept stays as it is."""
+    try:
+        return snapshot_of(kind.create.model_validate({**old, "id": record_id}))
+    except ValidationError:
+        return old
+
+
 def _keep_parts(kind: Kind, item: Any, old: Mapping[str, Any]) -> Any:
     """The item with each nested part it leaves out (readings, responsible, updates, figures)
     taken from the published record: a file that corrects a title need not repeat 2,000
@@ -143,6 +153,7 @@ def plan(
             planned.append(Planned(Action.publish, record_id, item, snapshot_of(item)))
             continue
         revision, withdrawn_at, old = current[record_id]
+        old = _as_now(kind, record_id, old)
         if item.published_at is None:
             item.published_at = datetime.fromisoformat(old["published_at"])
         snapshot = snapshot_of(item)
@@ -203,7 +214,8 @@ def _write_parts(session: Session, kind: Kind, plans: Sequence[Planned], replace
     for p in plans:
         codes = set(getattr(p.item, "pollutants", None) or []) if kind.has_pollutants else set()
         for part_name in kind.pollutant_parts:
-            codes.update(child.pollutant for child in getattr(p.item, part_name))
+            parts = getattr(p.item, part_name)
+            codes.update(child.pollutant for child in parts if child.pollutant is not None)
         pollutant_rows.extend(
             {"record_id": p.record_id, "pollutant": c, "kind": kind.name} for c in sorted(codes)
         )
@@ -246,13 +258,15 @@ def apply(
         rows = []
         for p in new:
             values = _row_values(kind, p.record_id, p.item)
-            values.update(updated_at=now, revision=1)
+            # A new record last changed when it was published, which may be long before this
+            # portal recorded it (an import of a department's old records).
+            values.update(updated_at=p.item.published_at, recorded_at=now, revision=1)
             rows.append(values)
         conn.execute(insert(kind.table), rows)
         _write_parts(session, kind, new, replace=False)
     for p in corrections:
         values = _row_values(kind, p.record_id, p.item)
-        values.update(updated_at=now, revision=p.old_revision + 1)
+        values.update(updated_at=now, recorded_at=now, revision=p.old_revision + 1)
         conn.execute(update(kind.table).where(kind.table.id == p.record_id).values(**values))
     if corrections:
         _write_parts(session, kind, corrections, replace=True)
@@ -263,6 +277,7 @@ def apply(
             "number": p.old_revision + 1,
             "action": p.action.value,
             "at": now,
+            "published_at": p.item.published_at if p.action == Action.publish else now,
             "author_id": author_id or p.item.publisher_id,
             "reason": reason if p.action == Action.correct else None,
             "changes": changed_fields(p.old_snapshot or {}, p.snapshot) if p.old_snapshot else {},
@@ -387,6 +402,7 @@ def correct(
     patch = checked.model_dump(mode="json", exclude_unset=True, exclude={"reason"})
     item = validate_item(kind, {**old, **patch, "id": record_id})
     snapshot = snapshot_of(item)
+    old = _as_now(kind, record_id, old)
     if snapshot == old:
         raise RecordError([Problem(0, "record", "the correction changes nothing", "unchanged")])
     problems = check_references(session, kind, [item])
@@ -480,6 +496,7 @@ def withdraw(
             withdrawal_reason=reason,
             revision=revision + 1,
             updated_at=moment,
+            recorded_at=moment,
         )
     )
     conn.execute(
@@ -491,6 +508,7 @@ def withdraw(
                 "number": revision + 1,
                 "action": Action.withdraw.value,
                 "at": moment,
+                "published_at": moment,
                 "author_id": author_id,
                 "reason": reason,
                 "changes": {"withdrawn": {"old": False, "new": True}},

@@ -124,6 +124,13 @@ def pollutant_name(code: str, lang: str) -> str:
     return (p.name_en if lang == "en" else p.name_zh) if p else code
 
 
+def unit_name(code: str, lang: str) -> str:
+    """A unit of data/units.csv as the page's language writes it (毫克/升, mg/L); as stored when
+    unknown (a figure stored before the vocabulary)."""
+    unit = vocab.units().get(code)
+    return (unit.name_zh if lang == "zh" else unit.code) if unit else code
+
+
 def number(value: float | int | None) -> str:
     """A number as people read it: thousands separated, no float noise (0.0247, 1,200,000)."""
     if value is None:
@@ -195,6 +202,7 @@ def page_helpers() -> dict[str, Any]:
         "lang_url": lang_url,
         "province_name": lambda code: province_name(code, lang),
         "pollutant_name": lambda code: pollutant_name(code, lang),
+        "unit_name": lambda code: unit_name(code, lang),
         "label": lambda value: label(value, lang),
         "pollutant_list": lambda codes: separator.join(pollutant_name(c, lang) for c in codes),
         "join_list": lambda items: separator.join(str(i) for i in items),
