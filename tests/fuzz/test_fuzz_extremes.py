@@ -35,7 +35,7 @@ from portal.models.incident import IncidentStatus
 from portal.models.inspection import MAX_PENALTY, InspectionKind, Outcome, Sanction
 from portal.models.times import EARLIEST, LATEST
 from portal.models.tip import TipCreate, TipKind
-from portal.models.vocab import pollutants, provinces
+from portal.models.vocab import pollutants, provinces, unit_spellings
 from portal.records.tips import receive_tips
 from portal.records.tokens import create_token
 from portal.search import SearchService, service_of
@@ -134,6 +134,22 @@ MEASUREMENT = st.builds(
     standard_class=_maybe(st.sampled_from(["I", "III", "V", "二级"])),
     note_zh=_maybe(TITLE),
     note_en=_maybe(TITLE),
+)
+
+
+# A disclosure's figure: a reading's fields with any spelling of the unit vocabulary
+# (data/units.csv); or, without a pollutant, an item (an investment, t CO2e, staff trained).
+def _figure(reading: dict[str, Any], unit: str, counted: bool, item: str | None) -> dict[str, Any]:
+    figure = {**reading, "unit": unit}
+    if counted:
+        for name in ("pollutant", "standard", "standard_class"):
+            figure.pop(name, None)
+        figure["item_zh"] = item or "环保投入"
+    return figure
+
+
+FIGURE = st.builds(
+    _figure, MEASUREMENT, st.sampled_from(sorted(unit_spellings())), st.booleans(), _maybe(NAME)
 )
 
 
@@ -254,7 +270,7 @@ def world_records(draw: st.DrawFn) -> World:
             "title_zh": draw(TITLE),
             "text_zh": draw(BODY),
             "text_en": draw(_maybe(BODY)),
-            "figures": draw(st.lists(MEASUREMENT, max_size=40)),
+            "figures": draw(st.lists(FIGURE, max_size=40)),
             "published_at": draw(PAST),
             **common,
         },
