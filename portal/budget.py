@@ -82,7 +82,10 @@ def spend(app: Any, action: str, limit: str, client: str) -> int | None:
     limiter: RateLimits | None = app.extensions.get("clearwater_limiter")
     if limiter is None:
         return None
-    allowed, stats = limiter.hit(parse(limit), action, client)
+    # Under the portal's own key prefix, as the API's rate limits: two portals (or two test
+    # apps) sharing one Redis keep their budgets apart.
+    prefix = str(app.config.get("RATELIMIT_KEY_PREFIX", ""))
+    allowed, stats = limiter.hit(parse(limit), prefix, action, client)
     if allowed:
         return None
     return max(1, int(stats.reset_time - time.time()))

@@ -85,3 +85,25 @@ def test_without_redis_the_worker_polls(mailing_app: Flask, inbox: Inbox, sessio
         publish(session, incident(title_en="Found by polling"))
         assert "Found by polling" in text_part(inbox.next())
     assert inbox.empty()
+
+
+def test_portals_sharing_one_redis_keep_their_address_budgets_apart(
+    mailing_app: Flask, inbox: Inbox, redis_url: str
+) -> None:
+    """The per-address budget is counted under the portal's own key prefix, as the API's rate
+    limits are: a second portal on the same Redis (or the next test run) starts afresh."""
+    apps = [
+        portal_like(
+            mailing_app,
+            REDIS_URL=redis_url,
+            RATELIMIT_KEY_PREFIX=f"alerts-test-{uuid.uuid4().hex[:8]}",
+            ALERT_RATE_LIMIT="1 per hour",
+        )
+        for _ in range(2)
+    ]
+    first, second = (app.test_client() for app in apps)
+    assert ask(first, "/incidents?lang=en", "shared@example.org").status_code == 303
+    assert ask(first, "/incidents?lang=en", "shared@example.org").status_code == 429
+    assert ask(second, "/incidents?lang=en", "shared@example.org").status_code == 303
+    inbox.next()
+    inbox.next()
