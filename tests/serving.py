@@ -10,7 +10,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -33,6 +33,18 @@ def _answers(port: int) -> bool:
         return False
 
 
+def wait_for_answer(
+    master: subprocess.Popen[bytes], port: int, timeout: float, output: Callable[[], str]
+) -> None:
+    """Poll until the server on `port` answers; fail with its `output` if it exits first or
+    has not answered within `timeout` seconds (nothing to wait on but the port itself)."""
+    deadline = time.monotonic() + timeout
+    while not _answers(port):
+        assert master.poll() is None, output()
+        assert time.monotonic() < deadline, f"gunicorn did not answer within {timeout} s"
+        time.sleep(0.05)  # polling a port that is not open yet
+
+
 @contextmanager
 def gunicorn(log: Path, timeout: float = 90, **variables: str) -> Iterator[int]:
     """gunicorn with gunicorn.conf.py, one worker, the environment's PORTAL_ settings replaced by
@@ -45,11 +57,7 @@ def gunicorn(log: Path, timeout: float = 90, **variables: str) -> Iterator[int]:
             [GUNICORN, "-c", "gunicorn.conf.py"], cwd=ROOT, env=env, stdout=out, stderr=out
         )
         try:
-            deadline = time.monotonic() + timeout
-            while not _answers(port):
-                assert master.poll() is None, log.read_text()
-                assert time.monotonic() < deadline, f"gunicorn did not answer within {timeout} s"
-                time.sleep(0.05)  # polling a port that is not open yet
+            wait_for_answer(master, port, timeout, log.read_text)
             yield port
         finally:
             master.terminate()

@@ -5,29 +5,16 @@ stops gunicorn with the sentence the `portal` command prints, not a worker's tra
 
 from __future__ import annotations
 
-import http.client
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-from serving import free_port
+from serving import free_port, wait_for_answer
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 KEY_COMMAND = 'python -c "import secrets; print(secrets.token_hex(32))"'
-
-
-def _answers(port: int) -> bool:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        conn.request("GET", "/api/v1/openapi.json")
-        return conn.getresponse().status == 200
-    except OSError:
-        return False
-    finally:
-        conn.close()
 
 
 def _gunicorn(url: str, index_dir: Path, *argv: str, **variables: str) -> subprocess.Popen[str]:
@@ -93,11 +80,7 @@ def test_two_workers_with_a_secret_key_serve(database_url: str, index_dir: Path)
         PORTAL_SECRET_KEY="two-workers-one-key",
     )
     try:
-        deadline = time.monotonic() + 90
-        while not _answers(port):
-            assert master.poll() is None, master.communicate()[0]
-            assert time.monotonic() < deadline, "gunicorn did not answer within 90 s"
-            time.sleep(0.05)  # polling a port that is not open yet
+        wait_for_answer(master, port, 90, lambda: str(master.communicate()[0]))
     finally:
         master.terminate()
         master.communicate(timeout=30)
